@@ -1,0 +1,62 @@
+// Choosing the backend. `ready()` instantiates the Wasm core once; `setBackend` picks which
+// backend new tensors are made on. Tensors remember their backend, so two backends can live side
+// by side (the parity tests and the benchmarks do exactly that).
+import type { Backend, BackendName } from "./types.js";
+import { JsBackend } from "./js/index.js";
+import { WasmBackend } from "./wasm/index.js";
+import { instantiateCore, type WasmSource } from "./wasm/load.js";
+
+export type { Backend, BackendName } from "./types.js";
+export type { WasmSource } from "./wasm/load.js";
+
+export interface ReadyOptions {
+  /** Where the Wasm core is: a URL or path, its bytes, or a compiled module. Default: beside the package. */
+  wasm?: WasmSource;
+  /** Load the debug build (kernel assertions on). Default: the WASMNN_DEBUG environment variable. */
+  debug?: boolean;
+  /** The backend to make current. Default: "wasm". */
+  backend?: BackendName;
+}
+
+let wasm: WasmBackend | null = null;
+let js: JsBackend | null = null;
+let current: Backend | null = null;
+let loading: Promise<void> | null = null;
+
+const envDebug = typeof process !== "undefined" && process.env?.WASMNN_DEBUG === "1";
+
+/** Instantiate the Wasm core (once; later calls return at once) and make a backend current. */
+export async function ready(options: ReadyOptions = {}): Promise<void> {
+  if (wasm === null) {
+    loading ??= instantiateCore(options.wasm, options.debug ?? envDebug).then((core) => {
+      wasm = new WasmBackend(core);
+    });
+    try {
+      await loading;
+    } catch (err) {
+      loading = null;
+      throw err;
+    }
+  }
+  setBackend(options.backend ?? current?.name ?? "wasm");
+}
+
+/** The backend called by name; the Wasm one needs `await ready()` first. */
+export function backend(name: BackendName): Backend {
+  if (name === "js") return (js ??= new JsBackend());
+  if (name === "wasm") {
+    if (wasm === null) throw new Error('backend("wasm"): the Wasm core is not loaded yet; call `await ready()` first');
+    return wasm;
+  }
+  throw new Error(`backend: unknown backend "${String(name)}", expected "wasm" or "js"`);
+}
+
+/** Make `name` the backend that new tensors are created on. */
+export function setBackend(name: BackendName): void {
+  current = backend(name);
+}
+
+/** The current backend: wasm after `ready()`, js when the core was never loaded. */
+export function getBackend(): Backend {
+  return (current ??= backend("js"));
+}

@@ -1,0 +1,107 @@
+// The JS backend: the reference every Wasm kernel is tested against. Each method derives fresh
+// views over the heap (never cached: the memory may have grown since) and runs the plain loops.
+import type { Backend } from "../types.js";
+import type { Activation, Binary, Unary } from "../opcodes.js";
+import { Heap } from "../../memory/heap.js";
+import { copyBlocks, transpose } from "./memory.js";
+import { gemm } from "./gemm.js";
+import { binary, unary } from "./elementwise.js";
+import { activation, activationBackward, softmax, softmaxBackward } from "./activation.js";
+import { maxAxis, sumAxis, sumToBroadcast } from "./reduce.js";
+import { bceWithLogits, mse, softmaxCrossEntropy } from "./loss.js";
+import { adamStep, rmspropStep, sgdStep } from "./optim.js";
+
+export class JsBackend implements Backend {
+  readonly name = "js" as const;
+  readonly heap: Heap;
+
+  constructor() {
+    // A Wasm Memory serves as a plain growable buffer here, so both backends share one heap design.
+    this.heap = new Heap(new WebAssembly.Memory({ initial: 256 }), 16);
+  }
+
+  private v(ptr: number, n: number): Float32Array {
+    return this.heap.f32(ptr, n);
+  }
+
+  copy(srcPtr: number, dstPtr: number, n: number): void {
+    this.v(dstPtr, n).set(this.v(srcPtr, n));
+  }
+  fill(outPtr: number, n: number, value: number): void {
+    this.v(outPtr, n).fill(value);
+  }
+  copyBlocks(srcPtr: number, dstPtr: number, blocks: number, blockLen: number, srcStride: number, dstStride: number): void {
+    if (blocks === 0 || blockLen === 0) return;
+    copyBlocks(this.v(srcPtr, (blocks - 1) * srcStride + blockLen), this.v(dstPtr, (blocks - 1) * dstStride + blockLen), blocks, blockLen, srcStride, dstStride);
+  }
+  transpose(xPtr: number, outPtr: number, batch: number, rows: number, cols: number): void {
+    const n = batch * rows * cols;
+    transpose(this.v(xPtr, n), this.v(outPtr, n), batch, rows, cols);
+  }
+
+  gemm(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    gemm(this.v(aPtr, m * k), this.v(bPtr, k * n), this.v(cPtr, m * n), m, n, k, transA, transB, accumulate);
+  }
+  gemmBatched(
+    aPtr: number, bPtr: number, cPtr: number, batch: number, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, accumulate: boolean, strideA: number, strideB: number, strideC: number,
+  ): void {
+    for (let b = 0; b < batch; b++) {
+      this.gemm(aPtr + b * strideA * 4, bPtr + b * strideB * 4, cPtr + b * strideC * 4, m, n, k, transA, transB, accumulate);
+    }
+  }
+
+  binary(op: Binary, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void {
+    binary(op, this.v(aPtr, n), this.v(bPtr, bn), this.v(outPtr, n), n, bn, inner);
+  }
+  unary(op: Unary, xPtr: number, outPtr: number, n: number, p: number): void {
+    unary(op, this.v(xPtr, n), this.v(outPtr, n), n, p);
+  }
+
+  activation(kind: Activation, xPtr: number, yPtr: number, n: number, alpha: number): void {
+    activation(kind, this.v(xPtr, n), this.v(yPtr, n), n, alpha);
+  }
+  activationBackward(kind: Activation, xPtr: number, yPtr: number, dyPtr: number, dxPtr: number, n: number, alpha: number): void {
+    activationBackward(kind, this.v(xPtr, n), this.v(yPtr, n), this.v(dyPtr, n), this.v(dxPtr, n), n, alpha);
+  }
+  softmax(xPtr: number, yPtr: number, rows: number, cols: number): void {
+    softmax(this.v(xPtr, rows * cols), this.v(yPtr, rows * cols), rows, cols);
+  }
+  softmaxBackward(yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number): void {
+    const n = rows * cols;
+    softmaxBackward(this.v(yPtr, n), this.v(dyPtr, n), this.v(dxPtr, n), rows, cols);
+  }
+
+  sumAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void {
+    sumAxis(this.v(xPtr, outer * len * inner), this.v(outPtr, outer * inner), outer, len, inner);
+  }
+  maxAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void {
+    maxAxis(this.v(xPtr, outer * len * inner), this.v(outPtr, outer * inner), outer, len, inner);
+  }
+  sumToBroadcast(xPtr: number, outPtr: number, outer: number, bn: number, inner: number): void {
+    sumToBroadcast(this.v(xPtr, outer * bn * inner), this.v(outPtr, bn), outer, bn, inner);
+  }
+
+  softmaxCrossEntropy(logitsPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number): number {
+    const n = rows * cols;
+    return softmaxCrossEntropy(this.v(logitsPtr, n), this.v(labelsPtr, rows), this.v(gradPtr, n), rows, cols);
+  }
+  mse(predPtr: number, targetPtr: number, gradPtr: number, n: number): number {
+    return mse(this.v(predPtr, n), this.v(targetPtr, n), this.v(gradPtr, n), n);
+  }
+  bceWithLogits(logitsPtr: number, targetPtr: number, gradPtr: number, n: number): number {
+    return bceWithLogits(this.v(logitsPtr, n), this.v(targetPtr, n), this.v(gradPtr, n), n);
+  }
+
+  sgdStep(pPtr: number, gPtr: number, bufPtr: number, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, first: boolean): void {
+    const buf = momentum !== 0 ? this.v(bufPtr, n) : null;
+    sgdStep(this.v(pPtr, n), this.v(gPtr, n), buf, n, lr, momentum, dampening, weightDecay, nesterov, first);
+  }
+  rmspropStep(pPtr: number, gPtr: number, vPtr: number, bufPtr: number, n: number, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void {
+    const buf = momentum > 0 ? this.v(bufPtr, n) : null;
+    rmspropStep(this.v(pPtr, n), this.v(gPtr, n), this.v(vPtr, n), buf, n, lr, alpha, eps, weightDecay, momentum);
+  }
+  adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean): void {
+    adamStep(this.v(pPtr, n), this.v(gPtr, n), this.v(mPtr, n), this.v(vPtr, n), n, lr, beta1, beta2, eps, weightDecay, step, decoupled);
+  }
+}

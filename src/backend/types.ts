@@ -1,0 +1,112 @@
+// The kernel contract: what a backend must implement for wasmnn to run on it.
+//
+// Every kernel works on f32 arrays that live in the backend's heap, addressed by byte pointers
+// (`*Ptr`, 16-byte aligned when they come from Heap.alloc). Sizes are element counts. Layouts are
+// row-major. Kernels never allocate and never validate: shapes are checked once, at the API
+// boundary (src/autograd), and a kernel trusts what it is given.
+//
+// Two implementations exist: js/ (plain loops, the readable reference) and wasm/ (the
+// AssemblyScript core). A kernel missing from either is a type error.
+
+import type { Activation, Binary, Unary } from "./opcodes.js";
+import type { Heap } from "../memory/heap.js";
+
+export type BackendName = "wasm" | "js";
+
+export interface Backend {
+  readonly name: BackendName;
+  /** Where this backend's tensors live. */
+  readonly heap: Heap;
+
+  // ---- memory -------------------------------------------------------------------------------
+  /** dst[i] = src[i], i < n. May overlap. */
+  copy(srcPtr: number, dstPtr: number, n: number): void;
+  /** out[i] = value, i < n. */
+  fill(outPtr: number, n: number, value: number): void;
+  /**
+   * Strided block copy: for b < blocks, dst[b·dstStride + j] = src[b·srcStride + j], j < blockLen.
+   * The building block of slice, concat and gate splitting. Source and destination must not overlap.
+   */
+  copyBlocks(srcPtr: number, dstPtr: number, blocks: number, blockLen: number, srcStride: number, dstStride: number): void;
+  /** out[b][j][i] = x[b][i][j] for each of `batch` rows×cols matrices. */
+  transpose(xPtr: number, outPtr: number, batch: number, rows: number, cols: number): void;
+
+  // ---- matrix multiply ------------------------------------------------------------------------
+  /**
+   * C (m×n) = op(A) · op(B), or C += … when `accumulate`. op(A) is m×k: A is stored m×k, or k×m
+   * when transA. op(B) is k×n: B is stored k×n, or n×k when transB. C must not alias A or B.
+   */
+  gemm(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
+  /**
+   * `batch` independent GEMMs; matrix b of each operand starts at ptr + b·stride·4 (strides in
+   * elements, 0 broadcasts one matrix to every batch entry).
+   */
+  gemmBatched(
+    aPtr: number, bPtr: number, cPtr: number, batch: number, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, accumulate: boolean, strideA: number, strideB: number, strideC: number,
+  ): void;
+
+  // ---- elementwise ----------------------------------------------------------------------------
+  /**
+   * out[i] = a[i] op b[⌊i / inner⌋ mod bn], i < n. With inner = 1 and bn = n this is plain
+   * elementwise; bn = 1 is a scalar; inner = 1, bn < n broadcasts a trailing vector (bias add);
+   * inner > 1 broadcasts along a middle axis (per-row, per-channel). out may alias a.
+   */
+  binary(op: Binary, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void;
+  /** out[i] = f(x[i]; p), i < n. out may alias x. */
+  unary(op: Unary, xPtr: number, outPtr: number, n: number, p: number): void;
+
+  // ---- activations ----------------------------------------------------------------------------
+  /** y[i] = f(x[i]). y may alias x. */
+  activation(kind: Activation, xPtr: number, yPtr: number, n: number, alpha: number): void;
+  /** dx[i] = dy[i] · f'(x[i]); y = f(x) is given so sigmoid and tanh need not recompute it. */
+  activationBackward(kind: Activation, xPtr: number, yPtr: number, dyPtr: number, dxPtr: number, n: number, alpha: number): void;
+  /** Row-wise softmax over `cols`, numerically stable (max subtracted). y may alias x. */
+  softmax(xPtr: number, yPtr: number, rows: number, cols: number): void;
+  /** dx = y ⊙ (dy − Σ_j dy_j·y_j), row-wise. */
+  softmaxBackward(yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number): void;
+
+  // ---- reductions -----------------------------------------------------------------------------
+  /**
+   * Sum over the middle axis of x viewed as [outer, len, inner]: out[o·inner + i] = Σ_j x[(o·len + j)·inner + i].
+   * outer = 1, inner = cols sums the rows of a matrix (the bias gradient); inner = 1 sums each row.
+   */
+  sumAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void;
+  /** Max over the middle axis, same layout as sumAxis. */
+  maxAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void;
+  /**
+   * The adjoint of binary's broadcast: out[c] = Σ_o Σ_i x[(o·bn + c)·inner + i] for x viewed as
+   * [outer, bn, inner]. Sums a gradient back onto a broadcast operand (and per-channel statistics).
+   */
+  sumToBroadcast(xPtr: number, outPtr: number, outer: number, bn: number, inner: number): void;
+
+  // ---- losses (fused: value and gradient in one pass) -----------------------------------------
+  /**
+   * Mean over rows of −log softmax(logits)[label]; grad = (softmax − onehot(label)) / rows.
+   * labels holds integer class indices stored as f32. Returns the mean loss.
+   */
+  softmaxCrossEntropy(logitsPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number): number;
+  /** Mean of (p − t)²; grad = 2(p − t)/n. Returns the mean. */
+  mse(predPtr: number, targetPtr: number, gradPtr: number, n: number): number;
+  /** Mean of the binary cross-entropy of sigmoid(x) against t, stably; grad = (σ(x) − t)/n. */
+  bceWithLogits(logitsPtr: number, targetPtr: number, gradPtr: number, n: number): number;
+
+  // ---- optimizer updates (fused, in place on the parameter and its state) ---------------------
+  /**
+   * SGD with momentum μ, dampening τ, weight decay λ, optionally Nesterov (PyTorch's semantics):
+   * g ← g + λp; buf ← first ? g : μ·buf + (1 − τ)·g; g ← nesterov ? g + μ·buf : buf; p ← p − lr·g.
+   * With μ = 0 the buffer is not touched (bufPtr may be 0).
+   */
+  sgdStep(pPtr: number, gPtr: number, bufPtr: number, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, first: boolean): void;
+  /**
+   * RMSprop: g ← g + λp; v ← αv + (1 − α)g²; with momentum μ > 0: buf ← μ·buf + g/(√v + ε), p ← p − lr·buf;
+   * else p ← p − lr·g/(√v + ε).
+   */
+  rmspropStep(pPtr: number, gPtr: number, vPtr: number, bufPtr: number, n: number, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void;
+  /**
+   * Adam (Kingma & Ba, 2015) with bias correction at step t ≥ 1. decoupled = false: L2 weight decay
+   * added to the gradient (Adam); decoupled = true: p ← p(1 − lr·λ) before the update (AdamW,
+   * Loshchilov & Hutter, 2019).
+   */
+  adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean): void;
+}

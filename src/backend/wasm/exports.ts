@@ -1,0 +1,32 @@
+// The exports of the Wasm core (assembly/index.ts), typed. Pointers are byte offsets into
+// `memory`; booleans travel as 0/1.
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  copy(srcPtr: number, dstPtr: number, n: number): void;
+  fill(outPtr: number, n: number, value: number): void;
+  copyBlocks(srcPtr: number, dstPtr: number, blocks: number, blockLen: number, srcStride: number, dstStride: number): void;
+  transpose(xPtr: number, outPtr: number, batch: number, rows: number, cols: number): void;
+  /** Bytes of scratch `gemm` needs for packing B at these sizes. */
+  gemmPackBytes(n: number, k: number): number;
+  gemm(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, transA: number, transB: number, accumulate: number, packPtr: number): void;
+  gemmBatched(
+    aPtr: number, bPtr: number, cPtr: number, batch: number, m: number, n: number, k: number,
+    transA: number, transB: number, accumulate: number, strideA: number, strideB: number, strideC: number, packPtr: number,
+  ): void;
+  binary(op: number, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void;
+  unary(op: number, xPtr: number, outPtr: number, n: number, p: number): void;
+  activation(kind: number, xPtr: number, yPtr: number, n: number, alpha: number): void;
+  activationBackward(kind: number, xPtr: number, yPtr: number, dyPtr: number, dxPtr: number, n: number, alpha: number): void;
+  softmax(xPtr: number, yPtr: number, rows: number, cols: number): void;
+  softmaxBackward(yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number): void;
+  sumAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void;
+  maxAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void;
+  sumToBroadcast(xPtr: number, outPtr: number, outer: number, bn: number, inner: number): void;
+  softmaxCrossEntropy(logitsPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number): number;
+  mse(predPtr: number, targetPtr: number, gradPtr: number, n: number): number;
+  bceWithLogits(logitsPtr: number, targetPtr: number, gradPtr: number, n: number): number;
+  sgdStep(pPtr: number, gPtr: number, bufPtr: number, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, first: number): void;
+  rmspropStep(pPtr: number, gPtr: number, vPtr: number, bufPtr: number, n: number, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void;
+  adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: number): void;
+}

@@ -1,0 +1,105 @@
+// The Wasm backend: every kernel runs in the AssemblyScript core (assembly/), over the core's own
+// linear memory, which is also the heap that holds every tensor of this backend.
+import type { Backend } from "../types.js";
+import type { Activation, Binary, Unary } from "../opcodes.js";
+import type { CoreExports } from "./exports.js";
+import { Heap } from "../../memory/heap.js";
+
+export class WasmBackend implements Backend {
+  readonly name = "wasm" as const;
+  readonly heap: Heap;
+  private readonly x: CoreExports;
+  /** Scratch for GEMM's packed panels of B, grown on demand and never released. */
+  private packPtr = 0;
+  private packBytes = 0;
+
+  constructor(core: CoreExports) {
+    this.x = core;
+    this.heap = new Heap(core.memory, core.heapBase());
+  }
+
+  private pack(n: number, k: number): number {
+    const need = this.x.gemmPackBytes(n, k);
+    if (need > this.packBytes) {
+      if (this.packBytes > 0) this.heap.release(this.packPtr, this.packBytes);
+      this.packPtr = this.heap.alloc(need);
+      this.packBytes = need;
+    }
+    return this.packPtr;
+  }
+
+  copy(srcPtr: number, dstPtr: number, n: number): void {
+    this.x.copy(srcPtr, dstPtr, n);
+  }
+  fill(outPtr: number, n: number, value: number): void {
+    this.x.fill(outPtr, n, value);
+  }
+  copyBlocks(srcPtr: number, dstPtr: number, blocks: number, blockLen: number, srcStride: number, dstStride: number): void {
+    this.x.copyBlocks(srcPtr, dstPtr, blocks, blockLen, srcStride, dstStride);
+  }
+  transpose(xPtr: number, outPtr: number, batch: number, rows: number, cols: number): void {
+    this.x.transpose(xPtr, outPtr, batch, rows, cols);
+  }
+
+  gemm(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    const packPtr = this.pack(n, k);
+    this.x.gemm(aPtr, bPtr, cPtr, m, n, k, +transA, +transB, +accumulate, packPtr);
+  }
+  gemmBatched(
+    aPtr: number, bPtr: number, cPtr: number, batch: number, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, accumulate: boolean, strideA: number, strideB: number, strideC: number,
+  ): void {
+    const packPtr = this.pack(n, k);
+    this.x.gemmBatched(aPtr, bPtr, cPtr, batch, m, n, k, +transA, +transB, +accumulate, strideA, strideB, strideC, packPtr);
+  }
+
+  binary(op: Binary, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void {
+    this.x.binary(op, aPtr, bPtr, outPtr, n, bn, inner);
+  }
+  unary(op: Unary, xPtr: number, outPtr: number, n: number, p: number): void {
+    this.x.unary(op, xPtr, outPtr, n, p);
+  }
+
+  activation(kind: Activation, xPtr: number, yPtr: number, n: number, alpha: number): void {
+    this.x.activation(kind, xPtr, yPtr, n, alpha);
+  }
+  activationBackward(kind: Activation, xPtr: number, yPtr: number, dyPtr: number, dxPtr: number, n: number, alpha: number): void {
+    this.x.activationBackward(kind, xPtr, yPtr, dyPtr, dxPtr, n, alpha);
+  }
+  softmax(xPtr: number, yPtr: number, rows: number, cols: number): void {
+    this.x.softmax(xPtr, yPtr, rows, cols);
+  }
+  softmaxBackward(yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number): void {
+    this.x.softmaxBackward(yPtr, dyPtr, dxPtr, rows, cols);
+  }
+
+  sumAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void {
+    this.x.sumAxis(xPtr, outPtr, outer, len, inner);
+  }
+  maxAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void {
+    this.x.maxAxis(xPtr, outPtr, outer, len, inner);
+  }
+  sumToBroadcast(xPtr: number, outPtr: number, outer: number, bn: number, inner: number): void {
+    this.x.sumToBroadcast(xPtr, outPtr, outer, bn, inner);
+  }
+
+  softmaxCrossEntropy(logitsPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number): number {
+    return this.x.softmaxCrossEntropy(logitsPtr, labelsPtr, gradPtr, rows, cols);
+  }
+  mse(predPtr: number, targetPtr: number, gradPtr: number, n: number): number {
+    return this.x.mse(predPtr, targetPtr, gradPtr, n);
+  }
+  bceWithLogits(logitsPtr: number, targetPtr: number, gradPtr: number, n: number): number {
+    return this.x.bceWithLogits(logitsPtr, targetPtr, gradPtr, n);
+  }
+
+  sgdStep(pPtr: number, gPtr: number, bufPtr: number, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, first: boolean): void {
+    this.x.sgdStep(pPtr, gPtr, bufPtr, n, lr, momentum, dampening, weightDecay, +nesterov, +first);
+  }
+  rmspropStep(pPtr: number, gPtr: number, vPtr: number, bufPtr: number, n: number, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void {
+    this.x.rmspropStep(pPtr, gPtr, vPtr, bufPtr, n, lr, alpha, eps, weightDecay, momentum);
+  }
+  adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean): void {
+    this.x.adamStep(pPtr, gPtr, mPtr, vPtr, n, lr, beta1, beta2, eps, weightDecay, step, +decoupled);
+  }
+}
