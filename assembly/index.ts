@@ -1,2 +1,12 @@
-// The Wasm core: every kernel family, re-exported. One family per file.
+// The Wasm core: every kernel family, re-exported. One family per file; each kernel opens with
+// its contract (layout, shapes, aliasing). Kernels never allocate and never validate.
 export * from "./memory";
+export * from "./gemm";
+export * from "./elementwise";
+export * from "./activation";
+export * from "./reduce";
+export * from "./loss";
+export * from "./optim";
+export * from "./conv";
+export * from "./pool";
+export * from "./norm";

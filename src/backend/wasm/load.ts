@@ -11,10 +11,10 @@ export type WasmSource = string | URL | ArrayBuffer | Uint8Array | WebAssembly.M
 
 const isNode = typeof process !== "undefined" && process.versions?.node !== undefined;
 
-/** The default location: `wasmnn.wasm` beside the package's entry point (dist/), else the build/ folder of a source checkout. */
+/** The default location: `wasmnn.wasm` at the root of dist/, else the build/ folder of a source checkout. */
 async function defaultSource(debug: boolean): Promise<WasmSource> {
   const file = debug ? "wasmnn.debug.wasm" : "wasmnn.wasm";
-  const beside = new URL(`../../${file}`, import.meta.url);
+  const beside = new URL(`../../../${file}`, import.meta.url);
   if (!isNode) return fetch(beside);
   const fs = await import("node:fs");
   const inBuild = new URL(`../../../build/${file}`, import.meta.url);

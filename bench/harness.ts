@@ -1,0 +1,53 @@
+// Measuring on a shared, noisy machine: repeat, take the median, report rates.
+
+export interface Row {
+  /** What is measured, e.g. "gemm NN 512×512×512". */
+  name: string;
+  backend: string;
+  /** The median rate. */
+  value: number;
+  unit: string;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Median seconds per call of `fn`: calls are grouped into samples of at least `sampleMs` each, and
+ * `samples` samples are taken after one warm-up sample.
+ */
+export function timePerCall(fn: () => void, samples = 7, sampleMs = 60): number {
+  let calls = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) fn();
+    const dt = performance.now() - t0;
+    if (dt >= sampleMs) break;
+    calls = Math.max(calls * 2, Math.ceil((calls * sampleMs) / Math.max(dt, 0.01)));
+  }
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) fn();
+    times.push((performance.now() - t0) / 1000 / calls);
+  }
+  return median(times);
+}
+
+/** A fixed-width table of rows, with the Wasm/JS ratio where both backends measured a name. */
+export function formatTable(rows: Row[]): string {
+  const lines = [`${"benchmark".padEnd(34)} ${"backend".padEnd(8)} ${"median".padStart(12)}  unit          wasm/js`];
+  for (const r of rows) {
+    const js = rows.find((o) => o.name === r.name && o.backend === "js");
+    const ratio = r.backend === "wasm" && js ? `${(r.value / js.value).toFixed(1)}×` : "";
+    lines.push(`${r.name.padEnd(34)} ${r.backend.padEnd(8)} ${fmt(r.value).padStart(12)}  ${r.unit.padEnd(12)}  ${ratio}`);
+  }
+  return lines.join("\n");
+}
+
+function fmt(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}

@@ -1,0 +1,34 @@
+// `npm run bench` / `npx wasmnn bench`: every suite, a table, and with --json a last line of JSON.
+// Suites are listed here; each exports `bench(options)` returning its rows.
+import { ready } from "../src/index.js";
+import { formatTable, type Row } from "./harness.js";
+
+export interface BenchOptions {
+  /** Only suites whose name contains this. */
+  filter?: string;
+  /** Quick mode: fewer sizes and samples (for smoke tests). */
+  quick?: boolean;
+}
+
+type Suite = { name: string; load: () => Promise<{ bench(o: BenchOptions): Promise<Row[]> }> };
+
+const suites: Suite[] = [
+  // suites register here, e.g. { name: "gemm", load: () => import("./gemm.js") },
+];
+
+export async function runBench(options: BenchOptions & { json?: boolean } = {}): Promise<Row[]> {
+  await ready();
+  const rows: Row[] = [];
+  for (const s of suites) {
+    if (options.filter && !s.name.includes(options.filter)) continue;
+    const suite = await s.load();
+    const got = await suite.bench(options);
+    rows.push(...got);
+    if (!options.json) console.log(formatTable(got) + "\n");
+  }
+  if (options.json) {
+    console.log(formatTable(rows));
+    console.log(JSON.stringify({ rows }));
+  }
+  return rows;
+}
