@@ -1,4 +1,16 @@
 // wasmnn: the public API.
+import "./autograd/engine.js"; // installs Tensor.backward
+
 export { ready, setBackend, getBackend, backend } from "./backend/index.js";
 export type { Backend, BackendName, ReadyOptions, WasmSource } from "./backend/index.js";
 export { Activation, Binary, Unary } from "./backend/opcodes.js";
+export { Tensor } from "./tensor/tensor.js";
+export { tensor, zeros, ones, full, rand, randn, type CreateOptions } from "./tensor/creation.js";
+export { Random, manualSeed, rng } from "./tensor/random.js";
+export { scope, keep, liveTensors } from "./memory/scope.js";
+export { Heap } from "./memory/heap.js";
+export * as ops from "./autograd/index.js";
+export { noGrad } from "./autograd/engine.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
+export * as losses from "./losses.js";

@@ -1,0 +1,133 @@
+// Reverse-mode automatic differentiation: backpropagation.
+//
+// Every differentiable op records, on its output, a Node: its inputs and a backward rule that
+// maps d(loss)/d(output) to d(loss)/d(input) (the chain rule, one op at a time). backward() walks
+// the recorded graph from the loss back to the leaves in reverse topological order, so each
+// node's gradient is complete (summed over every path through which it influenced the loss)
+// before it is passed on. The order is built with an explicit stack, not recursion: an
+// unrolled recurrent net of thousands of steps must not overflow the JS call stack.
+import { Binary } from "../backend/opcodes.js";
+import { keep } from "../memory/scope.js";
+import { fmt } from "../tensor/shape.js";
+import { installBackward, Tensor, type Node } from "../tensor/tensor.js";
+
+let gradEnabled = true;
+
+/** Run fn without recording a graph (inference, optimizer updates, metrics). */
+export function noGrad<T>(fn: () => T): T {
+  const before = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = before;
+  }
+}
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/**
+ * Attach the op that produced `out` when any input requires a gradient (and recording is on).
+ * Backward rules may assume every input they get a gradient for has the shape it had.
+ */
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: Node["backward"]): Tensor {
+  if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
+    out.requiresGrad = true;
+    out.node = { op, inputs, backward };
+  }
+  return out;
+}
+
+/** Tensors reachable from root through nodes, inputs before the tensors computed from them. */
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>([root]);
+  // Each stack entry is a tensor and the index of the next input to visit.
+  const stack: [Tensor, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const inputs = top[0].node?.inputs ?? [];
+    if (top[1] < inputs.length) {
+      const next = inputs[top[1]++];
+      if (next.requiresGrad && !seen.has(next)) {
+        seen.add(next);
+        stack.push([next, 0]);
+      }
+    } else {
+      order.push(top[0]);
+      stack.pop();
+    }
+  }
+  return order;
+}
+
+function addInto(dst: Tensor, src: Tensor): void {
+  dst.backend.binary(Binary.Add, dst.ptr, src.ptr, dst.ptr, dst.size, dst.size, 1);
+}
+
+function backward(root: Tensor, grad?: Tensor, options?: { retainGraph?: boolean }): void {
+  if (!root.requiresGrad) throw new Error(`backward: Tensor${fmt(root.shape)} does not require grad (no parameter or input with requiresGrad reaches it)`);
+  if (grad === undefined && root.size !== 1) throw new Error(`backward: Tensor${fmt(root.shape)} is not a single value; pass d(loss)/d(output) as \`grad\``);
+  if (grad !== undefined && grad.size !== root.size) throw new Error(`backward: grad has shape ${fmt(grad.shape)}, expected ${fmt(root.shape)}`);
+
+  const order = topoOrder(root);
+  // Gradients of non-leaf tensors, owned here and freed as soon as they have been passed on.
+  const grads = new Map<Tensor, Tensor>();
+  const seed = new Tensor(root.backend, root.shape);
+  if (grad === undefined) root.backend.fill(seed.ptr, 1, 1);
+  else root.backend.copy(grad.ptr, seed.ptr, root.size);
+  grads.set(root, seed);
+
+  noGrad(() => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = grads.get(t);
+      if (g === undefined) continue;
+      grads.delete(t);
+      const node = t.node;
+      if (node === null) {
+        // A leaf: accumulate into .grad, which outlives the step (the optimizer reads it).
+        if (t.grad === null) t.grad = keep(g);
+        else {
+          addInto(t.grad, g);
+          g.dispose();
+        }
+        continue;
+      }
+      const inputGrads = node.backward(g);
+      // A rule may hand the same tensor to several inputs (add gives g to both sides): each
+      // input must own its gradient, so later claims get a copy.
+      const claimed = new Set<Tensor>();
+      const unused = new Set<Tensor>();
+      node.inputs.forEach((input, k) => {
+        let gi = inputGrads[k];
+        if (gi === null || gi === undefined) return;
+        if (!input.requiresGrad) {
+          unused.add(gi);
+          return;
+        }
+        if (gi.size !== input.size) throw new Error(`backward of ${node.op}: gradient has shape ${fmt(gi.shape)} for an input of shape ${fmt(input.shape)}`);
+        const have = grads.get(input);
+        if (have !== undefined) {
+          addInto(have, gi);
+          unused.add(gi);
+          return;
+        }
+        if (claimed.has(gi)) {
+          const copy = new Tensor(gi.backend, gi.shape);
+          gi.backend.copy(gi.ptr, copy.ptr, gi.size);
+          gi = copy;
+        }
+        claimed.add(gi);
+        grads.set(input, gi);
+      });
+      unused.add(g);
+      for (const u of unused) if (!claimed.has(u)) u.dispose();
+      if (!options?.retainGraph) t.node = null;
+    }
+  });
+}
+
+installBackward(backward);

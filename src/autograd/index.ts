@@ -1,0 +1,8 @@
+// The differentiable ops, in one namespace.
+export { noGrad, isGradEnabled, record } from "./engine.js";
+export { add, sub, mul, div, neg, mulScalar, addScalar, exp, log, sqrt, square, pow, abs } from "./arithmetic.js";
+export { relu, leakyRelu, sigmoid, tanh, gelu, softmax } from "./activation.js";
+export { matmul, linear } from "./matmul.js";
+export { sum, mean } from "./reduce.js";
+export { reshape, flatten, transpose, slice, concat } from "./shape.js";
+export { crossEntropy, mse, binaryCrossEntropy } from "./loss.js";

@@ -1,0 +1,78 @@
+// Loss functions: the single number that says how wrong the network is, and that training
+// drives down. Each is one fused kernel computing the loss and its gradient together; backward
+// only scales that stored gradient by the incoming one (1 when the loss is the final output).
+import { Binary } from "../backend/opcodes.js";
+import type { Backend } from "../backend/types.js";
+import { fmt, sameShape } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { record } from "./engine.js";
+import { backendOf, empty } from "./util.js";
+
+/** A scalar tensor holding `value`, whose backward returns `grad` scaled by the upstream gradient. */
+function fused(name: string, be: Backend, value: number, input: Tensor, grad: Tensor): Tensor {
+  const loss = empty(be, []);
+  be.fill(loss.ptr, 1, value);
+  return record(loss, name, [input], (g) => {
+    const dx = empty(be, input.shape);
+    be.binary(Binary.Mul, grad.ptr, g.ptr, dx.ptr, dx.size, 1, 1);
+    return [dx];
+  });
+}
+
+/** Labels given as a tensor or as plain numbers, checked to be class indices in [0, classes). */
+function labelTensor(op: string, be: Backend, labels: Tensor | ArrayLike<number>, rows: number, classes: number): Tensor {
+  const values = labels instanceof Tensor ? labels.toArray() : Float32Array.from(labels);
+  if (values.length !== rows) throw new Error(`${op}: got ${values.length} labels for ${rows} rows of logits`);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      throw new Error(`${op}: label ${v} at index ${i} is not a class index in [0, ${classes - 1}]`);
+    }
+  }
+  if (labels instanceof Tensor && labels.backend === be) return labels;
+  const t = empty(be, [rows]);
+  be.heap.f32(t.ptr, rows).set(values);
+  return t;
+}
+
+/**
+ * Cross-entropy of softmax(logits) against integer class labels, averaged over rows:
+ * −(1/N) Σ_n log softmax(x_n)[y_n]. logits: [N, C]; labels: N class indices. The softmax is
+ * fused in (PyTorch's CrossEntropyLoss also takes raw logits): its gradient is simply
+ * (softmax(x) − onehot(y)) / N.
+ */
+export function crossEntropy(logits: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
+  const be = backendOf("crossEntropy", logits);
+  if (logits.rank !== 2) throw new Error(`crossEntropy: logits have shape ${fmt(logits.shape)}, expected [batch, classes]`);
+  const [rows, cols] = logits.shape;
+  const y = labelTensor("crossEntropy", be, labels, rows, cols);
+  const grad = empty(be, logits.shape);
+  const value = be.softmaxCrossEntropy(logits.ptr, y.ptr, grad.ptr, rows, cols);
+  if (y !== labels) y.dispose();
+  return fused("crossEntropy", be, value, logits, grad);
+}
+
+function checkTarget(op: string, pred: Tensor, target: Tensor): void {
+  backendOf(op, pred, target);
+  if (!sameShape(pred.shape, target.shape)) throw new Error(`${op}: prediction has shape ${fmt(pred.shape)} but target has shape ${fmt(target.shape)}`);
+}
+
+/** Mean squared error (1/n) Σ (p − t)². */
+export function mse(pred: Tensor, target: Tensor): Tensor {
+  checkTarget("mse", pred, target);
+  const grad = empty(pred.backend, pred.shape);
+  const value = pred.backend.mse(pred.ptr, target.ptr, grad.ptr, pred.size);
+  return fused("mse", pred.backend, value, pred, grad);
+}
+
+/**
+ * Binary cross-entropy on logits (PyTorch's BCEWithLogitsLoss): the mean over elements of
+ * −[t·log σ(x) + (1 − t)·log(1 − σ(x))], with the sigmoid fused in so that large |x| never
+ * produces log(0). Targets in [0, 1].
+ */
+export function binaryCrossEntropy(logits: Tensor, target: Tensor): Tensor {
+  checkTarget("binaryCrossEntropy", logits, target);
+  const grad = empty(logits.backend, logits.shape);
+  const value = logits.backend.bceWithLogits(logits.ptr, target.ptr, grad.ptr, logits.size);
+  return fused("binaryCrossEntropy", logits.backend, value, logits, grad);
+}

@@ -1,0 +1,26 @@
+// Small helpers shared by the differentiable ops.
+import type { Backend } from "../backend/types.js";
+import { fmt, type Shape } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** A fresh, uninitialized tensor on b. */
+export function empty(b: Backend, shape: Shape): Tensor {
+  return new Tensor(b, shape);
+}
+
+/** The backend all inputs share; tensors of two backends cannot meet in one op. */
+export function backendOf(op: string, ...ts: Tensor[]): Backend {
+  const b = ts[0].backend;
+  for (const t of ts) {
+    if (t.backend !== b) throw new Error(`${op}: inputs live on different backends (${b.name} and ${t.backend.name}); create them under one backend`);
+    if (t.disposed) throw new Error(`${op}: input Tensor${fmt(t.shape)} was disposed`);
+  }
+  return b;
+}
+
+/** A copy of t with another shape of the same size (no graph). */
+export function copyAs(t: Tensor, shape: Shape): Tensor {
+  const out = empty(t.backend, shape);
+  t.backend.copy(t.ptr, out.ptr, t.size);
+  return out;
+}

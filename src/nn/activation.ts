@@ -1,0 +1,56 @@
+// Activation layers: modules wrapping the activation functions of autograd/activation.ts, so
+// they can sit in a Sequential between the layers whose outputs they make nonlinear.
+import { gelu, leakyRelu, relu, sigmoid, softmax, tanh } from "../autograd/activation.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { Module } from "./module.js";
+
+/** max(0, x). The default hidden activation: cheap, and its gradient does not saturate for x > 0. */
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+
+/** x for x > 0, else negativeSlope·x: keeps a small gradient for negative inputs. */
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return leakyRelu(x, this.negativeSlope);
+  }
+  override describe(): string {
+    return `LeakyReLU(${this.negativeSlope})`;
+  }
+}
+
+/** 1/(1 + e⁻ˣ) ∈ (0, 1): a probability, or a gate. */
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return sigmoid(x);
+  }
+}
+
+/** tanh(x) ∈ (−1, 1), zero-centred. */
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return tanh(x);
+  }
+}
+
+/** x·Φ(x) (tanh approximation): the smooth ReLU of transformers. */
+export class GELU extends Module {
+  forward(x: Tensor): Tensor {
+    return gelu(x);
+  }
+}
+
+/** softmax along `dim` (default last): turns scores into probabilities that sum to 1. */
+export class Softmax extends Module {
+  constructor(readonly dim = -1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return softmax(x, this.dim);
+  }
+}

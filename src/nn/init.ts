@@ -1,0 +1,65 @@
+// Initializers: the starting values of weights and biases.
+//
+// A neuron computes y = f(w·x + b): a weighted sum of its inputs plus a bias, through an
+// activation f. The weights w say how much each input matters; the bias b shifts the point
+// where the neuron turns on. Training adjusts both. Where they start matters: all-equal weights
+// make every neuron of a layer compute the same thing forever (their gradients are equal too),
+// and weights too large or too small make activations and gradients explode or vanish layer
+// after layer. So weights start random, scaled by the layer's fan-in (inputs per neuron) and
+// fan-out, and biases usually start at zero.
+import { rng, type Random } from "../tensor/random.js";
+
+export type Init = (view: Float32Array) => void;
+
+/** U(−bound, bound). */
+export function uniform(bound: number, r: Random = rng()): Init {
+  return (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = r.uniform(-bound, bound);
+  };
+}
+
+/** N(0, std²). */
+export function normal(std: number, r: Random = rng()): Init {
+  return (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = r.normal(0, std);
+  };
+}
+
+export function constant(value: number): Init {
+  return (v) => v.fill(value);
+}
+
+export const zeros: Init = constant(0);
+
+/**
+ * Xavier/Glorot uniform (Glorot & Bengio, 2010): U(±√(6/(fanIn + fanOut))), which keeps the
+ * variance of activations and of gradients roughly constant across tanh/sigmoid layers.
+ */
+export function xavierUniform(fanIn: number, fanOut: number, gain = 1): Init {
+  return uniform(gain * Math.sqrt(6 / (fanIn + fanOut)));
+}
+
+export function xavierNormal(fanIn: number, fanOut: number, gain = 1): Init {
+  return normal(gain * Math.sqrt(2 / (fanIn + fanOut)));
+}
+
+/**
+ * He/Kaiming normal (He et al., 2015): N(0, 2/fanIn). ReLU zeroes half its inputs, so the
+ * variance needs the factor 2 to stay constant from layer to layer.
+ */
+export function kaimingNormal(fanIn: number): Init {
+  return normal(Math.sqrt(2 / fanIn));
+}
+
+/** He/Kaiming uniform: U(±√(6/fanIn)). */
+export function kaimingUniform(fanIn: number): Init {
+  return uniform(Math.sqrt(6 / fanIn));
+}
+
+/**
+ * PyTorch's default for Linear and Conv weights and biases: U(±1/√fanIn) (kaiming_uniform with
+ * a = √5 works out to this bound), kept as the default so results compare with PyTorch's.
+ */
+export function torchDefault(fanIn: number): Init {
+  return uniform(fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0);
+}

@@ -1,0 +1,143 @@
+// Module: the base of every layer and model. A module owns parameters (tensors that training
+// adjusts), buffers (state that is saved but not trained, like batch norm's running mean) and
+// child modules, each under a name. Names compose into PyTorch's state_dict keys ("0.weight",
+// "encoder.fc1.bias", "weight_ih_l0"), so weights can be compared with PyTorch one to one.
+import { getBackend } from "../backend/index.js";
+import { noGrad } from "../autograd/engine.js";
+import { keep } from "../memory/scope.js";
+import { fmt, sameShape, type Shape } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** A trainable tensor: requiresGrad, and exempt from scopes (it lives as long as its module). */
+export function parameter(shape: Shape, init?: (view: Float32Array) => void): Tensor {
+  const t = keep(new Tensor(getBackend(), shape));
+  const v = t.backend.heap.f32(t.ptr, t.size);
+  if (init) init(v);
+  else v.fill(0);
+  t.requiresGrad = true;
+  return t;
+}
+
+/** A persistent, untrained tensor (running statistics and the like). */
+export function buffer(shape: Shape, value = 0): Tensor {
+  const t = keep(new Tensor(getBackend(), shape));
+  t.backend.fill(t.ptr, t.size, value);
+  return t;
+}
+
+export abstract class Module {
+  /** Train mode (dropout active, batch norm uses batch statistics) or eval mode. */
+  training = true;
+  private readonly _params = new Map<string, Tensor>();
+  private readonly _buffers = new Map<string, Tensor>();
+  private readonly _children = new Map<string, Module>();
+
+  abstract forward(...inputs: Tensor[]): Tensor;
+
+  /** Register a parameter under `name` (its stateDict key within this module). */
+  protected param(name: string, t: Tensor): Tensor {
+    this._params.set(name, t);
+    return t;
+  }
+
+  protected buffer(name: string, t: Tensor): Tensor {
+    this._buffers.set(name, t);
+    return t;
+  }
+
+  /** Register a child module under `name`. */
+  protected child<M extends Module>(name: string, m: M): M {
+    this._children.set(name, m);
+    return m;
+  }
+
+  /** Direct children with their names. */
+  namedChildren(): [string, Module][] {
+    return [...this._children];
+  }
+
+  /** Every parameter of this module and its descendants, with its dotted name, in registration order. */
+  namedParameters(prefix = ""): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [n, p] of this._params) out.push([prefix + n, p]);
+    for (const [n, c] of this._children) out.push(...c.namedParameters(`${prefix}${n}.`));
+    return out;
+  }
+
+  namedBuffers(prefix = ""): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [n, b] of this._buffers) out.push([prefix + n, b]);
+    for (const [n, c] of this._children) out.push(...c.namedBuffers(`${prefix}${n}.`));
+    return out;
+  }
+
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Total number of trainable values. */
+  parameterCount(): number {
+    return this.parameters().reduce((s, p) => s + p.size, 0);
+  }
+
+  /** Set train (true) or eval (false) mode here and in every descendant. */
+  train(mode = true): this {
+    this.training = mode;
+    for (const c of this._children.values()) c.train(mode);
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clear the gradients of every parameter (PyTorch's zero_grad(set_to_none=True)). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) {
+      p.grad?.dispose();
+      p.grad = null;
+    }
+  }
+
+  /** Parameters and buffers by PyTorch-style key, as {shape, data} copies. */
+  stateDict(): Record<string, { shape: number[]; data: Float32Array }> {
+    const out: Record<string, { shape: number[]; data: Float32Array }> = {};
+    for (const [k, t] of [...this.namedParameters(), ...this.namedBuffers()]) out[k] = { shape: [...t.shape], data: t.toArray() };
+    return out;
+  }
+
+  /**
+   * Load values saved by stateDict() (or converted from PyTorch). Every key must be present with
+   * the right shape and finite values; nothing is changed unless all of them are.
+   */
+  loadStateDict(state: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>, { strict = true } = {}): void {
+    const name = this.constructor.name;
+    const targets = [...this.namedParameters(), ...this.namedBuffers()];
+    const keys = new Set(targets.map(([k]) => k));
+    if (strict) {
+      const unexpected = Object.keys(state).filter((k) => !keys.has(k));
+      if (unexpected.length > 0) throw new Error(`${name}.loadStateDict: unexpected keys ${unexpected.join(", ")}`);
+    }
+    for (const [k, t] of targets) {
+      const s = state[k];
+      if (s === undefined) {
+        if (strict) throw new Error(`${name}.loadStateDict: missing key "${k}" (shape ${fmt(t.shape)})`);
+        continue;
+      }
+      if (!sameShape(s.shape, t.shape) || s.data.length !== t.size) {
+        throw new Error(`${name}.loadStateDict: "${k}" has shape ${fmt(s.shape)} with ${s.data.length} values, expected ${fmt(t.shape)}`);
+      }
+      for (let i = 0; i < s.data.length; i++) {
+        if (!Number.isFinite(s.data[i])) throw new Error(`${name}.loadStateDict: "${k}" holds a non-finite value (${s.data[i]}) at index ${i}`);
+      }
+    }
+    noGrad(() => {
+      for (const [k, t] of targets) if (state[k] !== undefined) t.set(state[k].data);
+    });
+  }
+
+  /** A one-line description for summary(); layers override it with their hyperparameters. */
+  describe(): string {
+    return this.constructor.name;
+  }
+}

@@ -1,0 +1,57 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { checkRange, Optimizer } from "./optimizer.js";
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+}
+
+/**
+ * Adam (Kingma & Ba, 2015): momentum and RMS scaling together, with bias correction for the
+ * zero-initialized averages. At step t:
+ *
+ *     m ← β₁·m + (1 − β₁)·g          v ← β₂·v + (1 − β₂)·g²
+ *     p ← p − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+ *
+ * weightDecay adds λ·p to g (L2 regularization); AdamW decouples it instead.
+ * @example const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+ */
+export class Adam extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+    super(params, options.lr ?? 1e-3);
+    [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];
+    this.eps = options.eps ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? this.defaultDecay();
+    checkRange(this.constructor.name, "beta1", this.beta1, 0, 1, true);
+    checkRange(this.constructor.name, "beta2", this.beta2, 0, 1, true);
+    checkRange(this.constructor.name, "weightDecay", this.weightDecay, 0, Infinity);
+  }
+
+  protected defaultDecay(): number {
+    return 0;
+  }
+
+  protected update(p: Tensor, g: Tensor): void {
+    const [m, v] = this.slots(p, 2);
+    p.backend.adamStep(p.ptr, g.ptr, m.ptr, v.ptr, p.size, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, this.stepCount, this.decoupled);
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay, p ← p·(1 − lr·λ) before
+ * the Adam step, so decay does not get rescaled by the adaptive denominator. Default λ = 0.01.
+ */
+export class AdamW extends Adam {
+  protected override readonly decoupled: boolean = true;
+  protected override defaultDecay(): number {
+    return 0.01;
+  }
+}

@@ -1,0 +1,40 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { checkRange, Optimizer } from "./optimizer.js";
+
+export interface RMSpropOptions {
+  lr?: number;
+  alpha?: number;
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+}
+
+/**
+ * RMSprop (Hinton, 2012): divide each step by a running root-mean-square of recent gradients,
+ * so every parameter moves at a similar pace whatever the scale of its gradient.
+ *
+ *     v ← α·v + (1 − α)·g²
+ *     p ← p − lr·g / (√v + ε)          (with momentum μ: b ← μ·b + g/(√v + ε), p ← p − lr·b)
+ * @example const opt = new optim.RMSprop(model.parameters(), { lr: 1e-3 });
+ */
+export class RMSprop extends Optimizer {
+  readonly alpha: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly momentum: number;
+
+  constructor(params: Iterable<Tensor>, options: RMSpropOptions = {}) {
+    super(params, options.lr ?? 1e-2);
+    this.alpha = options.alpha ?? 0.99;
+    this.eps = options.eps ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0;
+    this.momentum = options.momentum ?? 0;
+    checkRange("RMSprop", "alpha", this.alpha, 0, 1, true);
+    checkRange("RMSprop", "momentum", this.momentum, 0, 1, true);
+  }
+
+  protected update(p: Tensor, g: Tensor): void {
+    const [v, buf] = this.slots(p, this.momentum > 0 ? 2 : 1);
+    p.backend.rmspropStep(p.ptr, g.ptr, v.ptr, buf?.ptr ?? 0, p.size, this.lr, this.alpha, this.eps, this.weightDecay, this.momentum);
+  }
+}

@@ -1,0 +1,46 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { checkRange, Optimizer } from "./optimizer.js";
+
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+}
+
+/**
+ * Stochastic gradient descent, optionally with momentum (PyTorch's semantics):
+ *
+ *     g ← g + λ·p                                   (weight decay λ)
+ *     b ← μ·b + (1 − τ)·g     (b ← g on the first step)
+ *     g ← g + μ·b (Nesterov) or b
+ *     p ← p − lr·g
+ *
+ * Momentum μ averages successive gradients, so steps speed up along directions where they agree
+ * and cancel where they oscillate.
+ * @example const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ */
+export class SGD extends Optimizer {
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+
+  constructor(params: Iterable<Tensor>, options: SGDOptions) {
+    super(params, options.lr);
+    this.momentum = options.momentum ?? 0;
+    this.dampening = options.dampening ?? 0;
+    this.weightDecay = options.weightDecay ?? 0;
+    this.nesterov = options.nesterov ?? false;
+    checkRange("SGD", "momentum", this.momentum, 0, 1, true);
+    checkRange("SGD", "weightDecay", this.weightDecay, 0, Infinity);
+    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) throw new Error("SGD: Nesterov momentum requires momentum > 0 and dampening 0");
+  }
+
+  protected update(p: Tensor, g: Tensor): void {
+    const first = !this.state.has(p);
+    const bufPtr = this.momentum > 0 ? this.slots(p, 1)[0].ptr : 0;
+    p.backend.sgdStep(p.ptr, g.ptr, bufPtr, p.size, this.lr, this.momentum, this.dampening, this.weightDecay, this.nesterov, first);
+  }
+}

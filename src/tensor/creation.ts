@@ -1,0 +1,96 @@
+// Making tensors: from JS data, constants, and seeded random values.
+import { getBackend } from "../backend/index.js";
+import type { Backend } from "../backend/types.js";
+import { rng, type Random } from "./random.js";
+import { fmt, sizeOf, type Shape } from "./shape.js";
+import { Tensor } from "./tensor.js";
+
+export interface CreateOptions {
+  requiresGrad?: boolean;
+  /** Default: the current backend (see setBackend). */
+  backend?: Backend;
+}
+
+type Nested = number | readonly Nested[];
+
+function flatten(data: Nested, shape: number[], out: number[], depth: number): void {
+  if (typeof data === "number") {
+    out.push(data);
+    return;
+  }
+  if (shape.length === depth) shape.push(data.length);
+  else if (shape[depth] !== data.length) throw new Error(`tensor: ragged nested array, expected ${shape[depth]} elements at depth ${depth}, got ${data.length}`);
+  for (const d of data) flatten(d, shape, out, depth + 1);
+}
+
+function checkShape(shape: Shape, op: string): void {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: shape ${fmt(shape)} must hold non-negative integers`);
+  }
+}
+
+function make(shape: Shape, options: CreateOptions | undefined, init: (view: Float32Array) => void): Tensor {
+  const t = new Tensor(options?.backend ?? getBackend(), shape);
+  init(t.backend.heap.f32(t.ptr, t.size));
+  t.requiresGrad = options?.requiresGrad ?? false;
+  return t;
+}
+
+/**
+ * A tensor from values: a flat array with a shape, or nested arrays whose nesting is the shape.
+ * @example tensor([[1, 2], [3, 4]]) // shape [2, 2]
+ * @example tensor(new Float32Array(6), [2, 3])
+ */
+export function tensor(data: Nested | ArrayLike<number>, shape?: Shape, options?: CreateOptions): Tensor {
+  let flat: ArrayLike<number>;
+  let inferred: number[];
+  if (typeof data === "number") {
+    flat = [data];
+    inferred = [];
+  } else if (ArrayBuffer.isView(data) || (Array.isArray(data) && data.every((d) => typeof d === "number"))) {
+    flat = data as ArrayLike<number>;
+    inferred = [flat.length];
+  } else {
+    const out: number[] = [];
+    inferred = [];
+    flatten(data as Nested, inferred, out, 0);
+    flat = out;
+  }
+  const s = shape ?? inferred;
+  checkShape(s, "tensor");
+  if (sizeOf(s) !== flat.length) throw new Error(`tensor: ${flat.length} values do not fill shape ${fmt(s)} (${sizeOf(s)} values)`);
+  return make(s, options, (v) => v.set(flat));
+}
+
+export function full(shape: Shape, value: number, options?: CreateOptions): Tensor {
+  checkShape(shape, "full");
+  return make(shape, options, (v) => v.fill(value));
+}
+
+export function zeros(shape: Shape, options?: CreateOptions): Tensor {
+  return full(shape, 0, options);
+}
+
+export function ones(shape: Shape, options?: CreateOptions): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Uniform values in [lo, hi) from the seeded generator (or `options.rng`). */
+export function rand(shape: Shape, options?: CreateOptions & { lo?: number; hi?: number; rng?: Random }): Tensor {
+  checkShape(shape, "rand");
+  const r = options?.rng ?? rng();
+  const lo = options?.lo ?? 0;
+  const hi = options?.hi ?? 1;
+  return make(shape, options, (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = r.uniform(lo, hi);
+  });
+}
+
+/** Normal values (mean 0, std 1 unless given) from the seeded generator (or `options.rng`). */
+export function randn(shape: Shape, options?: CreateOptions & { mean?: number; std?: number; rng?: Random }): Tensor {
+  checkShape(shape, "randn");
+  const r = options?.rng ?? rng();
+  return make(shape, options, (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = r.normal(options?.mean ?? 0, options?.std ?? 1);
+  });
+}

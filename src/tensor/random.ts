@@ -1,0 +1,94 @@
+// Seeded randomness. Every random number in wasmnn (initial weights, dropout masks, shuffling,
+// generated data sets) comes from a Random, so that one seed gives the same run every time.
+
+/**
+ * sfc32, a small fast counter-based generator with a 128-bit state (Doty-Humphrey's PractRand
+ * suite finds no bias in it); seeded through splitmix32 so that nearby seeds give unrelated streams.
+ */
+export class Random {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  private spare: number | null = null;
+
+  constructor(seed = 0) {
+    let s = seed >>> 0;
+    const next = (): number => {
+      s = (s + 0x9e3779b9) | 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
+    for (let i = 0; i < 12; i++) this.uint32();
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  uint32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.uint32() / 4294967296;
+  }
+
+  /** Uniform in [lo, hi). */
+  uniform(lo = 0, hi = 1): number {
+    return lo + (hi - lo) * this.next();
+  }
+
+  /** Standard normal (Box–Muller; the second value of each pair is kept for the next call). */
+  normal(mean = 0, std = 1): number {
+    if (this.spare !== null) {
+      const z = this.spare;
+      this.spare = null;
+      return mean + std * z;
+    }
+    let u = 0;
+    while (u === 0) u = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    const theta = 2 * Math.PI * this.next();
+    this.spare = r * Math.sin(theta);
+    return mean + std * r * Math.cos(theta);
+  }
+
+  /** A uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** Shuffle in place (Fisher–Yates). */
+  shuffle<T extends { length: number; [i: number]: any }>(a: T): T {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+}
+
+let global = new Random(0);
+
+/** Reseed the generator behind randn, rand, initializers, dropout and shuffling (PyTorch's manual_seed). */
+export function manualSeed(seed: number): void {
+  global = new Random(seed);
+}
+
+/** The global generator. */
+export function rng(): Random {
+  return global;
+}

@@ -1,0 +1,113 @@
+// The Tensor: a shape and a handle (pointer, length) to f32 values in a backend's heap.
+//
+// A tensor never holds a JS array of its values: those live in linear memory where the kernels
+// read them. `toArray()` copies them out. Tensors that take part in training also carry the
+// autograd fields: `requiresGrad`, the accumulated `grad`, and `node`, the op that produced it.
+import type { Backend } from "../backend/types.js";
+import { track, untrackDisposed } from "../memory/scope.js";
+import { fmt, sizeOf, type Shape } from "./shape.js";
+
+/** The op that produced a tensor: its inputs and how to send a gradient back to them. */
+export interface Node {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  /** Given d(loss)/d(output), return d(loss)/d(input) for each input (null where none is needed). */
+  readonly backward: (grad: Tensor) => (Tensor | null)[];
+}
+
+type BackwardFn = (t: Tensor, grad?: Tensor, options?: { retainGraph?: boolean }) => void;
+let backwardImpl: BackwardFn | null = null;
+/** Installed by autograd/engine.ts (kept as a hook so tensor/ does not import the layer above it). */
+export function installBackward(fn: BackwardFn): void {
+  backwardImpl = fn;
+}
+
+export class Tensor {
+  readonly isTensor = true;
+  readonly shape: readonly number[];
+  readonly size: number;
+  readonly backend: Backend;
+  private _ptr: number;
+  /** When true, ops record this tensor in the graph and backward() fills `grad`. */
+  requiresGrad = false;
+  /** d(loss)/d(this), accumulated by backward() for leaf tensors (parameters). */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor, while the graph is alive; null for leaves. */
+  node: Node | null = null;
+
+  /** Use tensor(), zeros() and friends; this wraps a block already allocated on `backend`. */
+  constructor(backend: Backend, shape: Shape, ptr?: number) {
+    this.backend = backend;
+    this.shape = Object.freeze([...shape]);
+    this.size = sizeOf(shape);
+    this._ptr = ptr ?? backend.heap.alloc(this.size * 4);
+    track(this, backend.heap, this._ptr, this.size * 4);
+  }
+
+  /** Byte offset of the values in the backend heap. */
+  get ptr(): number {
+    if (this._ptr < 0) throw new Error(`Tensor${fmt(this.shape)} was disposed and cannot be used`);
+    return this._ptr;
+  }
+
+  get disposed(): boolean {
+    return this._ptr < 0;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** A copy of the values. */
+  toArray(): Float32Array {
+    return this.backend.heap.f32(this.ptr, this.size).slice();
+  }
+
+  /** Nested JS arrays, for printing and tests. */
+  toNested(): unknown {
+    const a = Array.from(this.toArray());
+    const build = (dims: readonly number[], off: number): unknown => {
+      if (dims.length === 0) return a[off];
+      const [d, ...rest] = dims;
+      const step = sizeOf(rest);
+      return Array.from({ length: d }, (_, i) => build(rest, off + i * step));
+    };
+    return build(this.shape, 0);
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item: tensor has shape ${fmt(this.shape)}, expected a single element`);
+    return this.backend.heap.f32(this.ptr, 1)[0];
+  }
+
+  /** Overwrite the values from a JS array of the same length. */
+  set(values: ArrayLike<number>): this {
+    if (values.length !== this.size) throw new Error(`set: got ${values.length} values for a tensor of shape ${fmt(this.shape)} (${this.size} values)`);
+    this.backend.heap.f32(this.ptr, this.size).set(values);
+    return this;
+  }
+
+  /**
+   * Backpropagation: accumulate d(this)/d(leaf) into `.grad` of every leaf that requires a grad.
+   * `this` must be a single value (a loss) unless `grad`, d(loss)/d(this), is given.
+   */
+  backward(grad?: Tensor, options?: { retainGraph?: boolean }): void {
+    if (backwardImpl === null) throw new Error("backward: autograd is not loaded");
+    backwardImpl(this, grad, options);
+  }
+
+  /** Free the values now. Further use throws. Safe to call twice. */
+  dispose(): void {
+    if (this._ptr < 0) return;
+    this.backend.heap.release(this._ptr, this.size * 4);
+    this._ptr = -1;
+    this.node = null;
+    untrackDisposed(this);
+  }
+
+  toString(): string {
+    const vals = this.disposed ? "disposed" : Array.from(this.toArray().slice(0, 8), (v) => +v.toFixed(4)).join(", ") + (this.size > 8 ? ", …" : "");
+    return `Tensor${fmt(this.shape)}(${vals})`;
+  }
+}
