@@ -14,3 +14,8 @@ export { noGrad } from "./autograd/engine.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as losses from "./losses.js";
+export { fit, evaluate, predict, earlyStopping, type FitOptions, type EvalResult, type Callback, type EpochLogs } from "./train/index.js";
+export { dataset, splitAt, type Dataset } from "./data/dataset.js";
+export { loadMnist, type MnistOptions } from "./data/mnist.js";
+export { xor, twoSpirals } from "./data/synthetic.js";
+export * as models from "./models/index.js";

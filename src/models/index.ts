@@ -1,0 +1,2 @@
+// Ready-made architectures.
+export { mlp, type MlpOptions } from "./mlp.js";

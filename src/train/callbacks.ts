@@ -1,0 +1,69 @@
+// Callbacks: code that runs at the end of each epoch and may stop training.
+import type { Module } from "../nn/module.js";
+
+export interface EpochLogs {
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** Wall-clock seconds of the epoch (training only). */
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface TrainContext {
+  readonly model: Module;
+  /** Ask fit to stop after this epoch. */
+  stop(): void;
+}
+
+export interface Callback {
+  onEpochEnd?(logs: EpochLogs, ctx: TrainContext): void | Promise<void>;
+  onTrainEnd?(history: EpochLogs[], ctx: TrainContext): void | Promise<void>;
+}
+
+export interface EarlyStoppingOptions {
+  /** The logged value to watch (default "valLoss", or "loss" without validation data). */
+  monitor?: "loss" | "valLoss" | "accuracy" | "valAccuracy";
+  /** Epochs without improvement before stopping (default 5). */
+  patience?: number;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Put back the weights of the best epoch when stopping (default true). */
+  restoreBest?: boolean;
+}
+
+/**
+ * Stop when the monitored value has not improved for `patience` epochs; by default restore the
+ * best weights. Losses improve downwards, accuracies upwards.
+ * @example await fit(model, train, { ..., validation: test, callbacks: [earlyStopping({ patience: 3 })] });
+ */
+export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { stoppedEpoch: number | null; bestEpoch: number | null } {
+  const patience = options.patience ?? 5;
+  const minDelta = options.minDelta ?? 0;
+  let best = Infinity;
+  let wait = 0;
+  let weights: ReturnType<Module["stateDict"]> | null = null;
+  const cb = {
+    stoppedEpoch: null as number | null,
+    bestEpoch: null as number | null,
+    onEpochEnd(logs: EpochLogs, ctx: TrainContext): void {
+      const key = options.monitor ?? (logs.valLoss !== undefined ? "valLoss" : "loss");
+      const raw = logs[key];
+      if (raw === undefined) throw new Error(`earlyStopping: "${key}" is not logged (no validation data or no accuracy for this loss)`);
+      const score = key.endsWith("ccuracy") ? -raw : raw;
+      if (score < best - minDelta) {
+        best = score;
+        wait = 0;
+        cb.bestEpoch = logs.epoch;
+        if (options.restoreBest ?? true) weights = ctx.model.stateDict();
+      } else if (++wait >= patience) {
+        cb.stoppedEpoch = logs.epoch;
+        if (weights) ctx.model.loadStateDict(weights);
+        ctx.stop();
+      }
+    },
+  };
+  return cb;
+}

@@ -1,0 +1,141 @@
+// fit: the training loop. For each epoch, shuffle the training data, and for each mini-batch:
+// forward pass (predictions), loss, backward pass (gradients of the loss with respect to every
+// parameter, by backpropagation), optimizer step (move the parameters against their gradients).
+// Each step runs in a memory scope, so its temporaries are freed when it ends.
+import { noGrad } from "../autograd/engine.js";
+import { scope } from "../memory/scope.js";
+import type { Module } from "../nn/module.js";
+import type { Optimizer } from "../optim/optimizer.js";
+import { Random } from "../tensor/random.js";
+import { validateDataset, type Dataset } from "../data/dataset.js";
+import type { Callback, EpochLogs, TrainContext } from "./callbacks.js";
+import { batchTensors, checkBatchSize, evaluate } from "./evaluate.js";
+import { countCorrect, resolveLoss, type LossFn, type LossName } from "./losses.js";
+import { ProgressBar } from "./progress.js";
+
+export interface FitOptions {
+  epochs: number;
+  batchSize?: number;
+  optimizer: Optimizer;
+  loss: LossName | LossFn;
+  /** Held-out data evaluated after each epoch. */
+  validation?: Dataset;
+  /** Shuffle the training samples each epoch (default true). */
+  shuffle?: boolean;
+  /** Seed of the shuffling (default 0). */
+  seed?: number;
+  callbacks?: Callback[];
+  /** Progress output: a bar in terminals and a line per epoch (default true). */
+  verbose?: boolean;
+  /** Print through this instead of console.log. */
+  log?: (line: string) => void;
+}
+
+/** Yield to the event loop at most this often, so that a page stays responsive while training. */
+const YIELD_MS = 30;
+
+/**
+ * Train `model` on `data`. Returns the per-epoch logs.
+ * @example
+ * const history = await fit(model, train, { epochs: 5, batchSize: 32, optimizer: opt, loss: "crossEntropy", validation: test });
+ */
+export async function fit(model: Module, data: Dataset, options: FitOptions): Promise<EpochLogs[]> {
+  const batchSize = options.batchSize ?? 32;
+  checkBatchSize("fit", batchSize);
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${options.epochs}`);
+  validateDataset("fit", data);
+  if (options.validation) validateDataset("fit (validation)", options.validation);
+  const lossFn = resolveLoss(options.loss);
+  checkLabels(model, data, options.loss);
+
+  const log = options.log ?? ((s: string) => console.log(s));
+  const verbose = options.verbose ?? true;
+  const rng = new Random(options.seed ?? 0);
+  const order = Array.from({ length: data.length }, (_, i) => i);
+  const history: EpochLogs[] = [];
+  let stopping = false;
+  const ctx: TrainContext = { model, stop: () => void (stopping = true) };
+  const opt = options.optimizer;
+
+  for (let epoch = 1; epoch <= options.epochs && !stopping; epoch++) {
+    if (options.shuffle ?? true) rng.shuffle(order);
+    model.train();
+    const bar = verbose ? new ProgressBar(`epoch ${epoch}/${options.epochs}`, data.length) : null;
+    const t0 = performance.now();
+    let lastYield = t0;
+    let lossSum = 0;
+    let correct: number | null = 0;
+    for (let from = 0; from < data.length; from += batchSize) {
+      const to = Math.min(from + batchSize, data.length);
+      scope(() => {
+        const { x, y } = batchTensors(data, order, from, to);
+        const pred = model.forward(x);
+        const loss = lossFn(pred, y);
+        const value = loss.item();
+        if (!Number.isFinite(value)) {
+          throw new Error(`fit: the loss is ${value} at epoch ${epoch}, samples ${from}–${to - 1}; training stopped before this update, so the weights are those after the previous batch (try a smaller learning rate)`);
+        }
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        lossSum += value * (to - from);
+        if (correct !== null) {
+          const c = noGrad(() => countCorrect(options.loss, pred.toArray(), y.toArray(), to - from));
+          correct = c === null ? null : correct + c;
+        }
+      });
+      bar?.update(to, `loss ${(lossSum / to).toFixed(4)}`);
+      if (performance.now() - lastYield > YIELD_MS) {
+        await new Promise((r) => setTimeout(r, 0));
+        lastYield = performance.now();
+      }
+    }
+    bar?.end();
+    const seconds = (performance.now() - t0) / 1000;
+    const logs: EpochLogs = { epoch, loss: lossSum / data.length, seconds, samplesPerSecond: data.length / seconds };
+    if (correct !== null) logs.accuracy = correct / data.length;
+    if (options.validation) {
+      const v = evaluate(model, options.validation, { loss: options.loss, batchSize: Math.max(batchSize, 256) });
+      logs.valLoss = v.loss;
+      if (v.accuracy !== undefined) logs.valAccuracy = v.accuracy;
+    }
+    history.push(logs);
+    if (verbose) log(formatLogs(logs, options.epochs));
+    for (const cb of options.callbacks ?? []) await cb.onEpochEnd?.(logs, ctx);
+  }
+  for (const cb of options.callbacks ?? []) await cb.onTrainEnd?.(history, ctx);
+  return history;
+}
+
+export function formatLogs(l: EpochLogs, epochs: number): string {
+  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+  let s = `epoch ${l.epoch}/${epochs}  loss ${l.loss.toFixed(4)}`;
+  if (l.accuracy !== undefined) s += `  acc ${pct(l.accuracy)}`;
+  if (l.valLoss !== undefined) s += `  val_loss ${l.valLoss.toFixed(4)}`;
+  if (l.valAccuracy !== undefined) s += `  val_acc ${pct(l.valAccuracy)}`;
+  return `${s}  (${l.seconds.toFixed(1)} s, ${Math.round(l.samplesPerSecond).toLocaleString("en-US")} samples/s)`;
+}
+
+/**
+ * For cross-entropy, every label must be a class index the model can output. Checked once before
+ * training (one forward pass of one sample gives the number of classes), so that a bad label
+ * fails before any weight changes.
+ */
+function checkLabels(model: Module, data: Dataset, loss: LossName | LossFn): void {
+  if (loss !== "crossEntropy") return;
+  const classes = scope(() => noGrad(() => {
+    const wasTraining = model.training;
+    model.eval();
+    try {
+      return model.forward(batchTensors(data, [0], 0, 1).x).shape.at(-1)!;
+    } finally {
+      model.train(wasTraining);
+    }
+  }));
+  for (let i = 0; i < data.y.length; i++) {
+    const v = data.y[i];
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      throw new Error(`fit: label ${v} of sample ${i} is not a class index in [0, ${classes - 1}] (the model outputs ${classes} classes)`);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export { fit, formatLogs, type FitOptions } from "./fit.js";
+export { evaluate, predict, type EvalResult } from "./evaluate.js";
+export { earlyStopping, type Callback, type EpochLogs, type TrainContext, type EarlyStoppingOptions } from "./callbacks.js";
+export type { LossName, LossFn } from "./losses.js";
