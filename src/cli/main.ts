@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// The wasmnn command line. `wasmnn train TASK [options]` trains and reports; `wasmnn bench` runs
+// the benchmarks. Each task lives in its own file and is listed in `tasks`.
+import { parseArgs } from "node:util";
+import { ready, type BackendName } from "../index.js";
+import type { Options } from "./args.js";
+import { trainMnist } from "./mnist.js";
+import { trainSpirals, trainXor } from "./toy.js";
+
+/** Each task: its runner, its usage line, and the names of the string options it reads. */
+const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string; options: string[] }> = {
+  mnist: { run: trainMnist, usage: "[--model mlp] [--epochs N] [--batch-size B] [--lr LR]", options: ["model", "epochs", "batch-size", "lr"] },
+  xor: { run: trainXor, usage: "", options: ["epochs"] },
+  spirals: { run: trainSpirals, usage: "[--epochs N]", options: ["epochs"] },
+};
+
+function usage(): string {
+  const lines = Object.entries(tasks).map(([name, t]) => `  wasmnn train ${name.padEnd(10)} ${t.usage ? t.usage + " " : ""}[--backend wasm|js] [--seed S]`);
+  return ["usage:", ...lines, "  wasmnn bench            [--json] [--quick] [--filter NAME]"].join("\n");
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...Object.fromEntries([...new Set(Object.values(tasks).flatMap((t) => t.options))].map((n) => [n, { type: "string" as const }])),
+      backend: { type: "string" },
+      seed: { type: "string" },
+      filter: { type: "string" },
+      json: { type: "boolean" },
+      quick: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, task] = positionals;
+  if (values.help || command === undefined) {
+    console.log(usage());
+    return;
+  }
+  const backendName = (values.backend ?? "wasm") as BackendName;
+  if (backendName !== "wasm" && backendName !== "js") throw new Error(`--backend: expected wasm or js, got "${String(backendName)}"`);
+  await ready({ backend: backendName });
+  if (command === "train") {
+    const t = tasks[task ?? ""];
+    if (t === undefined) throw new Error(`train: unknown task "${task ?? ""}"\n${usage()}`);
+    return t.run(values);
+  }
+  if (command === "bench") {
+    const { runBench } = await import("../../bench/index.js");
+    await runBench({ json: values.json === true, quick: values.quick === true, filter: values.filter as string | undefined });
+    return;
+  }
+  throw new Error(`unknown command "${command}"\n${usage()}`);
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  console.error(`wasmnn: ${err.message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,32 @@
+// `wasmnn train mnist --model NAME`: a classifier on the 8,000/2,000 MNIST split.
+import { evaluate, fit, loadMnist, manualSeed, models, nn, optim } from "../index.js";
+import { choice, num, type Options } from "./args.js";
+
+/** Models for MNIST classification: how to build each and the sample shape it takes. */
+const builders: Record<string, { shape: "flat" | "image"; build: () => nn.Module }> = {
+  mlp: { shape: "flat", build: () => models.mlp({ inputs: 784, hidden: [128], outputs: 10 }) },
+};
+
+export async function trainMnist(o: Options): Promise<void> {
+  const name = choice(o, "model", Object.keys(builders), "mlp");
+  const epochs = num(o, "epochs", 10);
+  const seed = num(o, "seed", 1);
+  const batchSize = num(o, "batch-size", 32);
+  const lr = num(o, "lr", 1e-3);
+  manualSeed(seed);
+  const { train, test } = await loadMnist({ shape: builders[name].shape });
+  const model = builders[name].build();
+  console.log(`MNIST: ${train.length} training and ${test.length} test digits; model ${name}, backend ${o.backend ?? "wasm"}, seed ${seed}`);
+  console.log(nn.summary(model, [1, ...train.sampleShape]));
+  const opt = new optim.Adam(model.parameters(), { lr });
+  const t0 = performance.now();
+  await fit(model, train, { epochs, batchSize, optimizer: opt, loss: "crossEntropy", validation: test, seed });
+  const seconds = (performance.now() - t0) / 1000;
+  const result = evaluate(model, test, { loss: "crossEntropy" });
+  console.log(`test accuracy ${(100 * result.accuracy!).toFixed(2)}% (loss ${result.loss.toFixed(4)}) on ${test.length} held-out digits; trained in ${seconds.toFixed(1)} s`);
+}
+
+/** Register another MNIST classifier for `--model` (used by the architecture modules of the CLI). */
+export function registerMnistModel(name: string, shape: "flat" | "image", build: () => nn.Module): void {
+  builders[name] = { shape, build };
+}
