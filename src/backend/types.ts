@@ -10,6 +10,7 @@
 
 import type { Activation, Binary, Unary } from "./opcodes.js";
 import type { Heap } from "../memory/heap.js";
+import type { Basis } from "./basis.js";
 
 export type BackendName = "wasm" | "js";
 
@@ -109,4 +110,15 @@ export interface Backend {
    * Loshchilov & Hutter, 2019).
    */
   adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean): void;
+
+  // ---- distance ------------------------------------------------------------------------------
+  /** out [n, k] = ‖x_i − c_j‖² for x [n, d], c [k, d]; computed directly (never negative). out aliases neither. */
+  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void;
+  /** phi [n, k] = f(d2/σ_j²), f the Basis `kind`, widths σ [k] nonzero. phi may alias d2. */
+  rbfBasis(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void;
+  /**
+   * With q = dphi·f′(s), s = d2/σ²: dd2 = q/σ_j² ([n, k], may alias dphi) and, unless dwidthPtr is
+   * 0, dwidth[j] = Σ_i q·(−2s/σ_j) ([k]); both written, not accumulated.
+   */
+  rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void;
 }

@@ -3,6 +3,8 @@
 import type { Backend } from "../types.js";
 import type { Activation, Binary, Unary } from "../opcodes.js";
 import { Heap } from "../../memory/heap.js";
+import type { Basis } from "../basis.js";
+import { rbfBasis, rbfBasisBackward, sqDist } from "./distance.js";
 import { copyBlocks, transpose } from "./memory.js";
 import { gemm } from "./gemm.js";
 import { binary, unary } from "./elementwise.js";
@@ -103,5 +105,16 @@ export class JsBackend implements Backend {
   }
   adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean): void {
     adamStep(this.v(pPtr, n), this.v(gPtr, n), this.v(mPtr, n), this.v(vPtr, n), n, lr, beta1, beta2, eps, weightDecay, step, decoupled);
+  }
+
+  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void {
+    sqDist(this.v(xPtr, n * d), this.v(cPtr, k * d), this.v(outPtr, n * k), n, k, d);
+  }
+  rbfBasis(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void {
+    rbfBasis(kind, this.v(d2Ptr, n * k), this.v(widthPtr, k), this.v(phiPtr, n * k), n, k);
+  }
+  rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
+    const m = n * k;
+    rbfBasisBackward(kind, this.v(d2Ptr, m), this.v(widthPtr, k), this.v(phiPtr, m), this.v(dphiPtr, m), this.v(dd2Ptr, m), dwidthPtr !== 0 ? this.v(dwidthPtr, k) : null, n, k);
   }
 }

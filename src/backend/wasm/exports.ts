@@ -29,4 +29,9 @@ export interface CoreExports {
   sgdStep(pPtr: number, gPtr: number, bufPtr: number, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, first: number): void;
   rmspropStep(pPtr: number, gPtr: number, vPtr: number, bufPtr: number, n: number, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void;
   adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: number): void;
+
+  // ---- distance ----
+  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void;
+  rbfBasis(kind: number, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void;
+  rbfBasisBackward(kind: number, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void;
 }

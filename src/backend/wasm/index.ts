@@ -4,6 +4,7 @@ import type { Backend } from "../types.js";
 import type { Activation, Binary, Unary } from "../opcodes.js";
 import type { CoreExports } from "./exports.js";
 import { Heap } from "../../memory/heap.js";
+import type { Basis } from "../basis.js";
 
 export class WasmBackend implements Backend {
   readonly name = "wasm" as const;
@@ -101,5 +102,15 @@ export class WasmBackend implements Backend {
   }
   adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean): void {
     this.x.adamStep(pPtr, gPtr, mPtr, vPtr, n, lr, beta1, beta2, eps, weightDecay, step, +decoupled);
+  }
+
+  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void {
+    this.x.sqDist(xPtr, cPtr, outPtr, n, k, d);
+  }
+  rbfBasis(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void {
+    this.x.rbfBasis(kind, d2Ptr, widthPtr, phiPtr, n, k);
+  }
+  rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
+    this.x.rbfBasisBackward(kind, d2Ptr, widthPtr, phiPtr, dphiPtr, dd2Ptr, dwidthPtr, n, k);
   }
 }
