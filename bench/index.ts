@@ -14,6 +14,8 @@ type Suite = { name: string; load: () => Promise<{ bench(o: BenchOptions): Promi
 
 const suites: Suite[] = [
   // suites register here, e.g. { name: "gemm", load: () => import("./gemm.js") },
+  { name: "gemm", load: () => import("./gemm.js") },
+  { name: "mlp", load: () => import("./mlp.js") },
 ];
 
 export async function runBench(options: BenchOptions & { json?: boolean } = {}): Promise<Row[]> {

@@ -1,0 +1,41 @@
+// MLP training throughput: 784-128-10, batch 32, Adam, on each backend. One measured call is a
+// whole training step as fit runs it: upload the batch, forward, cross-entropy, backward, Adam
+// update, all inside a memory scope.
+import { fileURLToPath } from "node:url";
+import { losses, manualSeed, models, optim, ready, scope, setBackend, tensor, type BackendName } from "../src/index.js";
+import { formatTable, timePerCall, type Row } from "./harness.js";
+import type { BenchOptions } from "./index.js";
+
+function stepsPerSecond(name: BackendName, quick: boolean): number {
+  setBackend(name);
+  manualSeed(0);
+  const model = models.mlp({ inputs: 784, hidden: [128], outputs: 10 });
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const batch = 32;
+  const x = new Float32Array(batch * 784).map((_, i) => ((i * 2654435761) % 1000) / 1000);
+  const y = Array.from({ length: batch }, (_, i) => i % 10);
+  const step = () =>
+    scope(() => {
+      const loss = losses.crossEntropy(model.forward(tensor(x, [batch, 784])), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+    });
+  const seconds = timePerCall(step, quick ? 3 : 9, quick ? 30 : 100);
+  opt.dispose();
+  return 1 / seconds;
+}
+
+export async function bench(o: BenchOptions = {}): Promise<Row[]> {
+  await ready();
+  const rows: Row[] = [];
+  for (const name of ["wasm", "js"] as const) {
+    rows.push({ name: "MLP 784-128-10 train (b32, Adam)", backend: name, value: 32 * stepsPerSecond(name, o.quick ?? false), unit: "samples/s" });
+  }
+  setBackend("wasm");
+  return rows;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  bench({ quick: process.argv.includes("--quick") }).then((rows) => console.log(formatTable(rows)));
+}
