@@ -1,1 +1,229 @@
-// (kernels of this family are added here)
+// Recurrent cells: the gate nonlinearities and state update of one time step, fused, and their
+// backward; plus the embedding lookup that feeds tokens into them.
+//
+// A recurrent layer runs, per step t, one GEMM h_{t−1}·W_hhᵀ (the input part x_t·W_ihᵀ is computed
+// for all steps at once before the loop) and then ONE of these kernels, instead of a chain of
+// slice/sigmoid/tanh/mul/add ops that would each sweep the B×H values again. Backward is the same:
+// one kernel per step turns d(loss)/d(h_t) into the gate pre-activation gradients, and the weight
+// gradients are GEMMs over all steps at once.
+//
+// Layout: row-major, batch rows. Gate blocks are contiguous within a row, in PyTorch's order
+// (LSTM: i, f, g, o; GRU: r, z, n), each `hidden` wide. Sigmoid and tanh go through Mathf per
+// element (Wasm has no vector exp); the products and sums around them are plain f32.
+
+/** σ(v) without overflow: exp only ever sees −|v| (as the activation kernels). */
+// @ts-ignore: decorator
+@inline
+function sigmoid(v: f32): f32 {
+  const e = Mathf.exp(-Mathf.abs(v));
+  const q: f32 = 1 / (1 + e);
+  return v >= 0 ? q : e * q;
+}
+
+/**
+ * tanh(v) = sign(v)·(1 − e)/(1 + e) with e = exp(−2|v|): one exp, no overflow, and for small |v|
+ * the 1 − e cancellation costs only a few ulps of absolute error.
+ */
+// @ts-ignore: decorator
+@inline
+function tanhf(v: f32): f32 {
+  const e = Mathf.exp(-2 * Mathf.abs(v));
+  const t: f32 = (1 - e) / (1 + e);
+  return v >= 0 ? t : -t;
+}
+
+/**
+ * LSTM step (Hochreiter & Schmidhuber, 1997, with the forget gate of Gers et al., 2000).
+ * gates [batch, 4·hidden] holds the pre-activations x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh, blocks i, f, g, o;
+ * they are overwritten with the activations i = σ, f = σ, g = tanh, o = σ (backward needs them).
+ * c = f ⊙ cPrev + i ⊙ g, tc = tanh(c), h = o ⊙ tc; cPrev, c, h, tc are [batch, hidden].
+ * c may alias cPrev; nothing else aliases.
+ */
+export function lstmCell(gatesPtr: usize, cPrevPtr: usize, cPtr: usize, hPtr: usize, tcPtr: usize, batch: i32, hidden: i32): void {
+  const hb = <usize>hidden << 2;
+  for (let b = 0; b < batch; b++) {
+    const row = gatesPtr + <usize>b * (hb << 2);
+    const s = <usize>b * hb;
+    for (let j = 0; j < hidden; j++) {
+      const o = <usize>j << 2;
+      const i = sigmoid(load<f32>(row + o));
+      const f = sigmoid(load<f32>(row + hb + o));
+      const g = tanhf(load<f32>(row + 2 * hb + o));
+      const og = sigmoid(load<f32>(row + 3 * hb + o));
+      store<f32>(row + o, i);
+      store<f32>(row + hb + o, f);
+      store<f32>(row + 2 * hb + o, g);
+      store<f32>(row + 3 * hb + o, og);
+      const c = f * load<f32>(cPrevPtr + s + o) + i * g;
+      const tc = tanhf(c);
+      store<f32>(cPtr + s + o, c);
+      store<f32>(tcPtr + s + o, tc);
+      store<f32>(hPtr + s + o, og * tc);
+    }
+  }
+}
+
+/**
+ * Backward of lstmCell. act [batch, 4·hidden] are the saved activations i, f, g, o; cPrev and tc as
+ * in the forward step. dh: d(loss)/d(h_t), all paths summed. dc: on entry d(loss)/d(c_t) from the
+ * step after (zero at the last step unless the final cell state is used); on exit d(loss)/d(c_{t−1}).
+ * dGates [batch, 4·hidden] receives d(loss)/d(pre-activations), blocks i, f, g, o:
+ *   dc_t = dc + dh ⊙ o ⊙ (1 − tc²);  di = dc_t ⊙ g ⊙ i(1 − i);  df = dc_t ⊙ cPrev ⊙ f(1 − f);
+ *   dg = dc_t ⊙ i ⊙ (1 − g²);  do = dh ⊙ tc ⊙ o(1 − o);  dcPrev = dc_t ⊙ f.
+ * dGates must not alias act.
+ */
+export function lstmCellBackward(actPtr: usize, cPrevPtr: usize, tcPtr: usize, dhPtr: usize, dcPtr: usize, dGatesPtr: usize, batch: i32, hidden: i32): void {
+  const hb = <usize>hidden << 2;
+  const one = f32x4.splat(1);
+  for (let b = 0; b < batch; b++) {
+    const row = actPtr + <usize>b * (hb << 2);
+    const drow = dGatesPtr + <usize>b * (hb << 2);
+    const s = <usize>b * hb;
+    let j = 0;
+    for (; j + 4 <= hidden; j += 4) {
+      const o = <usize>j << 2;
+      const i = v128.load(row + o);
+      const f = v128.load(row + hb + o);
+      const g = v128.load(row + 2 * hb + o);
+      const og = v128.load(row + 3 * hb + o);
+      const tc = v128.load(tcPtr + s + o);
+      const dh = v128.load(dhPtr + s + o);
+      const dc = f32x4.add(v128.load(dcPtr + s + o), f32x4.mul(f32x4.mul(dh, og), f32x4.sub(one, f32x4.mul(tc, tc))));
+      v128.store(drow + o, f32x4.mul(f32x4.mul(dc, g), f32x4.mul(i, f32x4.sub(one, i))));
+      v128.store(drow + hb + o, f32x4.mul(f32x4.mul(dc, v128.load(cPrevPtr + s + o)), f32x4.mul(f, f32x4.sub(one, f))));
+      v128.store(drow + 2 * hb + o, f32x4.mul(f32x4.mul(dc, i), f32x4.sub(one, f32x4.mul(g, g))));
+      v128.store(drow + 3 * hb + o, f32x4.mul(f32x4.mul(dh, tc), f32x4.mul(og, f32x4.sub(one, og))));
+      v128.store(dcPtr + s + o, f32x4.mul(dc, f));
+    }
+    for (; j < hidden; j++) {
+      const o = <usize>j << 2;
+      const i = load<f32>(row + o);
+      const f = load<f32>(row + hb + o);
+      const g = load<f32>(row + 2 * hb + o);
+      const og = load<f32>(row + 3 * hb + o);
+      const tc = load<f32>(tcPtr + s + o);
+      const dh = load<f32>(dhPtr + s + o);
+      const dc = load<f32>(dcPtr + s + o) + dh * og * (1 - tc * tc);
+      store<f32>(drow + o, dc * g * (i * (1 - i)));
+      store<f32>(drow + hb + o, dc * load<f32>(cPrevPtr + s + o) * (f * (1 - f)));
+      store<f32>(drow + 2 * hb + o, dc * i * (1 - g * g));
+      store<f32>(drow + 3 * hb + o, dh * tc * (og * (1 - og)));
+      store<f32>(dcPtr + s + o, dc * f);
+    }
+  }
+}
+
+/**
+ * GRU step (Cho et al., 2014, in PyTorch's form). gi [batch, 3·hidden] holds x·W_ihᵀ + b_ih and
+ * gh [batch, 3·hidden] holds hPrev·W_hhᵀ + b_hh, blocks r, z, n:
+ *   r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ hPrev.
+ * gi is overwritten with r, z, n; gh is only read (backward needs gh_n). h may alias hPrev.
+ */
+export function gruCell(giPtr: usize, ghPtr: usize, hPrevPtr: usize, hPtr: usize, batch: i32, hidden: i32): void {
+  const hb = <usize>hidden << 2;
+  for (let b = 0; b < batch; b++) {
+    const row = giPtr + <usize>b * 3 * hb;
+    const hrow = ghPtr + <usize>b * 3 * hb;
+    const s = <usize>b * hb;
+    for (let j = 0; j < hidden; j++) {
+      const o = <usize>j << 2;
+      const r = sigmoid(load<f32>(row + o) + load<f32>(hrow + o));
+      const z = sigmoid(load<f32>(row + hb + o) + load<f32>(hrow + hb + o));
+      const n = tanhf(load<f32>(row + 2 * hb + o) + r * load<f32>(hrow + 2 * hb + o));
+      store<f32>(row + o, r);
+      store<f32>(row + hb + o, z);
+      store<f32>(row + 2 * hb + o, n);
+      const hp = load<f32>(hPrevPtr + s + o);
+      store<f32>(hPtr + s + o, n + z * (hp - n));
+    }
+  }
+}
+
+/**
+ * Backward of gruCell. act [batch, 3·hidden] = saved r, z, n; gh as in the forward step; dh =
+ * d(loss)/d(h_t). Writes dGi, dGh [batch, 3·hidden] (gradients of gi and gh) and dhPrev = dh ⊙ z,
+ * the direct path only (the caller adds dGh·W_hh):
+ *   dn = dh ⊙ (1 − z) ⊙ (1 − n²);  dz = dh ⊙ (hPrev − n) ⊙ z(1 − z);  dr = dn ⊙ gh_n ⊙ r(1 − r);
+ *   dGi = [dr, dz, dn], dGh = [dr, dz, dn ⊙ r].
+ * No aliasing except dhPrev with dh.
+ */
+export function gruCellBackward(actPtr: usize, ghPtr: usize, hPrevPtr: usize, dhPtr: usize, dGiPtr: usize, dGhPtr: usize, dhPrevPtr: usize, batch: i32, hidden: i32): void {
+  const hb = <usize>hidden << 2;
+  const one = f32x4.splat(1);
+  for (let b = 0; b < batch; b++) {
+    const off = <usize>b * 3 * hb;
+    const row = actPtr + off;
+    const hrow = ghPtr + off;
+    const s = <usize>b * hb;
+    let j = 0;
+    for (; j + 4 <= hidden; j += 4) {
+      const o = <usize>j << 2;
+      const r = v128.load(row + o);
+      const z = v128.load(row + hb + o);
+      const n = v128.load(row + 2 * hb + o);
+      const dh = v128.load(dhPtr + s + o);
+      const hp = v128.load(hPrevPtr + s + o);
+      const dn = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+      const dz = f32x4.mul(f32x4.mul(dh, f32x4.sub(hp, n)), f32x4.mul(z, f32x4.sub(one, z)));
+      const dr = f32x4.mul(f32x4.mul(dn, v128.load(hrow + 2 * hb + o)), f32x4.mul(r, f32x4.sub(one, r)));
+      v128.store(dGiPtr + off + o, dr);
+      v128.store(dGiPtr + off + hb + o, dz);
+      v128.store(dGiPtr + off + 2 * hb + o, dn);
+      v128.store(dGhPtr + off + o, dr);
+      v128.store(dGhPtr + off + hb + o, dz);
+      v128.store(dGhPtr + off + 2 * hb + o, f32x4.mul(dn, r));
+      v128.store(dhPrevPtr + s + o, f32x4.mul(dh, z));
+    }
+    for (; j < hidden; j++) {
+      const o = <usize>j << 2;
+      const r = load<f32>(row + o);
+      const z = load<f32>(row + hb + o);
+      const n = load<f32>(row + 2 * hb + o);
+      const dh = load<f32>(dhPtr + s + o);
+      const hp = load<f32>(hPrevPtr + s + o);
+      const dn = dh * (1 - z) * (1 - n * n);
+      const dz = dh * (hp - n) * (z * (1 - z));
+      const dr = dn * load<f32>(hrow + 2 * hb + o) * (r * (1 - r));
+      store<f32>(dGiPtr + off + o, dr);
+      store<f32>(dGiPtr + off + hb + o, dz);
+      store<f32>(dGiPtr + off + 2 * hb + o, dn);
+      store<f32>(dGhPtr + off + o, dr);
+      store<f32>(dGhPtr + off + hb + o, dz);
+      store<f32>(dGhPtr + off + 2 * hb + o, dn * r);
+      store<f32>(dhPrevPtr + s + o, dh * z);
+    }
+  }
+}
+
+/**
+ * Embedding lookup: out[i, :] = weight[idx[i], :] for i < n; weight is [rows, dim]. idx holds row
+ * indices stored as f32, already checked to be integers in [0, rows).
+ */
+export function embedding(weightPtr: usize, idxPtr: usize, outPtr: usize, n: i32, dim: i32, rows: i32): void {
+  const rb = <usize>dim << 2;
+  for (let i = 0; i < n; i++) {
+    const src = weightPtr + <usize>(<i32>load<f32>(idxPtr + (<usize>i << 2))) * rb;
+    memory.copy(outPtr + <usize>i * rb, src, rb);
+  }
+}
+
+/**
+ * Backward of embedding: dw[idx[i], :] += dy[i, :] for i < n, in order, so a repeated index
+ * accumulates every occurrence. dw is not cleared here.
+ */
+export function embeddingBackward(dyPtr: usize, idxPtr: usize, dwPtr: usize, n: i32, dim: i32, rows: i32): void {
+  const rb = <usize>dim << 2;
+  for (let i = 0; i < n; i++) {
+    const dst = dwPtr + <usize>(<i32>load<f32>(idxPtr + (<usize>i << 2))) * rb;
+    const src = dyPtr + <usize>i * rb;
+    let j = 0;
+    for (; j + 4 <= dim; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    }
+    for (; j < dim; j++) {
+      const o = <usize>j << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    }
+  }
+}

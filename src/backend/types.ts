@@ -121,4 +121,32 @@ export interface Backend {
    * 0, dwidth[j] = Σ_i q·(−2s/σ_j) ([k]); both written, not accumulated.
    */
   rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void;
+
+  // ---- recurrent ------------------------------------------------------------------------------
+  /**
+   * One LSTM step. gates [batch, 4·hidden]: pre-activations (x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh), blocks
+   * i, f, g, o, overwritten with the activations σ, σ, tanh, σ. c = f⊙cPrev + i⊙g, tc = tanh(c),
+   * h = o⊙tc, all [batch, hidden]. c may alias cPrev.
+   */
+  lstmCell(gatesPtr: number, cPrevPtr: number, cPtr: number, hPtr: number, tcPtr: number, batch: number, hidden: number): void;
+  /**
+   * Backward of lstmCell from the saved activations act, cPrev and tc. dh: d/d(h_t); dc: d/d(c_t) on
+   * entry, d/d(c_{t−1}) on exit. dGates [batch, 4·hidden] ← d/d(pre-activations).
+   */
+  lstmCellBackward(actPtr: number, cPrevPtr: number, tcPtr: number, dhPtr: number, dcPtr: number, dGatesPtr: number, batch: number, hidden: number): void;
+  /**
+   * One GRU step. gi = x·W_ihᵀ + b_ih, gh = hPrev·W_hhᵀ + b_hh, both [batch, 3·hidden], blocks r, z, n:
+   * r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r⊙gh_n), h = (1 − z)⊙n + z⊙hPrev.
+   * gi is overwritten with r, z, n; gh is read only. h may alias hPrev.
+   */
+  gruCell(giPtr: number, ghPtr: number, hPrevPtr: number, hPtr: number, batch: number, hidden: number): void;
+  /**
+   * Backward of gruCell from act (saved r, z, n), gh and hPrev: dGi, dGh [batch, 3·hidden] and
+   * dhPrev = dh⊙z (the direct path; the caller adds dGh·W_hh). dhPrev may alias dh.
+   */
+  gruCellBackward(actPtr: number, ghPtr: number, hPrevPtr: number, dhPtr: number, dGiPtr: number, dGhPtr: number, dhPrevPtr: number, batch: number, hidden: number): void;
+  /** out[i, :] = weight[idx[i], :], i < n; weight [rows, dim]; idx: integers in [0, rows) stored as f32. */
+  embedding(weightPtr: number, idxPtr: number, outPtr: number, n: number, dim: number, rows: number): void;
+  /** dw[idx[i], :] += dy[i, :], i < n (repeated indices accumulate); dw [rows, dim] is not cleared. */
+  embeddingBackward(dyPtr: number, idxPtr: number, dwPtr: number, n: number, dim: number, rows: number): void;
 }

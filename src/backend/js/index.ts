@@ -12,6 +12,7 @@ import { activation, activationBackward, softmax, softmaxBackward } from "./acti
 import { maxAxis, sumAxis, sumToBroadcast } from "./reduce.js";
 import { bceWithLogits, mse, softmaxCrossEntropy } from "./loss.js";
 import { adamStep, rmspropStep, sgdStep } from "./optim.js";
+import * as rnn from "./recurrent.js";
 
 export class JsBackend implements Backend {
   readonly name = "js" as const;
@@ -116,5 +117,29 @@ export class JsBackend implements Backend {
   rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
     const m = n * k;
     rbfBasisBackward(kind, this.v(d2Ptr, m), this.v(widthPtr, k), this.v(phiPtr, m), this.v(dphiPtr, m), this.v(dd2Ptr, m), dwidthPtr !== 0 ? this.v(dwidthPtr, k) : null, n, k);
+  }
+
+  // ---- recurrent ------------------------------------------------------------------------------
+  lstmCell(gatesPtr: number, cPrevPtr: number, cPtr: number, hPtr: number, tcPtr: number, batch: number, hidden: number): void {
+    const n = batch * hidden;
+    rnn.lstmCell(this.v(gatesPtr, 4 * n), this.v(cPrevPtr, n), this.v(cPtr, n), this.v(hPtr, n), this.v(tcPtr, n), batch, hidden);
+  }
+  lstmCellBackward(actPtr: number, cPrevPtr: number, tcPtr: number, dhPtr: number, dcPtr: number, dGatesPtr: number, batch: number, hidden: number): void {
+    const n = batch * hidden;
+    rnn.lstmCellBackward(this.v(actPtr, 4 * n), this.v(cPrevPtr, n), this.v(tcPtr, n), this.v(dhPtr, n), this.v(dcPtr, n), this.v(dGatesPtr, 4 * n), batch, hidden);
+  }
+  gruCell(giPtr: number, ghPtr: number, hPrevPtr: number, hPtr: number, batch: number, hidden: number): void {
+    const n = batch * hidden;
+    rnn.gruCell(this.v(giPtr, 3 * n), this.v(ghPtr, 3 * n), this.v(hPrevPtr, n), this.v(hPtr, n), batch, hidden);
+  }
+  gruCellBackward(actPtr: number, ghPtr: number, hPrevPtr: number, dhPtr: number, dGiPtr: number, dGhPtr: number, dhPrevPtr: number, batch: number, hidden: number): void {
+    const n = batch * hidden;
+    rnn.gruCellBackward(this.v(actPtr, 3 * n), this.v(ghPtr, 3 * n), this.v(hPrevPtr, n), this.v(dhPtr, n), this.v(dGiPtr, 3 * n), this.v(dGhPtr, 3 * n), this.v(dhPrevPtr, n), batch, hidden);
+  }
+  embedding(weightPtr: number, idxPtr: number, outPtr: number, n: number, dim: number, rows: number): void {
+    rnn.embedding(this.v(weightPtr, rows * dim), this.v(idxPtr, n), this.v(outPtr, n * dim), n, dim);
+  }
+  embeddingBackward(dyPtr: number, idxPtr: number, dwPtr: number, n: number, dim: number, rows: number): void {
+    rnn.embeddingBackward(this.v(dyPtr, n * dim), this.v(idxPtr, n), this.v(dwPtr, rows * dim), n, dim);
   }
 }

@@ -34,4 +34,12 @@ export interface CoreExports {
   sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void;
   rbfBasis(kind: number, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void;
   rbfBasisBackward(kind: number, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void;
+
+  // ---- recurrent ----
+  lstmCell(gatesPtr: number, cPrevPtr: number, cPtr: number, hPtr: number, tcPtr: number, batch: number, hidden: number): void;
+  lstmCellBackward(actPtr: number, cPrevPtr: number, tcPtr: number, dhPtr: number, dcPtr: number, dGatesPtr: number, batch: number, hidden: number): void;
+  gruCell(giPtr: number, ghPtr: number, hPrevPtr: number, hPtr: number, batch: number, hidden: number): void;
+  gruCellBackward(actPtr: number, ghPtr: number, hPrevPtr: number, dhPtr: number, dGiPtr: number, dGhPtr: number, dhPrevPtr: number, batch: number, hidden: number): void;
+  embedding(weightPtr: number, idxPtr: number, outPtr: number, n: number, dim: number, rows: number): void;
+  embeddingBackward(dyPtr: number, idxPtr: number, dwPtr: number, n: number, dim: number, rows: number): void;
 }

@@ -113,4 +113,24 @@ export class WasmBackend implements Backend {
   rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
     this.x.rbfBasisBackward(kind, d2Ptr, widthPtr, phiPtr, dphiPtr, dd2Ptr, dwidthPtr, n, k);
   }
+
+  // ---- recurrent ------------------------------------------------------------------------------
+  lstmCell(gatesPtr: number, cPrevPtr: number, cPtr: number, hPtr: number, tcPtr: number, batch: number, hidden: number): void {
+    this.x.lstmCell(gatesPtr, cPrevPtr, cPtr, hPtr, tcPtr, batch, hidden);
+  }
+  lstmCellBackward(actPtr: number, cPrevPtr: number, tcPtr: number, dhPtr: number, dcPtr: number, dGatesPtr: number, batch: number, hidden: number): void {
+    this.x.lstmCellBackward(actPtr, cPrevPtr, tcPtr, dhPtr, dcPtr, dGatesPtr, batch, hidden);
+  }
+  gruCell(giPtr: number, ghPtr: number, hPrevPtr: number, hPtr: number, batch: number, hidden: number): void {
+    this.x.gruCell(giPtr, ghPtr, hPrevPtr, hPtr, batch, hidden);
+  }
+  gruCellBackward(actPtr: number, ghPtr: number, hPrevPtr: number, dhPtr: number, dGiPtr: number, dGhPtr: number, dhPrevPtr: number, batch: number, hidden: number): void {
+    this.x.gruCellBackward(actPtr, ghPtr, hPrevPtr, dhPtr, dGiPtr, dGhPtr, dhPrevPtr, batch, hidden);
+  }
+  embedding(weightPtr: number, idxPtr: number, outPtr: number, n: number, dim: number, rows: number): void {
+    this.x.embedding(weightPtr, idxPtr, outPtr, n, dim, rows);
+  }
+  embeddingBackward(dyPtr: number, idxPtr: number, dwPtr: number, n: number, dim: number, rows: number): void {
+    this.x.embeddingBackward(dyPtr, idxPtr, dwPtr, n, dim, rows);
+  }
 }

@@ -1,0 +1,65 @@
+// Embedding: a lookup table from token ids to learned vectors.
+//
+// A character or word id is a category, not a quantity: id 7 is not "more" than id 6. Feeding it as
+// a one-hot vector to a Linear layer would work, but the product with a one-hot vector just
+// selects one column of the weight; an embedding does that selection directly, as a row lookup.
+// Backward scatters each output row's gradient back onto the row it came from, adding when an id
+// occurs more than once in the batch (a sequence repeats characters all the time).
+import { record } from "../autograd/engine.js";
+import { backendOf, empty } from "../autograd/util.js";
+import { fmt } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { normal } from "./init.js";
+import { Module, parameter } from "./module.js";
+
+/**
+ * A table of `numEmbeddings` vectors of size `embeddingDim`, PyTorch's nn.Embedding (weight
+ * [numEmbeddings, embeddingDim], initialized N(0, 1)). forward(ids) maps ids of any shape S to
+ * vectors of shape [...S, embeddingDim]; ids are integers in [0, numEmbeddings), given as a
+ * tensor or a plain array.
+ * @example
+ * const emb = new nn.Embedding(65, 16);
+ * const v = emb.forward(tensor([[3, 1, 4], [1, 5, 9]])); // → [2, 3, 16]
+ */
+export class Embedding extends Module {
+  readonly weight: Tensor;
+
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number) {
+    super();
+    for (const [k, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`Embedding: ${k} must be a positive integer, got ${v}`);
+    }
+    this.weight = this.param("weight", parameter([numEmbeddings, embeddingDim], normal(1)));
+  }
+
+  forward(ids: Tensor | ArrayLike<number>): Tensor {
+    const be = backendOf("Embedding", this.weight);
+    const values = ids instanceof Tensor ? ids.toArray() : Float32Array.from(ids);
+    const shape = ids instanceof Tensor ? ids.shape : [values.length];
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isInteger(v) || v < 0 || v >= this.numEmbeddings) {
+        throw new Error(`${this.describe()}: index ${v} at position ${i} of ids ${fmt(shape)} is not an integer in [0, ${this.numEmbeddings - 1}]`);
+      }
+    }
+    const n = values.length;
+    const D = this.embeddingDim;
+    const idx = empty(be, [n]);
+    be.heap.f32(idx.ptr, n).set(values);
+    const out = empty(be, [...shape, D]);
+    be.embedding(this.weight.ptr, idx.ptr, out.ptr, n, D, this.numEmbeddings);
+    const w = this.weight;
+    record(out, "embedding", [w], (g) => {
+      const dw = empty(be, w.shape);
+      be.fill(dw.ptr, dw.size, 0);
+      be.embeddingBackward(g.ptr, idx.ptr, dw.ptr, n, D, this.numEmbeddings);
+      return [dw];
+    });
+    if (out.node === null) idx.dispose();
+    return out;
+  }
+
+  override describe(): string {
+    return `Embedding(${this.numEmbeddings}, ${this.embeddingDim})`;
+  }
+}

@@ -1,0 +1,224 @@
+// Recurrent layers: the shared machinery (layers, directions, initial and final states), the plain
+// RNN and its single-step cell. LSTM and GRU (lstm.ts, gru.ts) are the same machinery with
+// another cell.
+//
+// A recurrent layer reads a sequence one step at a time and carries a hidden state h from step to
+// step: h_t = f(x_t, h_{t−1}). The same weights serve every step, so one layer handles sequences
+// of any length, and h can remember what it saw. The plain RNN, h_t = tanh(W_ih x_t + W_hh h_{t−1}
+// + b), is the simplest such cell; its weakness is that the gradient reaching step t − k has been
+// multiplied k times by W_hhᵀ·diag(tanh′), so over long gaps it vanishes (or explodes).
+import { recurrentSequence, gateCount, type CellKind, type CellWeights } from "../autograd/recurrent.js";
+import { concat, reshape, slice, transpose } from "../autograd/shape.js";
+import { fmt } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { uniform } from "./init.js";
+import { Module, parameter } from "./module.js";
+
+export interface RecurrentOptions {
+  /** Stacked layers; layer k > 0 reads the output sequence of layer k − 1 (default 1). */
+  numLayers?: number;
+  /** Learnable biases b_ih and b_hh (default true). */
+  bias?: boolean;
+  /** Inputs and outputs as [batch, T, features] instead of [T, batch, features] (default false). */
+  batchFirst?: boolean;
+  /** A second pass over the sequence in reverse; outputs of both directions are concatenated (default false). */
+  bidirectional?: boolean;
+}
+
+/** What a recurrent layer returns: the output sequence and the final states. */
+export interface RecurrentOutput {
+  /** [T, batch, D·hidden] ([batch, T, D·hidden] with batchFirst): the top layer's h at every step. */
+  output: Tensor;
+  /** [layers·D, batch, hidden]: the last h of each layer and direction (D = 2 when bidirectional). */
+  h: Tensor;
+  /** LSTM only: the last cell state, shaped like h. */
+  c?: Tensor;
+}
+
+/** The per-layer weights of PyTorch's recurrent modules. */
+function cellWeights(register: (name: string, t: Tensor) => Tensor, suffix: string, G: number, inF: number, H: number, bias: boolean): CellWeights {
+  // PyTorch's init for every recurrent weight and bias: U(±1/√hidden).
+  const init = uniform(1 / Math.sqrt(H));
+  return {
+    wIh: register(`weight_ih${suffix}`, parameter([G * H, inF], init)),
+    wHh: register(`weight_hh${suffix}`, parameter([G * H, H], init)),
+    bIh: bias ? register(`bias_ih${suffix}`, parameter([G * H], init)) : null,
+    bHh: bias ? register(`bias_hh${suffix}`, parameter([G * H], init)) : null,
+  };
+}
+
+function positiveInt(layer: string, name: string, v: number): void {
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`${layer}: ${name} must be a positive integer, got ${v}`);
+}
+
+function zerosState(like: Tensor, B: number, H: number): Tensor {
+  const t = new Tensor(like.backend, [B, H]);
+  like.backend.fill(t.ptr, t.size, 0);
+  return t;
+}
+
+/** RNN, LSTM and GRU: stacked, optionally bidirectional runs of one cell kind over a sequence. */
+export abstract class RecurrentBase extends Module {
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly bidirectional: boolean;
+  /** weights[layer][direction]. */
+  protected readonly weights: CellWeights[][] = [];
+
+  constructor(protected readonly kind: CellKind, readonly inputSize: number, readonly hiddenSize: number, options: RecurrentOptions = {}) {
+    super();
+    const name = this.constructor.name;
+    positiveInt(name, "inputSize", inputSize);
+    positiveInt(name, "hiddenSize", hiddenSize);
+    this.numLayers = options.numLayers ?? 1;
+    positiveInt(name, "numLayers", this.numLayers);
+    this.bias = options.bias ?? true;
+    this.batchFirst = options.batchFirst ?? false;
+    this.bidirectional = options.bidirectional ?? false;
+    const D = this.bidirectional ? 2 : 1;
+    const G = gateCount(kind);
+    const register = (n: string, t: Tensor): Tensor => this.param(n, t);
+    for (let l = 0; l < this.numLayers; l++) {
+      const inF = l === 0 ? inputSize : hiddenSize * D;
+      const dirs: CellWeights[] = [];
+      for (let d = 0; d < D; d++) dirs.push(cellWeights(register, `_l${l}${d === 1 ? "_reverse" : ""}`, G, inF, hiddenSize, this.bias));
+      this.weights.push(dirs);
+    }
+  }
+
+  /** Check shapes and run every layer and direction; the layers' forward() wrap this. */
+  protected run(x: Tensor, h0?: Tensor, c0?: Tensor): RecurrentOutput {
+    const D = this.bidirectional ? 2 : 1;
+    const L = this.numLayers;
+    const H = this.hiddenSize;
+    const expectX = this.batchFirst ? `[batch, T, ${this.inputSize}]` : `[T, batch, ${this.inputSize}]`;
+    if (x.rank !== 3 || x.shape[2] !== this.inputSize) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected ${expectX}`);
+    const [T, B] = this.batchFirst ? [x.shape[1], x.shape[0]] : [x.shape[0], x.shape[1]];
+    if (T === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the sequence is empty (T = 0)`);
+    if (B === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the batch is empty`);
+    const expectState = `[${L * D}, ${B}, ${H}]`;
+    for (const [n, s] of [["h0", h0], ["c0", c0]] as const) {
+      if (s !== undefined && (s.rank !== 3 || s.shape[0] !== L * D || s.shape[1] !== B || s.shape[2] !== H)) {
+        throw new Error(`${this.describe()}: initial state ${n} has shape ${fmt(s.shape)}, expected ${expectState} (layers·directions, batch, hidden)`);
+      }
+    }
+    if (c0 !== undefined && this.kind !== "lstm") throw new Error(`${this.describe()}: got a cell state c0, but only an LSTM has one`);
+
+    const lstm = this.kind === "lstm";
+    let input = this.batchFirst ? transpose(x, 0, 1) : x;
+    const hs: Tensor[] = [];
+    const cs: Tensor[] = [];
+    for (let l = 0; l < L; l++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < D; d++) {
+        const k = l * D + d;
+        const h = h0 ? reshape(slice(h0, 0, k, k + 1), [B, H]) : zerosState(x, B, H);
+        const c = lstm ? (c0 ? reshape(slice(c0, 0, k, k + 1), [B, H]) : zerosState(x, B, H)) : null;
+        const packed = recurrentSequence(this.kind, input, h, c, this.weights[l][d], d === 1);
+        const seq = lstm ? slice(packed, 0, 0, T) : packed;
+        const last = d === 1 ? 0 : T - 1;
+        hs.push(slice(seq, 0, last, last + 1));
+        if (lstm) cs.push(slice(packed, 0, T, T + 1));
+        outs.push(seq);
+      }
+      input = D === 2 ? concat(outs, 2) : outs[0];
+    }
+    const output = this.batchFirst ? transpose(input, 0, 1) : input;
+    const h = hs.length === 1 ? hs[0] : concat(hs, 0);
+    if (!lstm) return { output, h };
+    return { output, h, c: cs.length === 1 ? cs[0] : concat(cs, 0) };
+  }
+
+  override describe(): string {
+    const extras = [
+      this.numLayers > 1 ? `layers ${this.numLayers}` : "",
+      this.bidirectional ? "bidirectional" : "",
+      this.batchFirst ? "batchFirst" : "",
+      this.bias ? "" : "no bias",
+    ].filter((s) => s !== "");
+    return `${this.constructor.name}(${this.inputSize}→${this.hiddenSize}${extras.length ? ", " + extras.join(", ") : ""})`;
+  }
+}
+
+export interface RNNOptions extends RecurrentOptions {
+  /** "tanh" (default) or "relu". */
+  nonlinearity?: "tanh" | "relu";
+}
+
+function rnnKind(layer: string, n: string | undefined): CellKind {
+  if (n === undefined || n === "tanh") return "rnnTanh";
+  if (n === "relu") return "rnnRelu";
+  throw new Error(`${layer}: nonlinearity must be "tanh" or "relu", got "${n}"`);
+}
+
+/**
+ * Elman RNN: h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh) (or relu), PyTorch's nn.RNN.
+ * forward(x, h0?) returns the output sequence; forwardWithState(x, h0?) also the final h.
+ * @example
+ * const rnn = new nn.RNN(2, 32, { batchFirst: true });
+ * const { output, h } = rnn.forwardWithState(x); // x [B, T, 2] → output [B, T, 32], h [1, B, 32]
+ */
+export class RNN extends RecurrentBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+    super(rnnKind("RNN", options.nonlinearity), inputSize, hiddenSize, options);
+  }
+
+  forward(x: Tensor, h0?: Tensor): Tensor {
+    return this.run(x, h0).output;
+  }
+
+  forwardWithState(x: Tensor, h0?: Tensor): RecurrentOutput {
+    return this.run(x, h0);
+  }
+}
+
+/** The single-step cells: one time step of RNN, LSTM or GRU for step-by-step loops. */
+export abstract class CellBase extends Module {
+  protected readonly w: CellWeights;
+
+  constructor(protected readonly kind: CellKind, readonly inputSize: number, readonly hiddenSize: number, bias = true) {
+    super();
+    positiveInt(this.constructor.name, "inputSize", inputSize);
+    positiveInt(this.constructor.name, "hiddenSize", hiddenSize);
+    this.w = cellWeights((n, t) => this.param(n, t), "", gateCount(kind), inputSize, hiddenSize, bias);
+  }
+
+  /** One step: x [B, in], h, c [B, H] (zeros when absent) → the packed next state (see recurrentSequence). */
+  protected step1(x: Tensor, h?: Tensor, c?: Tensor): Tensor {
+    const H = this.hiddenSize;
+    if (x.rank !== 2 || x.shape[1] !== this.inputSize) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${this.inputSize}]`);
+    const B = x.shape[0];
+    if (B === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the batch is empty`);
+    for (const [n, s] of [["h", h], ["c", c]] as const) {
+      if (s !== undefined && (s.rank !== 2 || s.shape[0] !== B || s.shape[1] !== H)) {
+        throw new Error(`${this.describe()}: state ${n} has shape ${fmt(s.shape)}, expected [${B}, ${H}]`);
+      }
+    }
+    const lstm = this.kind === "lstm";
+    const hx = h ?? zerosState(x, B, H);
+    const cx = lstm ? (c ?? zerosState(x, B, H)) : null;
+    return recurrentSequence(this.kind, reshape(x, [1, B, this.inputSize]), hx, cx, this.w, false);
+  }
+
+  override describe(): string {
+    return `${this.constructor.name}(${this.inputSize}→${this.hiddenSize}${this.w.bIh ? "" : ", no bias"})`;
+  }
+}
+
+/**
+ * One step of the Elman RNN: h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh), PyTorch's nn.RNNCell.
+ * @example
+ * const cell = new nn.RNNCell(2, 16);
+ * let h = cell.forward(x0);          // x0 [B, 2] → h [B, 16]
+ * h = cell.forward(x1, h);
+ */
+export class RNNCell extends CellBase {
+  constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean; nonlinearity?: "tanh" | "relu" } = {}) {
+    super(rnnKind("RNNCell", options.nonlinearity), inputSize, hiddenSize, options.bias ?? true);
+  }
+
+  forward(x: Tensor, h?: Tensor): Tensor {
+    return reshape(this.step1(x, h), [x.shape[0], this.hiddenSize]);
+  }
+}
