@@ -1,2 +1,3 @@
 // Ready-made architectures.
 export { mlp, type MlpOptions } from "./mlp.js";
+export { rbfNetwork, RbfNetwork, choleskySolve, type RbfNetworkOptions, type SolveOptions } from "./rbf.js";
