@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { ready, type BackendName } from "../index.js";
 import type { Options } from "./args.js";
 import { trainMnist } from "./mnist.js";
+import { trainAutoencoder } from "./autoencoder.js";
 import { trainSpirals, trainXor } from "./toy.js";
 
 /** Each task: its runner, its usage line, and the names of the string options it reads. */
@@ -12,6 +13,7 @@ const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string;
   mnist: { run: trainMnist, usage: "[--model mlp] [--epochs N] [--batch-size B] [--lr LR]", options: ["model", "epochs", "batch-size", "lr"] },
   xor: { run: trainXor, usage: "", options: ["epochs"] },
   spirals: { run: trainSpirals, usage: "[--epochs N]", options: ["epochs"] },
+  autoencoder: { run: trainAutoencoder, usage: "[--code K] [--noise SIGMA] [--epochs N] [--batch-size B] [--lr LR] [--out DIR]", options: ["code", "noise", "epochs", "batch-size", "lr", "out"] },
 };
 
 function usage(): string {

@@ -1,3 +1,4 @@
 // Ready-made architectures.
 export { mlp, type MlpOptions } from "./mlp.js";
 export { rbfNetwork, RbfNetwork, choleskySolve, type RbfNetworkOptions, type SolveOptions } from "./rbf.js";
+export { autoencoder, autoencoderData, corrupt, Autoencoder, GaussianNoise, type AutoencoderOptions } from "./autoencoder.js";
