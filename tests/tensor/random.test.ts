@@ -35,14 +35,20 @@ describe("Random", () => {
 
   it("uint32 is an unsigned 32-bit integer; next is in [0, 1); uniform in [lo, hi)", () => {
     const r = new Random(3);
+    let bad = 0;
+    let maxU = 0;
     for (let i = 0; i < 10000; i++) {
       const u = r.uint32();
-      expect(Number.isInteger(u) && u >= 0 && u < 2 ** 32).toBe(true);
+      if (!(Number.isInteger(u) && u >= 0 && u < 2 ** 32)) bad++;
+      maxU = Math.max(maxU, u);
       const x = r.next();
-      expect(x >= 0 && x < 1).toBe(true);
+      if (!(x >= 0 && x < 1)) bad++;
       const y = r.uniform(-3, -1);
-      expect(y >= -3 && y < -1).toBe(true);
+      if (!(y >= -3 && y < -1)) bad++;
     }
+    expect(bad).toBe(0);
+    // The top bit is used: 10,000 draws all below 2³¹ would have probability 2^−10000.
+    expect(maxU).toBeGreaterThan(2 ** 31);
   });
 
   it("next() is uniform: 10 bins of 1e5 draws are each within 5σ of 1e4", () => {

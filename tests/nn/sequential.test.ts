@@ -1,0 +1,57 @@
+// Sequential: each layer's output is the next layer's input.
+import { beforeAll, describe, expect, it } from "vitest";
+import { nn, ops, ready, setBackend, tensor } from "../../src/index.js";
+import { expectClose } from "../gradcheck.js";
+
+for (const name of ["js", "wasm"] as const) {
+  describe(name, () => {
+    beforeAll(async () => {
+      await ready();
+      setBackend(name);
+    });
+
+    it("a 2-2-1 network computed by hand", () => {
+      const mlp = new nn.Sequential(new nn.Linear(2, 2), new nn.ReLU(), new nn.Linear(2, 1));
+      mlp.loadStateDict({
+        "0.weight": { shape: [2, 2], data: [1, 1, 1, -1] },
+        "0.bias": { shape: [2], data: [0, -0.5] },
+        "2.weight": { shape: [1, 2], data: [2, -3] },
+        "2.bias": { shape: [1], data: [0.5] },
+      });
+      // x = [1, 2]: h = relu([3, −1.5]) = [3, 0]; y = 6 + 0.5 = 6.5
+      // x = [2, 0]: h = relu([2, 1.5]) = [2, 1.5]; y = 4 − 4.5 + 0.5 = 0
+      expect(mlp.forward(tensor([[1, 2], [2, 0]])).toNested()).toEqual([[6.5], [0]]);
+    });
+
+    it("forward equals applying the layers one by one", () => {
+      const layers = [new nn.Linear(5, 4), new nn.Tanh(), new nn.Linear(4, 3), new nn.Sigmoid()];
+      const seq = new nn.Sequential(...layers);
+      const x = tensor(Float32Array.from({ length: 10 }, (_, i) => Math.cos(i)), [2, 5]);
+      let h = x;
+      for (const l of layers) h = l.forward(h);
+      expect(Array.from(seq.forward(x).toArray())).toEqual(Array.from(h.toArray()));
+      expect(seq.layers).toEqual(layers);
+      expect(seq.parameters()).toEqual([...layers[0].parameters(), ...layers[2].parameters()]);
+    });
+
+    it("gradients reach every parameter (compared with the chain rule by hand)", () => {
+      const mlp = new nn.Sequential(new nn.Linear(1, 1), new nn.Tanh(), new nn.Linear(1, 1));
+      mlp.loadStateDict({
+        "0.weight": { shape: [1, 1], data: [0.5] },
+        "0.bias": { shape: [1], data: [0.1] },
+        "2.weight": { shape: [1, 1], data: [-2] },
+        "2.bias": { shape: [1], data: [0.3] },
+      });
+      ops.sum(mlp.forward(tensor([[2]]))).backward();
+      const t = Math.tanh(0.5 * 2 + 0.1);
+      const dt = 1 - t * t;
+      const [w1, b1, w2, b2] = mlp.parameters().map((p) => p.grad!.toArray()[0]);
+      expectClose([w1, b1, w2, b2], [-2 * dt * 2, -2 * dt, t, 1], 1e-6, 1e-6);
+    });
+
+    it("an empty Sequential is the identity", () => {
+      const x = tensor([1, 2]);
+      expect(new nn.Sequential().forward(x)).toBe(x);
+    });
+  });
+}
