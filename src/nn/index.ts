@@ -10,5 +10,6 @@ export { GRU, GRUCell } from "./gru.js";
 export { Embedding } from "./embedding.js";
 export { clipGradNorm, clipGradValue } from "./clip.js";
 export { RBF, sqDist, rbfBasis, type RBFOptions, type BasisName } from "./rbf.js";
+export { MixtureOfExperts, type MixtureOfExpertsOptions, type ExpertUsage } from "./moe.js";
 export { summary, layerTable, type LayerRow } from "./summary.js";
 export * as init from "./init.js";
