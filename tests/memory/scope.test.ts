@@ -18,6 +18,8 @@ for (const name of ["js", "wasm"] as const) {
         return ops.mulScalar(tmp, 2);
       });
       expect(tmp!.disposed).toBe(true);
+      expect(() => tmp!.toArray()).toThrow(/Tensor\[3\] was disposed and cannot be used/);
+      expect(() => ops.add(tmp!, x)).toThrow(/add: input Tensor\[3\] was disposed/);
       expect(y.disposed).toBe(false);
       expect(x.disposed).toBe(false);
       expect(liveTensors()).toBe(base + 1);

@@ -1,7 +1,7 @@
 // Sequential: each layer's output is the next layer's input.
 import { beforeAll, describe, expect, it } from "vitest";
-import { nn, ops, ready, setBackend, tensor } from "../../src/index.js";
-import { expectClose } from "../gradcheck.js";
+import { backend, manualSeed, nn, ops, ready, setBackend, tensor } from "../../src/index.js";
+import { expectClose, expectGradcheck, randomData } from "../gradcheck.js";
 
 for (const name of ["js", "wasm"] as const) {
   describe(name, () => {
@@ -49,9 +49,38 @@ for (const name of ["js", "wasm"] as const) {
       expectClose([w1, b1, w2, b2], [-2 * dt * 2, -2 * dt, t, 1], 1e-6, 1e-6);
     });
 
+    it("an MLP with a cross-entropy loss passes gradcheck with respect to its input", () => {
+      manualSeed(2);
+      const mlp = new nn.Sequential(new nn.Linear(6, 5), new nn.Tanh(), new nn.Linear(5, 4), new nn.GELU(), new nn.Linear(4, 3));
+      expectGradcheck((x) => ops.crossEntropy(mlp.forward(x), [0, 2, 1, 2]), [{ shape: [4, 6] }]);
+      mlp.zeroGrad();
+    });
+
     it("an empty Sequential is the identity", () => {
       const x = tensor([1, 2]);
       expect(new nn.Sequential().forward(x)).toBe(x);
     });
   });
 }
+
+describe("js and wasm agree", () => {
+  it("on an MLP's loss and every parameter gradient (same weights, same data)", async () => {
+    await ready();
+    const x = randomData(8 * 20, 1);
+    const labels = [0, 1, 2, 3, 4, 0, 1, 2];
+    const run = (name: "js" | "wasm"): { loss: number; grads: Float32Array[] } => {
+      setBackend(name);
+      manualSeed(9);
+      const mlp = new nn.Sequential(new nn.Linear(20, 16), new nn.ReLU(), new nn.Linear(16, 5));
+      const loss = ops.crossEntropy(mlp.forward(tensor(x, [8, 20])), labels);
+      loss.backward();
+      expect(mlp.parameters()[0].backend).toBe(backend(name));
+      return { loss: loss.item(), grads: mlp.parameters().map((p) => p.grad!.toArray()) };
+    };
+    const js = run("js");
+    const wasm = run("wasm");
+    // Same seed, same weights; the kernels differ only in float32 summation order.
+    expect(Math.abs(js.loss - wasm.loss)).toBeLessThan(1e-6 * js.loss);
+    js.grads.forEach((g, i) => expectClose(wasm.grads[i], g, 1e-6, 1e-5));
+  });
+});
