@@ -6,6 +6,7 @@ import { ready, type BackendName } from "../index.js";
 import type { Options } from "./args.js";
 import { trainMnist } from "./mnist.js";
 import { trainAutoencoder } from "./autoencoder.js";
+import { trainGan } from "./gan.js";
 import { trainSpirals, trainXor } from "./toy.js";
 
 /** Each task: its runner, its usage line, and the names of the string options it reads. */
@@ -14,6 +15,7 @@ const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string;
   xor: { run: trainXor, usage: "", options: ["epochs"] },
   spirals: { run: trainSpirals, usage: "[--epochs N]", options: ["epochs"] },
   autoencoder: { run: trainAutoencoder, usage: "[--code K] [--noise SIGMA] [--epochs N] [--batch-size B] [--lr LR] [--out DIR]", options: ["code", "noise", "epochs", "batch-size", "lr", "out"] },
+  gan: { run: trainGan, usage: "[--data ring|mnist] [--epochs N] [--batch-size B] [--lr LR] [--label-smoothing S] [--out DIR]", options: ["data", "epochs", "batch-size", "lr", "label-smoothing", "out"] },
 };
 
 function usage(): string {

@@ -2,3 +2,4 @@
 export { mlp, type MlpOptions } from "./mlp.js";
 export { rbfNetwork, RbfNetwork, choleskySolve, type RbfNetworkOptions, type SolveOptions } from "./rbf.js";
 export { autoencoder, autoencoderData, corrupt, Autoencoder, GaussianNoise, type AutoencoderOptions } from "./autoencoder.js";
+export { gan, GAN, type GanOptions } from "./gan.js";

@@ -1,0 +1,97 @@
+// `wasmnn train gan`: a GAN on the ring of 8 Gaussians (mode coverage, a scatter PNG) or on the
+// MNIST digits (a 64-sample PNG grid, and the samples judged by an MLP classifier trained on the
+// real digits: how confidently it recognizes them, and whether all ten classes appear).
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { evaluate, fit, fitGan, gaussianRing, loadMnist, manualSeed, modeCoverage, models, nn, optim, predict, Random, ringModes, scope } from "../index.js";
+import { Canvas, imageGrid } from "../viz/png.js";
+import { choice, num, type Options } from "./args.js";
+
+export async function trainGan(o: Options): Promise<void> {
+  const data = choice(o, "data", ["ring", "mnist"], "ring");
+  const out = typeof o.out === "string" ? o.out : "out";
+  mkdirSync(out, { recursive: true });
+  if (data === "ring") await ring(o, out);
+  else await mnist(o, out);
+}
+
+/** The two Adam optimizers of a GAN (β₁ = 0.5, as in DCGAN: less momentum for a moving target). */
+function optimizers(g: models.GAN, lr: number) {
+  return {
+    generatorOptimizer: new optim.Adam(g.generator.parameters(), { lr, betas: [0.5, 0.999] }),
+    discriminatorOptimizer: new optim.Adam(g.discriminator.parameters(), { lr, betas: [0.5, 0.999] }),
+  };
+}
+
+async function ring(o: Options, out: string): Promise<void> {
+  const seed = num(o, "seed", 1);
+  const epochs = num(o, "epochs", 200);
+  const std = 0.02;
+  manualSeed(seed);
+  const data = gaussianRing({ n: 10_000, std, seed });
+  const g = models.gan({ latent: 8, features: 2, generatorHidden: [128, 128], discriminatorHidden: [128, 128] });
+  console.log(`GAN on a ring of 8 Gaussians (radius 2, σ = ${std}), ${data.length} samples; backend ${o.backend ?? "wasm"}, seed ${seed}`);
+  const t0 = performance.now();
+  await fitGan(g, data, { epochs, batchSize: num(o, "batch-size", 128), labelSmoothing: num(o, "label-smoothing", 0.1), seed, ...optimizers(g, num(o, "lr", 3e-4)) });
+  const samples = g.sample(2000, new Random(seed + 1));
+  const c = modeCoverage(samples, { std });
+  console.log(`2,000 samples: ${c.covered} of 8 modes covered (≥ 2 % of the samples within 3σ), ${(100 * c.highQuality).toFixed(1)} % of the samples within 3σ of a mode; trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`per mode: ${c.perMode.map((f) => `${(100 * f).toFixed(1)}%`).join("  ")}`);
+  const path = join(out, "gan-ring.png");
+  ringPlot(data.x.subarray(0, 4000), samples).save(path);
+  console.log(`wrote ${path} (grey: data, blue: generated, red circles: 3σ around each mode)`);
+}
+
+/** Data (grey) and generated samples (blue) in the square [−3, 3]², with the 3σ circles of the modes. */
+export function ringPlot(real: ArrayLike<number>, generated: ArrayLike<number>, std = 0.02, size = 500): Canvas {
+  const c = new Canvas(size, size);
+  const px = (v: number) => ((v + 3) / 6) * size;
+  const py = (v: number) => size - ((v + 3) / 6) * size;
+  for (let i = 0; i < real.length; i += 2) c.dot(px(real[i]), py(real[i + 1]), 1, [180, 180, 180]);
+  for (let i = 0; i < generated.length; i += 2) c.dot(px(generated[i]), py(generated[i + 1]), 1, [31, 119, 180]);
+  const r = (3 * std * size) / 6;
+  for (const [mx, my] of ringModes()) {
+    for (let a = 0; a < 64; a++) c.set(px(mx) + r * Math.cos((a * Math.PI) / 32), py(my) + r * Math.sin((a * Math.PI) / 32), [214, 39, 40]);
+  }
+  return c;
+}
+
+async function mnist(o: Options, out: string): Promise<void> {
+  const seed = num(o, "seed", 1);
+  const epochs = num(o, "epochs", 60);
+  manualSeed(seed);
+  const { train, test } = await loadMnist();
+  console.log(`GAN on ${train.length} MNIST digits; backend ${o.backend ?? "wasm"}, seed ${seed}`);
+
+  // The judge: the MLP classifier of `wasmnn train mnist`, trained on the real digits.
+  const judge = models.mlp({ inputs: 784, hidden: [128], outputs: 10 });
+  await fit(judge, train, { epochs: 10, batchSize: 32, optimizer: new optim.Adam(judge.parameters(), { lr: 1e-3 }), loss: "crossEntropy", seed, verbose: false });
+  console.log(`judge: MLP 784-128-10, test accuracy ${(100 * evaluate(judge, test, { loss: "crossEntropy" }).accuracy!).toFixed(2)} %`);
+
+  const g = models.gan({ latent: 64, features: 784, generatorHidden: [256, 512], discriminatorHidden: [512, 256], generatorOutput: "sigmoid" });
+  const t0 = performance.now();
+  await fitGan(g, train, { epochs, batchSize: num(o, "batch-size", 64), labelSmoothing: num(o, "label-smoothing", 0.1), seed, ...optimizers(g, num(o, "lr", 2e-4)) });
+  const seconds = (performance.now() - t0) / 1000;
+  const samples = g.sample(1000, new Random(seed + 1));
+  const { confidence, counts } = judgeSamples(judge, samples);
+  console.log(`1,000 samples: mean max-softmax confidence ${confidence.toFixed(3)}; classes ${counts.map((n, k) => `${k}:${n}`).join(" ")}; trained in ${seconds.toFixed(1)} s`);
+  const path = join(out, "gan-mnist.png");
+  imageGrid(samples.subarray(0, 64 * 784), 64, 28, 28, { cols: 8, scale: 2 }).save(path);
+  console.log(`wrote ${path} (64 samples)`);
+}
+
+/** Mean max-softmax probability of the classifier over generated digits, and how many fall in each class. */
+export function judgeSamples(classifier: nn.Module, samples: Float32Array): { confidence: number; counts: number[] } {
+  const logits = scope(() => predict(classifier, samples, { sampleShape: [784] }).toArray());
+  const n = logits.length / 10;
+  const counts = new Array<number>(10).fill(0);
+  let confidence = 0;
+  for (let i = 0; i < n; i++) {
+    const row = logits.subarray(i * 10, i * 10 + 10);
+    const max = Math.max(...row);
+    const z = row.reduce((s, v) => s + Math.exp(v - max), 0);
+    confidence += 1 / z;
+    counts[row.indexOf(max)]++;
+  }
+  return { confidence: confidence / n, counts };
+}

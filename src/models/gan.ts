@@ -1,0 +1,140 @@
+// The generative adversarial network (Goodfellow et al., 2014): two networks trained against each
+// other. The generator G turns random noise z into a sample G(z); the discriminator D looks at a
+// sample and outputs a logit for "this came from the data". D learns to tell real from generated,
+// G learns to fool D; at the equilibrium of this game G's samples are distributed like the data.
+// The training loop that alternates their updates is in src/train/gan.ts.
+import { noGrad } from "../autograd/engine.js";
+import { GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "../nn/activation.js";
+import { Linear } from "../nn/linear.js";
+import { Module } from "../nn/module.js";
+import { Sequential } from "../nn/sequential.js";
+import { rng, type Random } from "../tensor/random.js";
+import { fmt } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { getBackend } from "../backend/index.js";
+
+export interface GanOptions {
+  /** Size of the noise vector z fed to the generator. */
+  latent: number;
+  /** Size of a data sample (2 for points in the plane, 784 for a flattened digit). */
+  features: number;
+  /** Hidden widths of the generator (default [128, 128]). */
+  generatorHidden?: number[];
+  /** Hidden widths of the discriminator (default [128, 128]). */
+  discriminatorHidden?: number[];
+  /** Squashing of the generator's output, to match the data's range (default "linear"; "sigmoid" for pixels in [0, 1]). */
+  generatorOutput?: "linear" | "tanh" | "sigmoid";
+  /** Generator hidden activation (default "relu"). */
+  generatorActivation?: "relu" | "leakyRelu" | "tanh" | "gelu";
+  /**
+   * Negative slope of the discriminator's LeakyReLUs (default 0.2, as in DCGAN): D must pass a
+   * gradient back to G for every sample, and a dead ReLU passes none.
+   */
+  discriminatorSlope?: number;
+}
+
+const activations = { relu: ReLU, leakyRelu: LeakyReLU, tanh: Tanh, gelu: GELU };
+
+function checkWidths(op: string, widths: [string, number][]): void {
+  for (const [name, v] of widths) if (!Number.isInteger(v) || v <= 0) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
+}
+
+/**
+ * A generator and a discriminator, both MLPs. `forward(z)` is the generator; `sample(n)` draws
+ * n samples; `discriminator.forward(x)` gives one logit per sample ([n, 1]).
+ */
+export class GAN extends Module {
+  readonly generator: Sequential;
+  readonly discriminator: Sequential;
+  readonly latent: number;
+  readonly features: number;
+
+  constructor(options: GanOptions) {
+    super();
+    const gHidden = options.generatorHidden ?? [128, 128];
+    const dHidden = options.discriminatorHidden ?? [128, 128];
+    checkWidths("gan", [["latent", options.latent], ["features", options.features], ...gHidden.map((h, i): [string, number] => [`generatorHidden[${i}]`, h]), ...dHidden.map((h, i): [string, number] => [`discriminatorHidden[${i}]`, h])]);
+    const Act = activations[options.generatorActivation ?? "relu"];
+    if (Act === undefined) throw new Error(`gan: unknown generatorActivation "${options.generatorActivation}"`);
+    const slope = options.discriminatorSlope ?? 0.2;
+    if (!(slope >= 0 && slope < 1)) throw new Error(`gan: discriminatorSlope must be in [0, 1), got ${slope}`);
+    this.latent = options.latent;
+    this.features = options.features;
+
+    const g: Module[] = [];
+    let w = options.latent;
+    for (const h of gHidden) {
+      g.push(new Linear(w, h), new Act());
+      w = h;
+    }
+    g.push(new Linear(w, options.features));
+    const out = options.generatorOutput ?? "linear";
+    if (out === "tanh") g.push(new Tanh());
+    else if (out === "sigmoid") g.push(new Sigmoid());
+    else if (out !== "linear") throw new Error(`gan: generatorOutput must be "linear", "tanh" or "sigmoid", got "${String(out)}"`);
+
+    const d: Module[] = [];
+    w = options.features;
+    for (const h of dHidden) {
+      d.push(new Linear(w, h), new LeakyReLU(slope));
+      w = h;
+    }
+    d.push(new Linear(w, 1));
+    this.generator = this.child("generator", new Sequential(...g));
+    this.discriminator = this.child("discriminator", new Sequential(...d));
+  }
+
+  /** Noise vectors z ~ N(0, I): [n, latent], from `r` (default the global seeded generator). */
+  noise(n: number, r: Random = rng()): Tensor {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${this.describe()}: number of samples must be a positive integer, got ${n}`);
+    const z = new Tensor(getBackend(), [n, this.latent]);
+    const v = z.backend.heap.f32(z.ptr, z.size);
+    for (let i = 0; i < v.length; i++) v[i] = r.normal();
+    return z;
+  }
+
+  /** The generator: z [n, latent] → samples [n, features]. */
+  forward(z: Tensor): Tensor {
+    if (z.rank !== 2 || z.shape[1] !== this.latent) throw new Error(`${this.describe()}: noise has shape ${fmt(z.shape)}, expected [batch, ${this.latent}]`);
+    return this.generator.forward(z);
+  }
+
+  /** The discriminator's logits for samples x [n, features] → [n, 1]. */
+  discriminate(x: Tensor): Tensor {
+    if (x.rank !== 2 || x.shape[1] !== this.features) throw new Error(`${this.describe()}: discriminator input has shape ${fmt(x.shape)}, expected [batch, ${this.features}]`);
+    return this.discriminator.forward(x);
+  }
+
+  /** n generated samples as a flat array ([n·features] values), in eval mode without a graph. */
+  sample(n: number, r: Random = rng()): Float32Array {
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      return noGrad(() => {
+        const z = this.noise(n, r);
+        const x = this.forward(z);
+        const out = x.toArray();
+        z.dispose();
+        x.dispose();
+        return out;
+      });
+    } finally {
+      this.train(wasTraining);
+    }
+  }
+
+  override describe(): string {
+    return `GAN(z ${this.latent} → ${this.features})`;
+  }
+}
+
+/**
+ * @example
+ * const g = models.gan({ latent: 2, features: 2 });                 // the 8-Gaussians ring
+ * const history = await fitGan(g, gaussianRing(), { epochs: 50, generatorOptimizer: new optim.Adam(g.generator.parameters()),
+ *   discriminatorOptimizer: new optim.Adam(g.discriminator.parameters()) });
+ * const points = g.sample(2000);
+ */
+export function gan(options: GanOptions): GAN {
+  return new GAN(options);
+}
