@@ -1,1 +1,210 @@
-// (kernels of this family are added here)
+// Pooling over NCHW planes: max pooling (with its argmax, for the backward) and average pooling.
+//
+// x is seen as nc = N·C independent h×w planes and y as nc planes of oh×ow. Output (oy, ox) pools
+// the window of input rows oy·strideH − padTop + [0, kh) and columns ox·strideW − padLeft + [0, kw);
+// window cells outside the plane are padding. The caller chooses oh/ow (floor or ceil mode) and
+// the top/left padding; the bottom/right padding is whatever the last window overhangs, so
+// asymmetric padding needs no extra argument. Precondition: every window overlaps the plane
+// (PyTorch's rule pad ≤ kernel/2 guarantees it).
+//
+// SIMD: four neighbouring outputs of a row are pooled at once when their windows lie inside the
+// plane horizontally and strideW is 1 or 2 (a strided f32x4 load is then one load, or two loads
+// and a shuffle). Edge windows and other strides take the scalar path, which visits the cells in
+// the same order, so both paths give the same bits.
+
+/** Four lanes of x at ptr, ptr + s, ptr + 2s, ptr + 3s (s = strideW ∈ {1, 2}); reads 4·s floats. */
+// @ts-ignore: decorator
+@inline function loadStrided(ptr: usize, strideW: i32): v128 {
+  if (strideW == 1) return v128.load(ptr);
+  return f32x4.shuffle(v128.load(ptr), v128.load(ptr, 16), 0, 2, 4, 6);
+}
+
+/** [0, s, 2s, 3s]: the column offsets of four neighbouring windows. */
+// @ts-ignore: decorator
+@inline function laneOffsets(strideW: i32): v128 {
+  const s = <f32>strideW;
+  return f32x4(0, s, 2 * s, 3 * s);
+}
+
+// @ts-ignore: decorator
+@inline function at(ptr: usize, i: i32): usize {
+  return ptr + (<usize>i << 2);
+}
+
+/** First output column whose window starts inside the plane. */
+// @ts-ignore: decorator
+@inline function firstInterior(ow: i32, strideW: i32, padLeft: i32): i32 {
+  return min((padLeft + strideW - 1) / strideW, ow);
+}
+
+/**
+ * Max pooling. y[p, oy, ox] = max over the window's in-plane cells (padding never wins), and
+ * argmax[p, oy, ox] = the flat index iy·w + ix of that cell within its plane, stored as f32 (exact
+ * for planes up to 2²⁴ cells). Ties go to the first cell in row-major order; a NaN wins, as in
+ * PyTorch. x: [nc, h, w]; y, argmax: [nc, oh, ow]; no aliasing.
+ */
+export function maxPool2d(
+  xPtr: usize, yPtr: usize, argmaxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+): void {
+  const simd = strideW == 1 || strideW == 2;
+  const span = strideW << 2;
+  const oxLo = firstInterior(ow, strideW, padLeft);
+  const lanes = laneOffsets(strideW);
+  for (let p = 0; p < nc; p++) {
+    const xp = at(xPtr, p * h * w);
+    const yp = at(yPtr, p * oh * ow);
+    const ap = at(argmaxPtr, p * oh * ow);
+    for (let oy = 0; oy < oh; oy++) {
+      const iy0 = oy * strideH - padTop;
+      const r0 = max(iy0, 0);
+      const r1 = min(iy0 + kh, h);
+      const o = oy * ow;
+      let ox = 0;
+      for (; ox < oxLo; ox++) maxWindow(xp, at(yp, o + ox), at(ap, o + ox), w, r0, r1, ox * strideW - padLeft, kw);
+      if (simd) {
+        for (; ox + 4 <= ow && ox * strideW - padLeft + kw - 1 + span <= w; ox += 4) {
+          const c0 = ox * strideW - padLeft;
+          let best = f32x4.splat(-Infinity);
+          let arg = f32x4.add(f32x4.splat(<f32>(r0 * w + c0)), lanes);
+          for (let iy = r0; iy < r1; iy++) {
+            const row = iy * w + c0;
+            for (let kj = 0; kj < kw; kj++) {
+              const v = loadStrided(at(xp, row + kj), strideW);
+              const wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+              best = v128.bitselect(v, best, wins);
+              arg = v128.bitselect(f32x4.add(f32x4.splat(<f32>(row + kj)), lanes), arg, wins);
+            }
+          }
+          v128.store(at(yp, o + ox), best);
+          v128.store(at(ap, o + ox), arg);
+        }
+      }
+      for (; ox < ow; ox++) maxWindow(xp, at(yp, o + ox), at(ap, o + ox), w, r0, r1, ox * strideW - padLeft, kw);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function maxWindow(xp: usize, yAt: usize, aAt: usize, w: i32, r0: i32, r1: i32, ix0: i32, kw: i32): void {
+  const c0 = max(ix0, 0);
+  const c1 = min(ix0 + kw, w);
+  let best: f32 = -Infinity;
+  let arg = r0 * w + c0;
+  for (let iy = r0; iy < r1; iy++) {
+    for (let ix = c0; ix < c1; ix++) {
+      const v = load<f32>(at(xp, iy * w + ix));
+      if (v > best || v != v) {
+        best = v;
+        arg = iy * w + ix;
+      }
+    }
+  }
+  store<f32>(yAt, best);
+  store<f32>(aAt, <f32>arg);
+}
+
+/**
+ * Max pooling backward: dx = 0, then dx[p, argmax[p, j]] += dy[p, j] for every output j
+ * (overlapping windows that share a winner accumulate). dy, argmax: [nc, oh, ow]; dx: [nc, h, w].
+ * A scatter: no SIMD.
+ */
+export function maxPool2dBackward(dyPtr: usize, argmaxPtr: usize, dxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32): void {
+  const plane = h * w;
+  const outs = oh * ow;
+  memory.fill(dxPtr, 0, <usize>nc * <usize>plane << 2);
+  for (let p = 0; p < nc; p++) {
+    const dxp = at(dxPtr, p * plane);
+    const o = p * outs;
+    for (let j = 0; j < outs; j++) {
+      const d = at(dxp, <i32>load<f32>(at(argmaxPtr, o + j)));
+      store<f32>(d, load<f32>(d) + load<f32>(at(dyPtr, o + j)));
+    }
+  }
+}
+
+/**
+ * Average pooling: y = (sum of the window's in-plane cells) / divisor. With countIncludePad the
+ * divisor is kh·kw, the padded zeros counted as cells (PyTorch's count_include_pad=True, its
+ * default); without it, the number of in-plane cells of the window. (PyTorch in ceil mode also
+ * leaves out cells past its symmetric padding; with the top/left padding and oh/ow given here the
+ * padding extends as far as the last window does, so all kh·kw cells count.)
+ * x: [nc, h, w]; y: [nc, oh, ow]; no aliasing.
+ */
+export function avgPool2d(
+  xPtr: usize, yPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32, countIncludePad: bool,
+): void {
+  const simd = strideW == 1 || strideW == 2;
+  const span = strideW << 2;
+  const oxLo = firstInterior(ow, strideW, padLeft);
+  for (let p = 0; p < nc; p++) {
+    const xp = at(xPtr, p * h * w);
+    const yp = at(yPtr, p * oh * ow);
+    for (let oy = 0; oy < oh; oy++) {
+      const iy0 = oy * strideH - padTop;
+      const r0 = max(iy0, 0);
+      const r1 = min(iy0 + kh, h);
+      const o = oy * ow;
+      let ox = 0;
+      for (; ox < oxLo; ox++) avgWindow(xp, at(yp, o + ox), w, r0, r1, ox * strideW - padLeft, kh, kw, countIncludePad);
+      if (simd) {
+        const scale = f32x4.splat(<f32>1 / <f32>(countIncludePad ? kh * kw : (r1 - r0) * kw));
+        for (; ox + 4 <= ow && ox * strideW - padLeft + kw - 1 + span <= w; ox += 4) {
+          const c0 = ox * strideW - padLeft;
+          let sum = f32x4.splat(0);
+          for (let iy = r0; iy < r1; iy++) {
+            const row = iy * w + c0;
+            for (let kj = 0; kj < kw; kj++) sum = f32x4.add(sum, loadStrided(at(xp, row + kj), strideW));
+          }
+          v128.store(at(yp, o + ox), f32x4.mul(sum, scale));
+        }
+      }
+      for (; ox < ow; ox++) avgWindow(xp, at(yp, o + ox), w, r0, r1, ox * strideW - padLeft, kh, kw, countIncludePad);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function avgWindow(xp: usize, yAt: usize, w: i32, r0: i32, r1: i32, ix0: i32, kh: i32, kw: i32, countIncludePad: bool): void {
+  const c0 = max(ix0, 0);
+  const c1 = min(ix0 + kw, w);
+  let sum: f32 = 0;
+  for (let iy = r0; iy < r1; iy++) {
+    for (let ix = c0; ix < c1; ix++) sum += load<f32>(at(xp, iy * w + ix));
+  }
+  store<f32>(yAt, sum * (<f32>1 / <f32>(countIncludePad ? kh * kw : (r1 - r0) * (c1 - c0))));
+}
+
+/**
+ * Average pooling backward: dx = 0, then every output spreads dy / divisor over its window's
+ * in-plane cells (same divisor as the forward; overlapping windows accumulate).
+ * dy: [nc, oh, ow]; dx: [nc, h, w]. Windows are short rows (kw is 2 or 3 in practice): scalar.
+ */
+export function avgPool2dBackward(
+  dyPtr: usize, dxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32, countIncludePad: bool,
+): void {
+  memory.fill(dxPtr, 0, <usize>nc * <usize>(h * w) << 2);
+  for (let p = 0; p < nc; p++) {
+    const dxp = at(dxPtr, p * h * w);
+    const dyp = at(dyPtr, p * oh * ow);
+    for (let oy = 0; oy < oh; oy++) {
+      const iy0 = oy * strideH - padTop;
+      const r0 = max(iy0, 0);
+      const r1 = min(iy0 + kh, h);
+      for (let ox = 0; ox < ow; ox++) {
+        const ix0 = ox * strideW - padLeft;
+        const c0 = max(ix0, 0);
+        const c1 = min(ix0 + kw, w);
+        const g = load<f32>(at(dyp, oy * ow + ox)) * (<f32>1 / <f32>(countIncludePad ? kh * kw : (r1 - r0) * (c1 - c0)));
+        for (let iy = r0; iy < r1; iy++) {
+          for (let ix = c0; ix < c1; ix++) {
+            const d = at(dxp, iy * w + ix);
+            store<f32>(d, load<f32>(d) + g);
+          }
+        }
+      }
+    }
+  }
+}

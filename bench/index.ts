@@ -16,6 +16,7 @@ const suites: Suite[] = [
   // suites register here, e.g. { name: "gemm", load: () => import("./gemm.js") },
   { name: "gemm", load: () => import("./gemm.js") },
   { name: "mlp", load: () => import("./mlp.js") },
+  { name: "conv", load: () => import("./conv.js") },
 ];
 
 export async function runBench(options: BenchOptions & { json?: boolean } = {}): Promise<Row[]> {

@@ -111,17 +111,6 @@ export interface Backend {
    */
   adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean): void;
 
-  // ---- distance ------------------------------------------------------------------------------
-  /** out [n, k] = ‖x_i − c_j‖² for x [n, d], c [k, d]; computed directly (never negative). out aliases neither. */
-  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void;
-  /** phi [n, k] = f(d2/σ_j²), f the Basis `kind`, widths σ [k] nonzero. phi may alias d2. */
-  rbfBasis(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void;
-  /**
-   * With q = dphi·f′(s), s = d2/σ²: dd2 = q/σ_j² ([n, k], may alias dphi) and, unless dwidthPtr is
-   * 0, dwidth[j] = Σ_i q·(−2s/σ_j) ([k]); both written, not accumulated.
-   */
-  rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void;
-
   // ---- recurrent ------------------------------------------------------------------------------
   /**
    * One LSTM step. gates [batch, 4·hidden]: pre-activations (x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh), blocks
@@ -149,4 +138,88 @@ export interface Backend {
   embedding(weightPtr: number, idxPtr: number, outPtr: number, n: number, dim: number, rows: number): void;
   /** dw[idx[i], :] += dy[i, :], i < n (repeated indices accumulate); dw [rows, dim] is not cleared. */
   embeddingBackward(dyPtr: number, idxPtr: number, dwPtr: number, n: number, dim: number, rows: number): void;
+
+  // ---- convolution, pooling, normalization ----------------------------------------------------
+  /**
+   * 2-D convolution (cross-correlation, as PyTorch's Conv2d), NCHW: x [n, c, h, w], weight
+   * [o, c, kh, kw], bias [o] (biasPtr 0: none), y [n, o, oh, ow]. Output (oy, ox) reads input row
+   * oy·strideH − padTop + ki·dilationH, column ox·strideW − padLeft + kj·dilationW, zero outside
+   * the image. The caller computes oh/ow, so the bottom/right padding is implicit (asymmetric
+   * 'same' padding works). No output aliases an input.
+   */
+  conv2d(
+    xPtr: number, wPtr: number, biasPtr: number, yPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void;
+  /** dx [n, c, h, w] of conv2d from dy [n, o, oh, ow]; written, not accumulated. */
+  conv2dBackwardInput(
+    dyPtr: number, wPtr: number, dxPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void;
+  /** dW [o, c, kh, kw] and db [o] (dbPtr 0: none) of conv2d, summed over the batch; written, not accumulated. */
+  conv2dBackwardWeight(
+    xPtr: number, dyPtr: number, dwPtr: number, dbPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void;
+  /**
+   * Max pooling over nc = N·C planes h×w → oh×ow. Window (oy, ox): rows oy·strideH − padTop + [0, kh),
+   * columns ox·strideW − padLeft + [0, kw); padding never wins; every window must overlap the plane.
+   * argmax [nc, oh, ow] receives the winner's flat index iy·w + ix within its plane, as f32.
+   */
+  maxPool2d(
+    xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number,
+  ): void;
+  /** dx = 0, then dx[argmax] += dy (overlapping windows accumulate). */
+  maxPool2dBackward(dyPtr: number, argmaxPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number): void;
+  /**
+   * Average pooling, windows as maxPool2d. countIncludePad (PyTorch's count_include_pad, default
+   * true there): divide by kh·kw, padded cells counting as zeros; else by the in-plane cell count.
+   */
+  avgPool2d(
+    xPtr: number, yPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, countIncludePad: boolean,
+  ): void;
+  /** dx = 0, then each dy / divisor is added to its window's in-plane cells. */
+  avgPool2dBackward(
+    dyPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, countIncludePad: boolean,
+  ): void;
+  /**
+   * Per-channel mean and biased variance Σ(x − mean)²/M of x viewed as [n, c, inner], M = n·inner
+   * (inner = H·W for BatchNorm2d, 1 for BatchNorm1d). mean, var: [c].
+   */
+  batchNormStats(xPtr: number, meanPtr: number, varPtr: number, n: number, c: number, inner: number): void;
+  /**
+   * x̂ = (x − mean)/√(var + eps), y = γ·x̂ + β per channel, x as in batchNormStats. Batch statistics
+   * in training, running ones in evaluation. gammaPtr / betaPtr 0: γ = 1 / β = 0; xhatPtr 0: x̂ not
+   * written. y may alias x.
+   */
+  batchNorm(
+    xPtr: number, meanPtr: number, varPtr: number, gammaPtr: number, betaPtr: number, yPtr: number, xhatPtr: number,
+    n: number, c: number, inner: number, eps: number,
+  ): void;
+  /**
+   * Backward of batchNorm with batch statistics (M = n·inner): dβ = Σdy, dγ = Σdy·x̂,
+   * dx = invstd/M·(M·dy·γ − Σdy·γ − x̂·Σ(dy·γ·x̂)). gammaPtr 0: γ = 1; dgammaPtr / dbetaPtr 0: not
+   * written. dx may alias dy.
+   */
+  batchNormBackward(
+    dyPtr: number, xhatPtr: number, varPtr: number, gammaPtr: number, dxPtr: number, dgammaPtr: number, dbetaPtr: number,
+    n: number, c: number, inner: number, eps: number,
+  ): void;
+
+  // ---- distance ------------------------------------------------------------------------------
+  /** out [n, k] = ‖x_i − c_j‖² for x [n, d], c [k, d]; computed directly (never negative). out aliases neither. */
+  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void;
+  /** phi [n, k] = f(d2/σ_j²), f the Basis `kind`, widths σ [k] nonzero. phi may alias d2. */
+  rbfBasis(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void;
+  /**
+   * With q = dphi·f′(s), s = d2/σ²: dd2 = q/σ_j² ([n, k], may alias dphi) and, unless dwidthPtr is
+   * 0, dwidth[j] = Σ_i q·(−2s/σ_j) ([k]); both written, not accumulated.
+   */
+  rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void;
 }

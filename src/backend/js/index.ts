@@ -12,6 +12,9 @@ import { activation, activationBackward, softmax, softmaxBackward } from "./acti
 import { maxAxis, sumAxis, sumToBroadcast } from "./reduce.js";
 import { bceWithLogits, mse, softmaxCrossEntropy } from "./loss.js";
 import { adamStep, rmspropStep, sgdStep } from "./optim.js";
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, type ConvGeometry } from "./conv.js";
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, type PoolGeometry } from "./pool.js";
+import { batchNorm, batchNormBackward, batchNormStats } from "./norm.js";
 import * as rnn from "./recurrent.js";
 
 export class JsBackend implements Backend {
@@ -108,17 +111,6 @@ export class JsBackend implements Backend {
     adamStep(this.v(pPtr, n), this.v(gPtr, n), this.v(mPtr, n), this.v(vPtr, n), n, lr, beta1, beta2, eps, weightDecay, step, decoupled);
   }
 
-  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void {
-    sqDist(this.v(xPtr, n * d), this.v(cPtr, k * d), this.v(outPtr, n * k), n, k, d);
-  }
-  rbfBasis(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void {
-    rbfBasis(kind, this.v(d2Ptr, n * k), this.v(widthPtr, k), this.v(phiPtr, n * k), n, k);
-  }
-  rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
-    const m = n * k;
-    rbfBasisBackward(kind, this.v(d2Ptr, m), this.v(widthPtr, k), this.v(phiPtr, m), this.v(dphiPtr, m), this.v(dd2Ptr, m), dwidthPtr !== 0 ? this.v(dwidthPtr, k) : null, n, k);
-  }
-
   // ---- recurrent ------------------------------------------------------------------------------
   lstmCell(gatesPtr: number, cPrevPtr: number, cPtr: number, hPtr: number, tcPtr: number, batch: number, hidden: number): void {
     const n = batch * hidden;
@@ -141,5 +133,91 @@ export class JsBackend implements Backend {
   }
   embeddingBackward(dyPtr: number, idxPtr: number, dwPtr: number, n: number, dim: number, rows: number): void {
     rnn.embeddingBackward(this.v(dyPtr, n * dim), this.v(idxPtr, n), this.v(dwPtr, rows * dim), n, dim);
+  }
+
+  // ---- convolution, pooling, normalization ----------------------------------------------------
+  conv2d(
+    xPtr: number, wPtr: number, biasPtr: number, yPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void {
+    const g: ConvGeometry = { n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW };
+    const bias = biasPtr !== 0 ? this.v(biasPtr, o) : null;
+    conv2d(this.v(xPtr, n * c * h * w), this.v(wPtr, o * c * kh * kw), bias, this.v(yPtr, n * o * oh * ow), g);
+  }
+  conv2dBackwardInput(
+    dyPtr: number, wPtr: number, dxPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void {
+    const g: ConvGeometry = { n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW };
+    conv2dBackwardInput(this.v(dyPtr, n * o * oh * ow), this.v(wPtr, o * c * kh * kw), this.v(dxPtr, n * c * h * w), g);
+  }
+  conv2dBackwardWeight(
+    xPtr: number, dyPtr: number, dwPtr: number, dbPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void {
+    const g: ConvGeometry = { n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW };
+    const db = dbPtr !== 0 ? this.v(dbPtr, o) : null;
+    conv2dBackwardWeight(this.v(xPtr, n * c * h * w), this.v(dyPtr, n * o * oh * ow), this.v(dwPtr, o * c * kh * kw), db, g);
+  }
+  maxPool2d(
+    xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number,
+  ): void {
+    const g: PoolGeometry = { nc, h, w, oh, ow, kh, kw, strideH, strideW, padTop, padLeft };
+    maxPool2d(this.v(xPtr, nc * h * w), this.v(yPtr, nc * oh * ow), this.v(argmaxPtr, nc * oh * ow), g);
+  }
+  maxPool2dBackward(dyPtr: number, argmaxPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number): void {
+    maxPool2dBackward(this.v(dyPtr, nc * oh * ow), this.v(argmaxPtr, nc * oh * ow), this.v(dxPtr, nc * h * w), nc, h, w, oh, ow);
+  }
+  avgPool2d(
+    xPtr: number, yPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, countIncludePad: boolean,
+  ): void {
+    const g: PoolGeometry = { nc, h, w, oh, ow, kh, kw, strideH, strideW, padTop, padLeft };
+    avgPool2d(this.v(xPtr, nc * h * w), this.v(yPtr, nc * oh * ow), g, countIncludePad);
+  }
+  avgPool2dBackward(
+    dyPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, countIncludePad: boolean,
+  ): void {
+    const g: PoolGeometry = { nc, h, w, oh, ow, kh, kw, strideH, strideW, padTop, padLeft };
+    avgPool2dBackward(this.v(dyPtr, nc * oh * ow), this.v(dxPtr, nc * h * w), g, countIncludePad);
+  }
+  batchNormStats(xPtr: number, meanPtr: number, varPtr: number, n: number, c: number, inner: number): void {
+    batchNormStats(this.v(xPtr, n * c * inner), this.v(meanPtr, c), this.v(varPtr, c), n, c, inner);
+  }
+  batchNorm(
+    xPtr: number, meanPtr: number, varPtr: number, gammaPtr: number, betaPtr: number, yPtr: number, xhatPtr: number,
+    n: number, c: number, inner: number, eps: number,
+  ): void {
+    const size = n * c * inner;
+    const gamma = gammaPtr !== 0 ? this.v(gammaPtr, c) : null;
+    const beta = betaPtr !== 0 ? this.v(betaPtr, c) : null;
+    const xhat = xhatPtr !== 0 ? this.v(xhatPtr, size) : null;
+    batchNorm(this.v(xPtr, size), this.v(meanPtr, c), this.v(varPtr, c), gamma, beta, this.v(yPtr, size), xhat, n, c, inner, eps);
+  }
+  batchNormBackward(
+    dyPtr: number, xhatPtr: number, varPtr: number, gammaPtr: number, dxPtr: number, dgammaPtr: number, dbetaPtr: number,
+    n: number, c: number, inner: number, eps: number,
+  ): void {
+    const size = n * c * inner;
+    const gamma = gammaPtr !== 0 ? this.v(gammaPtr, c) : null;
+    const dgamma = dgammaPtr !== 0 ? this.v(dgammaPtr, c) : null;
+    const dbeta = dbetaPtr !== 0 ? this.v(dbetaPtr, c) : null;
+    batchNormBackward(this.v(dyPtr, size), this.v(xhatPtr, size), this.v(varPtr, c), gamma, this.v(dxPtr, size), dgamma, dbeta, n, c, inner, eps);
+  }
+
+  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void {
+    sqDist(this.v(xPtr, n * d), this.v(cPtr, k * d), this.v(outPtr, n * k), n, k, d);
+  }
+  rbfBasis(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void {
+    rbfBasis(kind, this.v(d2Ptr, n * k), this.v(widthPtr, k), this.v(phiPtr, n * k), n, k);
+  }
+  rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
+    const m = n * k;
+    rbfBasisBackward(kind, this.v(d2Ptr, m), this.v(widthPtr, k), this.v(phiPtr, m), this.v(dphiPtr, m), this.v(dd2Ptr, m), dwidthPtr !== 0 ? this.v(dwidthPtr, k) : null, n, k);
   }
 }

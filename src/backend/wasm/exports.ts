@@ -30,11 +30,6 @@ export interface CoreExports {
   rmspropStep(pPtr: number, gPtr: number, vPtr: number, bufPtr: number, n: number, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void;
   adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: number): void;
 
-  // ---- distance ----
-  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void;
-  rbfBasis(kind: number, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void;
-  rbfBasisBackward(kind: number, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void;
-
   // ---- recurrent ----
   lstmCell(gatesPtr: number, cPrevPtr: number, cPtr: number, hPtr: number, tcPtr: number, batch: number, hidden: number): void;
   lstmCellBackward(actPtr: number, cPrevPtr: number, tcPtr: number, dhPtr: number, dcPtr: number, dGatesPtr: number, batch: number, hidden: number): void;
@@ -42,4 +37,35 @@ export interface CoreExports {
   gruCellBackward(actPtr: number, ghPtr: number, hPrevPtr: number, dhPtr: number, dGiPtr: number, dGhPtr: number, dhPrevPtr: number, batch: number, hidden: number): void;
   embedding(weightPtr: number, idxPtr: number, outPtr: number, n: number, dim: number, rows: number): void;
   embeddingBackward(dyPtr: number, idxPtr: number, dwPtr: number, n: number, dim: number, rows: number): void;
+
+  // ---- convolution, pooling, normalization ----
+  /** Bytes of scratch (column matrix + GEMM packing) the conv2d kernels need for this geometry. */
+  conv2dScratchBytes(c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number, strideH: number, strideW: number, padTop: number, padLeft: number): number;
+  conv2d(
+    xPtr: number, wPtr: number, biasPtr: number, yPtr: number, scratchPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void;
+  conv2dBackwardInput(
+    dyPtr: number, wPtr: number, dxPtr: number, scratchPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void;
+  conv2dBackwardWeight(
+    xPtr: number, dyPtr: number, dwPtr: number, dbPtr: number, scratchPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void;
+  maxPool2d(xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number): void;
+  maxPool2dBackward(dyPtr: number, argmaxPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number): void;
+  avgPool2d(xPtr: number, yPtr: number, nc: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, countIncludePad: number): void;
+  avgPool2dBackward(dyPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, countIncludePad: number): void;
+  batchNormStats(xPtr: number, meanPtr: number, varPtr: number, n: number, c: number, inner: number): void;
+  batchNorm(xPtr: number, meanPtr: number, varPtr: number, gammaPtr: number, betaPtr: number, yPtr: number, xhatPtr: number, n: number, c: number, inner: number, eps: number): void;
+  batchNormBackward(dyPtr: number, xhatPtr: number, varPtr: number, gammaPtr: number, dxPtr: number, dgammaPtr: number, dbetaPtr: number, n: number, c: number, inner: number, eps: number): void;
+
+  // ---- distance ----
+  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void;
+  rbfBasis(kind: number, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void;
+  rbfBasisBackward(kind: number, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void;
 }

@@ -104,16 +104,6 @@ export class WasmBackend implements Backend {
     this.x.adamStep(pPtr, gPtr, mPtr, vPtr, n, lr, beta1, beta2, eps, weightDecay, step, +decoupled);
   }
 
-  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void {
-    this.x.sqDist(xPtr, cPtr, outPtr, n, k, d);
-  }
-  rbfBasis(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void {
-    this.x.rbfBasis(kind, d2Ptr, widthPtr, phiPtr, n, k);
-  }
-  rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
-    this.x.rbfBasisBackward(kind, d2Ptr, widthPtr, phiPtr, dphiPtr, dd2Ptr, dwidthPtr, n, k);
-  }
-
   // ---- recurrent ------------------------------------------------------------------------------
   lstmCell(gatesPtr: number, cPrevPtr: number, cPtr: number, hPtr: number, tcPtr: number, batch: number, hidden: number): void {
     this.x.lstmCell(gatesPtr, cPrevPtr, cPtr, hPtr, tcPtr, batch, hidden);
@@ -132,5 +122,94 @@ export class WasmBackend implements Backend {
   }
   embeddingBackward(dyPtr: number, idxPtr: number, dwPtr: number, n: number, dim: number, rows: number): void {
     this.x.embeddingBackward(dyPtr, idxPtr, dwPtr, n, dim, rows);
+  }
+
+  // ---- convolution, pooling, normalization ----------------------------------------------------
+  /** Scratch for the conv2d kernels (im2col column matrix + GEMM packing), grown on demand, never released. */
+  private convScratchPtr = 0;
+  private convScratchBytes = 0;
+
+  private convScratch(
+    c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number,
+  ): number {
+    const need = this.x.conv2dScratchBytes(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
+    if (need > this.convScratchBytes) {
+      if (this.convScratchBytes > 0) this.heap.release(this.convScratchPtr, this.convScratchBytes);
+      this.convScratchPtr = this.heap.alloc(need);
+      this.convScratchBytes = need;
+    }
+    return this.convScratchPtr;
+  }
+
+  conv2d(
+    xPtr: number, wPtr: number, biasPtr: number, yPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void {
+    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
+    this.x.conv2d(xPtr, wPtr, biasPtr, yPtr, s, n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
+  }
+  conv2dBackwardInput(
+    dyPtr: number, wPtr: number, dxPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void {
+    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
+    this.x.conv2dBackwardInput(dyPtr, wPtr, dxPtr, s, n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
+  }
+  conv2dBackwardWeight(
+    xPtr: number, dyPtr: number, dwPtr: number, dbPtr: number,
+    n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  ): void {
+    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
+    this.x.conv2dBackwardWeight(xPtr, dyPtr, dwPtr, dbPtr, s, n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
+  }
+  maxPool2d(
+    xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number,
+  ): void {
+    this.x.maxPool2d(xPtr, yPtr, argmaxPtr, nc, h, w, oh, ow, kh, kw, strideH, strideW, padTop, padLeft);
+  }
+  maxPool2dBackward(dyPtr: number, argmaxPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number): void {
+    this.x.maxPool2dBackward(dyPtr, argmaxPtr, dxPtr, nc, h, w, oh, ow);
+  }
+  avgPool2d(
+    xPtr: number, yPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, countIncludePad: boolean,
+  ): void {
+    this.x.avgPool2d(xPtr, yPtr, nc, h, w, oh, ow, kh, kw, strideH, strideW, padTop, padLeft, +countIncludePad);
+  }
+  avgPool2dBackward(
+    dyPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, countIncludePad: boolean,
+  ): void {
+    this.x.avgPool2dBackward(dyPtr, dxPtr, nc, h, w, oh, ow, kh, kw, strideH, strideW, padTop, padLeft, +countIncludePad);
+  }
+  batchNormStats(xPtr: number, meanPtr: number, varPtr: number, n: number, c: number, inner: number): void {
+    this.x.batchNormStats(xPtr, meanPtr, varPtr, n, c, inner);
+  }
+  batchNorm(
+    xPtr: number, meanPtr: number, varPtr: number, gammaPtr: number, betaPtr: number, yPtr: number, xhatPtr: number,
+    n: number, c: number, inner: number, eps: number,
+  ): void {
+    this.x.batchNorm(xPtr, meanPtr, varPtr, gammaPtr, betaPtr, yPtr, xhatPtr, n, c, inner, eps);
+  }
+  batchNormBackward(
+    dyPtr: number, xhatPtr: number, varPtr: number, gammaPtr: number, dxPtr: number, dgammaPtr: number, dbetaPtr: number,
+    n: number, c: number, inner: number, eps: number,
+  ): void {
+    this.x.batchNormBackward(dyPtr, xhatPtr, varPtr, gammaPtr, dxPtr, dgammaPtr, dbetaPtr, n, c, inner, eps);
+  }
+
+  sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void {
+    this.x.sqDist(xPtr, cPtr, outPtr, n, k, d);
+  }
+  rbfBasis(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void {
+    this.x.rbfBasis(kind, d2Ptr, widthPtr, phiPtr, n, k);
+  }
+  rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
+    this.x.rbfBasisBackward(kind, d2Ptr, widthPtr, phiPtr, dphiPtr, dd2Ptr, dwidthPtr, n, k);
   }
 }
