@@ -8,12 +8,15 @@ import { trainMnist } from "./mnist.js";
 import { trainAutoencoder } from "./autoencoder.js";
 import { trainGan } from "./gan.js";
 import { trainSpirals, trainXor } from "./toy.js";
+import { trainAdding, trainText } from "./recurrent.js";
 
 /** Each task: its runner, its usage line, and the names of the string options it reads. */
 const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string; options: string[] }> = {
   mnist: { run: trainMnist, usage: "[--model mlp] [--epochs N] [--batch-size B] [--lr LR]", options: ["model", "epochs", "batch-size", "lr"] },
   xor: { run: trainXor, usage: "", options: ["epochs"] },
   spirals: { run: trainSpirals, usage: "[--epochs N]", options: ["epochs"] },
+  adding: { run: trainAdding, usage: "[--cell all|lstm|gru|rnn] [--length T] [--steps N] [--hidden H] [--batch-size B] [--lr LR] [--clip C]", options: ["cell", "length", "steps", "hidden", "batch-size", "lr", "clip", "every"] },
+  text: { run: trainText, usage: "[--cell lstm] [--hidden H] [--layers L] [--embed E] [--seq-len T] [--batch-size B] [--lr LR] [--minutes M] [--temperature TAU]", options: ["cell", "hidden", "layers", "embed", "seq-len", "batch-size", "lr", "minutes", "temperature"] },
   autoencoder: { run: trainAutoencoder, usage: "[--code K] [--noise SIGMA] [--epochs N] [--batch-size B] [--lr LR] [--out DIR]", options: ["code", "noise", "epochs", "batch-size", "lr", "out"] },
   gan: { run: trainGan, usage: "[--data ring|mnist] [--epochs N] [--batch-size B] [--lr LR] [--label-smoothing S] [--out DIR]", options: ["data", "epochs", "batch-size", "lr", "label-smoothing", "out"] },
 };

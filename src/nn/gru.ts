@@ -7,7 +7,7 @@
 //   n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)),  h' = (1 − z)⊙n + z⊙h.
 import { reshape } from "../autograd/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { CellBase, RecurrentBase, type RecurrentOptions, type RecurrentOutput } from "./rnn.js";
+import { CellBase, RecurrentBase, type RecurrentOptions } from "./rnn.js";
 
 /**
  * A stacked, optionally bidirectional GRU, PyTorch's nn.GRU (weight_ih_l0 [3H, in], weight_hh_l0
@@ -24,10 +24,6 @@ export class GRU extends RecurrentBase {
 
   forward(x: Tensor, h0?: Tensor): Tensor {
     return this.run(x, h0).output;
-  }
-
-  forwardWithState(x: Tensor, h0?: Tensor): RecurrentOutput {
-    return this.run(x, h0);
   }
 }
 

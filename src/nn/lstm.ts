@@ -29,7 +29,7 @@ export class LSTM extends RecurrentBase {
     return this.run(x, h0, c0).output;
   }
 
-  forwardWithState(x: Tensor, h0?: Tensor, c0?: Tensor): Required<RecurrentOutput> {
+  override forwardWithState(x: Tensor, h0?: Tensor, c0?: Tensor): Required<RecurrentOutput> {
     return this.run(x, h0, c0) as Required<RecurrentOutput>;
   }
 }

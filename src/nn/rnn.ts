@@ -130,6 +130,11 @@ export abstract class RecurrentBase extends Module {
     return { output, h, c: cs.length === 1 ? cs[0] : concat(cs, 0) };
   }
 
+  /** The output sequence and the final states (h, and c for the LSTM); forward() returns the output only. */
+  forwardWithState(x: Tensor, h0?: Tensor, c0?: Tensor): RecurrentOutput {
+    return this.run(x, h0, c0);
+  }
+
   override describe(): string {
     const extras = [
       this.numLayers > 1 ? `layers ${this.numLayers}` : "",
@@ -166,10 +171,6 @@ export class RNN extends RecurrentBase {
 
   forward(x: Tensor, h0?: Tensor): Tensor {
     return this.run(x, h0).output;
-  }
-
-  forwardWithState(x: Tensor, h0?: Tensor): RecurrentOutput {
-    return this.run(x, h0);
   }
 }
 

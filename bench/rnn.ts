@@ -1,0 +1,52 @@
+// Recurrent training throughput, sequences/s: one training step (forward, loss, BPTT backward, Adam)
+// of a 1-layer RNN, LSTM or GRU with hidden 64 over T = 50 steps of 2 features, batch 32, followed
+// by Linear(64→1) on the last output and an MSE loss (the adding-problem model), on wasm and js.
+// Run alone: `npx tsx bench/rnn.ts [--quick]` (release build of the core).
+import { pathToFileURL } from "node:url";
+import { losses, manualSeed, nn, ops, optim, ready, scope, setBackend, tensor, type Tensor } from "../src/index.js";
+import type { BenchOptions } from "./index.js";
+import { formatTable, timePerCall, type Row } from "./harness.js";
+
+const HIDDEN = 64, T = 50, BATCH = 32, INPUT = 2;
+
+function trainStep(cell: "lstm" | "gru" | "rnn"): () => void {
+  manualSeed(1);
+  const rnn = cell === "lstm" ? new nn.LSTM(INPUT, HIDDEN) : cell === "gru" ? new nn.GRU(INPUT, HIDDEN) : new nn.RNN(INPUT, HIDDEN);
+  const head = new nn.Linear(HIDDEN, 1);
+  const params = [...rnn.parameters(), ...head.parameters()];
+  const opt = new optim.Adam(params, { lr: 1e-3 });
+  const xs = Float32Array.from({ length: T * BATCH * INPUT }, (_, i) => (i % 2 === 0 ? Math.sin(i) * 0.5 + 0.5 : i % 7 === 1 ? 1 : 0));
+  const ys = Float32Array.from({ length: BATCH }, (_, i) => Math.cos(i) + 1);
+  return () => {
+    scope(() => {
+      const x = tensor(xs, [T, BATCH, INPUT]);
+      const y = tensor(ys, [BATCH, 1]);
+      const { h } = rnn.forwardWithState(x);
+      const pred = head.forward(ops.reshape(h, [BATCH, HIDDEN]) as Tensor);
+      const loss = losses.mse(pred, y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+    });
+  };
+}
+
+export async function bench(o: BenchOptions = {}): Promise<Row[]> {
+  await ready();
+  const rows: Row[] = [];
+  for (const cell of ["lstm", "gru", "rnn"] as const) {
+    for (const name of ["wasm", "js"] as const) {
+      setBackend(name);
+      const step = trainStep(cell);
+      const seconds = timePerCall(step, o.quick ? 3 : 7, o.quick ? 60 : 200);
+      rows.push({ name: `${cell.toUpperCase()} train H64 T50 B32`, backend: name, value: BATCH / seconds, unit: "sequences/s" });
+    }
+  }
+  setBackend("wasm");
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const rows = await bench({ quick: process.argv.includes("--quick") });
+  console.log(formatTable(rows));
+}

