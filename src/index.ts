@@ -18,6 +18,8 @@ export { fit, evaluate, predict, earlyStopping, type FitOptions, type EvalResult
 export { dataset, splitAt, type Dataset } from "./data/dataset.js";
 export { loadMnist, type MnistOptions } from "./data/mnist.js";
 export { xor, twoSpirals } from "./data/synthetic.js";
+export { regression1d, sinCos, piecewise4, piecewiseRegion, PIECEWISE_FUNCTIONS, type SampleOptions } from "./data/functions.js";
+export { kmeans, nearestCenterWidths, type KMeansOptions, type KMeansResult } from "./cluster/kmeans.js";
 export { addingProblem, type AddingOptions } from "./data/adding.js";
 export { mobyDick, CharVocab, charCorpus, TextStreams } from "./data/text.js";
 export { gaussianRing, ringModes, modeCoverage, type RingOptions, type ModeCoverage } from "./data/gaussians.js";

@@ -5,6 +5,8 @@ import { parseArgs } from "node:util";
 import { ready, type BackendName } from "../index.js";
 import type { Options } from "./args.js";
 import { trainMnist } from "./mnist.js";
+import { trainRbf } from "./rbf.js";
+import { trainMoe } from "./moe.js";
 import { trainAutoencoder } from "./autoencoder.js";
 import { trainGan } from "./gan.js";
 import { trainSpirals, trainXor } from "./toy.js";
@@ -15,6 +17,8 @@ const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string;
   mnist: { run: trainMnist, usage: "[--model mlp] [--epochs N] [--batch-size B] [--lr LR]", options: ["model", "epochs", "batch-size", "lr"] },
   xor: { run: trainXor, usage: "", options: ["epochs"] },
   spirals: { run: trainSpirals, usage: "[--epochs N]", options: ["epochs"] },
+  rbf: { run: trainRbf, usage: "[--basis gaussian|multiquadric|inverseMultiquadric] [--centers K] [--spiral-centers K] [--epochs N] [--lr LR] [--out DIR]", options: ["basis", "centers", "spiral-centers", "epochs", "lr", "out"] },
+  moe: { run: trainMoe, usage: "[--experts E] [--hidden H] [--top-k K] [--loss competitive|blend] [--epochs N] [--lr LR] [--out DIR]", options: ["experts", "hidden", "top-k", "loss", "epochs", "lr", "out"] },
   adding: { run: trainAdding, usage: "[--cell all|lstm|gru|rnn] [--length T] [--steps N] [--hidden H] [--batch-size B] [--lr LR] [--clip C]", options: ["cell", "length", "steps", "hidden", "batch-size", "lr", "clip", "every"] },
   text: { run: trainText, usage: "[--cell lstm] [--hidden H] [--layers L] [--embed E] [--seq-len T] [--batch-size B] [--lr LR] [--minutes M] [--temperature TAU]", options: ["cell", "hidden", "layers", "embed", "seq-len", "batch-size", "lr", "minutes", "temperature"] },
   autoencoder: { run: trainAutoencoder, usage: "[--code K] [--noise SIGMA] [--epochs N] [--batch-size B] [--lr LR] [--out DIR]", options: ["code", "noise", "epochs", "batch-size", "lr", "out"] },

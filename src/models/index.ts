@@ -1,5 +1,6 @@
 // Ready-made architectures.
 export { mlp, type MlpOptions } from "./mlp.js";
 export { rbfNetwork, RbfNetwork, choleskySolve, type RbfNetworkOptions, type SolveOptions } from "./rbf.js";
+export { mixtureOfExperts, moeLoss, competitiveLoss, regionRouting, mlpWithParameters, type MoeOptions, type RegionRouting } from "./moe.js";
 export { autoencoder, autoencoderData, corrupt, Autoencoder, GaussianNoise, type AutoencoderOptions } from "./autoencoder.js";
 export { gan, GAN, type GanOptions } from "./gan.js";
