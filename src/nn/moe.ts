@@ -59,6 +59,9 @@ export class MixtureOfExperts extends Module {
   readonly topK: number;
   /** The load-balancing loss E·Σ f_e·P_e of the last forward (a scalar in that forward's scope). */
   auxLoss: Tensor | null = null;
+  /** The last forward's expert outputs, [N, out] each, and routing weights [N, experts], in its graph (for losses such as models.competitiveLoss). */
+  expertOutputs: Tensor[] = [];
+  gateWeights: Tensor | null = null;
   private top1Counts: Float64Array;
   private gateSums: Float64Array;
   private seen = 0;
@@ -105,6 +108,8 @@ export class MixtureOfExperts extends Module {
       }
     });
     // [N, 1, E]·[N, E, O]: each row's weighted sum of its experts' outputs, as one batched GEMM.
+    this.expertOutputs = outs;
+    this.gateWeights = weights;
     const stacked = reshape(concat(outs, 1), [n, e, o]);
     const y = reshape(matmul(reshape(weights, [n, 1, e]), stacked), [n, o]);
 
