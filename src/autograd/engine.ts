@@ -12,6 +12,9 @@ import { fmt } from "../tensor/shape.js";
 import { installBackward, Tensor, type Node } from "../tensor/tensor.js";
 
 let gradEnabled = true;
+/** Tensors whose node a backward pass has consumed and freed. */
+const released = new WeakSet<Tensor>();
+
 
 /** Run fn without recording a graph (inference, optimizer updates, metrics). */
 export function noGrad<T>(fn: () => T): T {
@@ -31,11 +34,15 @@ export function isGradEnabled(): boolean {
 /**
  * Attach the op that produced `out` when any input requires a gradient (and recording is on).
  * Backward rules may assume every input they get a gradient for has the shape it had.
+ * `release` frees what the rule saved: it runs once the graph is consumed by backward() or `out`
+ * is disposed, or at once when nothing is recorded.
  */
-export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: Node["backward"]): Tensor {
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: Node["backward"], release?: () => void): Tensor {
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
-    out.node = { op, inputs, backward };
+    out.node = { op, inputs, backward, release };
+  } else {
+    release?.();
   }
   return out;
 }
@@ -73,6 +80,11 @@ function backward(root: Tensor, grad?: Tensor, options?: { retainGraph?: boolean
   if (grad !== undefined && grad.size !== root.size) throw new Error(`backward: grad has shape ${fmt(grad.shape)}, expected ${fmt(root.shape)}`);
 
   const order = topoOrder(root);
+  for (const t of order) {
+    if (released.has(t)) {
+      throw new Error(`backward: the graph through Tensor${fmt(t.shape)} was already freed by an earlier backward(); pass { retainGraph: true } to that call to backpropagate twice`);
+    }
+  }
   // Gradients of non-leaf tensors, owned here and freed as soon as they have been passed on.
   const grads = new Map<Tensor, Tensor>();
   const seed = new Tensor(root.backend, root.shape);
@@ -80,54 +92,60 @@ function backward(root: Tensor, grad?: Tensor, options?: { retainGraph?: boolean
   else root.backend.copy(grad.ptr, seed.ptr, root.size);
   grads.set(root, seed);
 
-  noGrad(() => {
-    for (let i = order.length - 1; i >= 0; i--) {
-      const t = order[i];
-      const g = grads.get(t);
-      if (g === undefined) continue;
-      grads.delete(t);
-      const node = t.node;
-      if (node === null) {
-        // A leaf: accumulate into .grad, which outlives the step (the optimizer reads it).
-        if (t.grad === null) t.grad = keep(g);
-        else {
-          addInto(t.grad, g);
-          g.dispose();
-        }
-        continue;
+  noGrad(() => backpropagate(order, grads, options?.retainGraph ?? false));
+}
+
+function backpropagate(order: Tensor[], grads: Map<Tensor, Tensor>, retainGraph: boolean): void {
+  for (let i = order.length - 1; i >= 0; i--) {
+    const t = order[i];
+    const g = grads.get(t);
+    if (g === undefined) continue;
+    grads.delete(t);
+    const node = t.node;
+    if (node === null) {
+      // A leaf: accumulate into .grad, which outlives the step (the optimizer reads it).
+      if (t.grad === null) t.grad = keep(g);
+      else {
+        addInto(t.grad, g);
+        g.dispose();
       }
-      const inputGrads = node.backward(g);
-      // A rule may hand the same tensor to several inputs (add gives g to both sides): each
-      // input must own its gradient, so later claims get a copy.
-      const claimed = new Set<Tensor>();
-      const unused = new Set<Tensor>();
-      node.inputs.forEach((input, k) => {
-        let gi = inputGrads[k];
-        if (gi === null || gi === undefined) return;
-        if (!input.requiresGrad) {
-          unused.add(gi);
-          return;
-        }
-        if (gi.size !== input.size) throw new Error(`backward of ${node.op}: gradient has shape ${fmt(gi.shape)} for an input of shape ${fmt(input.shape)}`);
-        const have = grads.get(input);
-        if (have !== undefined) {
-          addInto(have, gi);
-          unused.add(gi);
-          return;
-        }
-        if (claimed.has(gi)) {
-          const copy = new Tensor(gi.backend, gi.shape);
-          gi.backend.copy(gi.ptr, copy.ptr, gi.size);
-          gi = copy;
-        }
-        claimed.add(gi);
-        grads.set(input, gi);
-      });
-      unused.add(g);
-      for (const u of unused) if (!claimed.has(u)) u.dispose();
-      if (!options?.retainGraph) t.node = null;
+      continue;
     }
-  });
+    const inputGrads = node.backward(g);
+    // A rule may hand the same tensor to several inputs (add gives g to both sides): each
+    // input must own its gradient, so later claims get a copy.
+    const claimed = new Set<Tensor>();
+    const unused = new Set<Tensor>();
+    node.inputs.forEach((input, k) => {
+      let gi = inputGrads[k];
+      if (gi === null || gi === undefined) return;
+      if (!input.requiresGrad) {
+        unused.add(gi);
+        return;
+      }
+      if (gi.size !== input.size) throw new Error(`backward of ${node.op}: gradient has shape ${fmt(gi.shape)} for an input of shape ${fmt(input.shape)}`);
+      const have = grads.get(input);
+      if (have !== undefined) {
+        addInto(have, gi);
+        unused.add(gi);
+        return;
+      }
+      if (claimed.has(gi)) {
+        const copy = new Tensor(gi.backend, gi.shape);
+        gi.backend.copy(gi.ptr, copy.ptr, gi.size);
+        gi = copy;
+      }
+      claimed.add(gi);
+      grads.set(input, gi);
+    });
+    unused.add(g);
+    for (const u of unused) if (!claimed.has(u)) u.dispose();
+    if (!retainGraph) {
+      node.release?.();
+      t.node = null;
+      released.add(t);
+    }
+  }
 }
 
 installBackward(backward);

@@ -8,15 +8,25 @@ import { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
 import { backendOf, empty } from "./util.js";
 
-/** A scalar tensor holding `value`, whose backward returns `grad` scaled by the upstream gradient. */
+/**
+ * A scalar tensor holding `value`, whose backward returns `grad` scaled by the upstream gradient.
+ * `grad` is freed as soon as nothing can use it: at once when no graph is recorded, else when
+ * backward() consumes the graph or the loss is disposed.
+ */
 function fused(name: string, be: Backend, value: number, input: Tensor, grad: Tensor): Tensor {
   const loss = empty(be, []);
   be.fill(loss.ptr, 1, value);
-  return record(loss, name, [input], (g) => {
-    const dx = empty(be, input.shape);
-    be.binary(Binary.Mul, grad.ptr, g.ptr, dx.ptr, dx.size, 1, 1);
-    return [dx];
-  });
+  return record(
+    loss,
+    name,
+    [input],
+    (g) => {
+      const dx = empty(be, input.shape);
+      be.binary(Binary.Mul, grad.ptr, g.ptr, dx.ptr, dx.size, 1, 1);
+      return [dx];
+    },
+    () => grad.dispose(),
+  );
 }
 
 /** Labels given as a tensor or as plain numbers, checked to be class indices in [0, classes). */

@@ -68,7 +68,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  */
 export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
   const be = bias ? backendOf("linear", x, w, bias) : backendOf("linear", x, w);
+  if (w.rank !== 2) throw new Error(`linear: weight has shape ${fmt(w.shape)}, expected [out, in]`);
   const [out, inF] = w.shape;
+  if (x.rank < 1 || x.shape[x.rank - 1] !== inF) throw new Error(`linear: input has shape ${fmt(x.shape)}, expected [*, ${inF}]`);
+  if (bias && (bias.rank !== 1 || bias.size !== out)) throw new Error(`linear: bias has shape ${fmt(bias.shape)}, expected [${out}]`);
   const rows = x.size / inF;
   const y = empty(be, [...x.shape.slice(0, -1), out]);
   be.gemm(x.ptr, w.ptr, y.ptr, rows, out, inF, false, true, false);

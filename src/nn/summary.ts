@@ -41,7 +41,9 @@ export function layerTable(model: Module, inputShape: Shape): LayerRow[] {
   const wasTraining = model.training;
   try {
     model.eval();
-    scope(() => noGrad(() => model.forward(new Tensor(getBackend(), inputShape).set(new Float32Array(inputShape.reduce((a, d) => a * d, 1))))));
+    scope(() => {
+      noGrad(() => model.forward(new Tensor(getBackend(), inputShape).set(new Float32Array(inputShape.reduce((a, d) => a * d, 1)))));
+    });
   } finally {
     restore.forEach((r) => r());
     model.train(wasTraining);

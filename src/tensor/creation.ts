@@ -15,9 +15,11 @@ type Nested = number | readonly Nested[];
 
 function flatten(data: Nested, shape: number[], out: number[], depth: number): void {
   if (typeof data === "number") {
+    if (depth !== shape.length) throw new Error(`tensor: ragged nested array, found a number at depth ${depth} where the shape has ${shape.length} levels`);
     out.push(data);
     return;
   }
+  if (depth > 0 && depth === shape.length && out.length > 0) throw new Error(`tensor: ragged nested array, found an array at depth ${depth} where numbers were expected`);
   if (shape.length === depth) shape.push(data.length);
   else if (shape[depth] !== data.length) throw new Error(`tensor: ragged nested array, expected ${shape[depth]} elements at depth ${depth}, got ${data.length}`);
   for (const d of data) flatten(d, shape, out, depth + 1);

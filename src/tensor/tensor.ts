@@ -13,6 +13,8 @@ export interface Node {
   readonly inputs: readonly Tensor[];
   /** Given d(loss)/d(output), return d(loss)/d(input) for each input (null where none is needed). */
   readonly backward: (grad: Tensor) => (Tensor | null)[];
+  /** Frees state saved for backward; called once the node can no longer be used. */
+  readonly release?: () => void;
 }
 
 type BackwardFn = (t: Tensor, grad?: Tensor, options?: { retainGraph?: boolean }) => void;
@@ -102,6 +104,7 @@ export class Tensor {
     if (this._ptr < 0) return;
     this.backend.heap.release(this._ptr, this.size * 4);
     this._ptr = -1;
+    this.node?.release?.();
     this.node = null;
     untrackDisposed(this);
   }

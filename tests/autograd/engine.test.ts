@@ -206,10 +206,20 @@ for (const name of ["js", "wasm"] as const) {
 }
 
 describe("backward (both backends)", () => {
-  it.todo(
-    "a second backward() through a freed graph throws — BUG src/autograd/engine.ts backward(): after " +
-      "y = sum(x·x); y.backward(), a second y.backward() finds y.node === null, treats y as a leaf and sets y.grad = 1, " +
-      "leaving x.grad at [2, 4] instead of throwing (PyTorch: 'Trying to backward through the graph a second time'); " +
-      "gradients silently come out half of what the caller expects",
-  );
+  for (const name of ["js", "wasm"] as const) {
+    it(`a second backward() through a freed graph throws and leaves .grad alone (${name})`, async () => {
+      await ready();
+      setBackend(name);
+      const x = tensor([1, 2], undefined, { requiresGrad: true });
+      const y = ops.sum(ops.mul(x, x));
+      y.backward();
+      expect(Array.from(x.grad!.toArray())).toEqual([2, 4]);
+      expect(() => y.backward()).toThrow(/backward: the graph through Tensor\[\] was already freed by an earlier backward\(\); pass \{ retainGraph: true \}/);
+      expect(Array.from(x.grad!.toArray())).toEqual([2, 4]);
+      const z = ops.sum(ops.mul(x, x));
+      z.backward(undefined, { retainGraph: true });
+      z.backward();
+      expect(Array.from(x.grad!.toArray())).toEqual([6, 12]);
+    });
+  }
 });

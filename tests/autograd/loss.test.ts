@@ -1,7 +1,7 @@
 // Losses: values against float64 formulas, gradients against finite differences, bad labels and
 // shapes rejected with a message naming them.
 import { beforeAll, describe, expect, it } from "vitest";
-import { backend, liveTensors, losses, ops, ready, scope, setBackend, tensor } from "../../src/index.js";
+import { backend, liveTensors, losses, noGrad, ops, ready, scope, setBackend, tensor } from "../../src/index.js";
 import { expectClose, expectGradcheck, randomData } from "../gradcheck.js";
 
 function crossEntropyRef(x: ArrayLike<number>, labels: number[], cols: number): number {
@@ -133,10 +133,24 @@ for (const name of ["js", "wasm"] as const) {
 }
 
 describe("losses (both backends)", () => {
-  it.todo(
-    "a loss computed outside a scope and disposed leaves nothing behind — BUG src/autograd/loss.ts fused(): the " +
-      "`grad` tensor each loss allocates (mse, crossEntropy, binaryCrossEntropy) is captured by the backward closure and " +
-      "never disposed, so `const l = mse(p, t); l.dispose()` leaves liveTensors() one higher (also under noGrad, where no " +
-      "backward can ever use it, e.g. an evaluation loop without a scope); expected +0, got +1 per call",
-  );
+  for (const name of ["js", "wasm"] as const) {
+    it(`a loss computed outside a scope and disposed leaves nothing behind (${name})`, async () => {
+      await ready();
+      setBackend(name);
+      const p = tensor([[0.5, 1, 2]], undefined, { requiresGrad: true });
+      const t = tensor([[0, 1, 0]]);
+      const before = liveTensors();
+      for (const l of [losses.mse(p, t), losses.binaryCrossEntropy(p, t), losses.crossEntropy(p, [1])]) l.dispose();
+      const inference = noGrad(() => losses.mse(p, t));
+      inference.dispose();
+      expect(liveTensors()).toBe(before);
+      // After backward, the stored gradient is freed with the graph.
+      const l = losses.crossEntropy(p, [2]);
+      l.backward();
+      l.dispose();
+      p.grad!.dispose();
+      p.grad = null;
+      expect(liveTensors()).toBe(before);
+    });
+  }
 });

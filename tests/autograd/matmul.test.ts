@@ -116,10 +116,14 @@ for (const name of ["js", "wasm"] as const) {
 }
 
 describe("ops.linear (both backends)", () => {
-  it.todo(
-    "ops.linear validates shapes — BUG src/autograd/matmul.ts linear() (line ~70) checks nothing: " +
-      "linear(x [2, 5], W [3, 4], null) returns a [2, 3] tensor (rows = 10/4 = 2.5, GEMM reads past x) instead of " +
-      "throwing `linear: input has shape [2, 5], expected [*, 4]`; linear(x [2, 4], W [3, 4], b [2]) reads past b " +
-      "instead of throwing `linear: bias has shape [2], expected [3]`",
-  );
+  for (const name of ["js", "wasm"] as const) {
+    it(`ops.linear validates shapes (${name})`, async () => {
+      await ready();
+      setBackend(name);
+      const w = tensor(new Float32Array(12), [3, 4]);
+      expect(() => ops.linear(tensor(new Float32Array(10), [2, 5]), w, null)).toThrow(/^linear: input has shape \[2, 5\], expected \[\*, 4\]$/);
+      expect(() => ops.linear(tensor(new Float32Array(8), [2, 4]), w, tensor([1, 2]))).toThrow(/^linear: bias has shape \[2\], expected \[3\]$/);
+      expect(() => ops.linear(tensor(new Float32Array(8), [2, 4]), tensor(new Float32Array(4), [4]), null)).toThrow(/^linear: weight has shape \[4\], expected \[out, in\]$/);
+    });
+  }
 });

@@ -126,9 +126,13 @@ for (const name of ["js", "wasm"] as const) {
 }
 
 describe("tensor() (both backends)", () => {
-  it.todo(
-    "mixed-depth nesting that happens to fill a shape is rejected — BUG src/tensor/creation.ts flatten(): " +
-      "tensor([[1, 2], [3, [4]]]) is accepted as shape [2, 2, 1] with values [1, 2, 3, 4] (a number at depth 1 never " +
-      "checks that the shape ends there); expected a 'ragged nested array' error",
-  );
+  for (const name of ["js", "wasm"] as const) {
+    it(`mixed-depth nesting is rejected as ragged (${name})`, async () => {
+      await ready();
+      setBackend(name);
+      expect(() => tensor([[1, 2], [3, [4]]] as never)).toThrow(/tensor: ragged nested array/);
+      expect(() => tensor([[1, [2]], [3, 4]] as never)).toThrow(/tensor: ragged nested array/);
+      expect(tensor([[[1], [2]], [[3], [4]]]).shape).toEqual([2, 2, 1]);
+    });
+  }
 });
