@@ -47,7 +47,7 @@ for (const k of [5, 10, 15, 30]) {
 // k-means placement). Slower, but it can adapt the bumps themselves.
 manualSeed(1);
 const gd = models.rbfNetwork({ inputs: 1, centers: 20, outputs: 1, data: train.x, seed: 1 });
-await fit(gd, train, { epochs, batchSize: 20, optimizer: new optim.Adam(gd.parameters(), { lr: 0.02 }), loss: "mse", verbose: false });
+await fit(gd, train, { epochs, batchSize: 20, optimizer: new optim.Adam(gd.parameters(), { lr: 0.01 }), loss: "mse", verbose: false });
 console.log(`gradient descent, 20 centers, ${epochs} epochs: test MSE ${evaluate(gd, test, { loss: "mse" }).loss.toExponential(2)}`);
 
 // The bumps themselves: each weighted bump w_j·φ_j(x) in a pale colour, their sum in black.
@@ -87,7 +87,7 @@ const accuracy = (m: models.RbfNetwork) => `${(100 * evaluate(m, held, { loss: "
 console.log(`two spirals, 40 centers, closed form: held-out accuracy ${accuracy(sc)}`);
 manualSeed(1);
 const sg = models.rbfNetwork({ inputs: 2, centers: 40, outputs: 2, data: spirals.x, seed: 1 });
-await fit(sg, spirals, { epochs: 100, batchSize: 32, optimizer: new optim.Adam(sg.parameters(), { lr: 0.02 }), loss: "crossEntropy", verbose: false });
+await fit(sg, spirals, { epochs: 100, batchSize: 32, optimizer: new optim.Adam(sg.parameters(), { lr: 0.01 }), loss: "crossEntropy", verbose: false });
 console.log(`two spirals, 40 centers, gradient descent (100 epochs): held-out accuracy ${accuracy(sg)}`);
 
 // Other bases: the multiquadric √(1 + s) grows with distance instead of fading, yet a readout

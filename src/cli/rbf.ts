@@ -12,7 +12,7 @@ import { choice, num, type Options } from "./args.js";
 export async function trainRbf(o: Options): Promise<void> {
   const seed = num(o, "seed", 1);
   const epochs = num(o, "epochs", 200);
-  const lr = num(o, "lr", 0.02);
+  const lr = num(o, "lr", 0.01);
   const basis = choice<BasisName>(o, "basis", ["gaussian", "multiquadric", "inverseMultiquadric"], "gaussian");
   const out = typeof o.out === "string" ? o.out : "out";
   mkdirSync(out, { recursive: true });
