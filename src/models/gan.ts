@@ -5,6 +5,7 @@
 // The training loop that alternates their updates is in src/train/gan.ts.
 import { noGrad } from "../autograd/engine.js";
 import { GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "../nn/activation.js";
+import { Dropout } from "../nn/dropout.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
 import { Sequential } from "../nn/sequential.js";
@@ -31,6 +32,12 @@ export interface GanOptions {
    * gradient back to G for every sample, and a dead ReLU passes none.
    */
   discriminatorSlope?: number;
+  /**
+   * Dropout after each discriminator hidden layer (default 0). On a small data set (8,000 digits) D
+   * can memorize the real samples and reject everything else; G then chases a moving handful of
+   * modes. Dropout keeps D's judgement smoother.
+   */
+  discriminatorDropout?: number;
 }
 
 const activations = { relu: ReLU, leakyRelu: LeakyReLU, tanh: Tanh, gelu: GELU };
@@ -77,6 +84,7 @@ export class GAN extends Module {
     w = options.features;
     for (const h of dHidden) {
       d.push(new Linear(w, h), new LeakyReLU(slope));
+      if (options.discriminatorDropout) d.push(new Dropout(options.discriminatorDropout));
       w = h;
     }
     d.push(new Linear(w, 1));

@@ -49,6 +49,11 @@ for (const name of ["js", "wasm"] as const) {
         expect(g.discriminate(x).shape).toEqual([9, 1]);
       });
       expect(g.sample(9, new Random(2))).toEqual(scope(() => g.forward(g.noise(9, new Random(2))).toArray()));
+      // Dropout after each discriminator hidden layer shifts the positional keys, as in PyTorch.
+      const withDropout = models.gan({ latent: 3, features: 5, generatorHidden: [7], discriminatorHidden: [6, 4], discriminatorDropout: 0.3 });
+      expect(Object.keys(withDropout.stateDict()).filter((k) => k.startsWith("discriminator"))).toEqual([
+        "discriminator.0.weight", "discriminator.0.bias", "discriminator.3.weight", "discriminator.3.bias", "discriminator.6.weight", "discriminator.6.bias",
+      ]);
       const pixels = models.gan({ latent: 3, features: 5, generatorOutput: "sigmoid" }).sample(20);
       for (const p of pixels) expect(p > 0 && p < 1).toBe(true);
     });
