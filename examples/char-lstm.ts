@@ -12,7 +12,7 @@ import { charCorpus, losses, manualSeed, mobyDick, nn, noGrad, ops, optim, ready
 
 await ready();
 manualSeed(1);
-const { vocab, train, valid } = charCorpus(mobyDick(), 0.1); // hold out the last 10 %
+const { vocab, train, valid } = charCorpus(await mobyDick(), 0.1); // hold out the last 10 %
 const B = 32, T = 64, HIDDEN = 128, STEPS = 300;
 
 const embed = new nn.Embedding(vocab.size, 32);

@@ -197,7 +197,7 @@ export async function trainText(o: Options): Promise<void> {
   const temperature = num(o, "temperature", 0.7);
   const seed = num(o, "seed", 1);
   manualSeed(seed);
-  const { vocab, train, valid } = charCorpus(mobyDick(), 0.1);
+  const { vocab, train, valid } = charCorpus(await mobyDick(), 0.1);
   console.log(`Moby-Dick: ${train.length} training and ${valid.length} held-out characters (the last 10 %), ${vocab.size} distinct`);
   const model = new CharModel(vocab.size, embedDim, hidden, layers);
   console.log(`model: Embedding(${vocab.size}, ${embedDim}) → LSTM(${embedDim}→${hidden}, layers ${layers}) → Linear(${hidden}→${vocab.size}), ${model.parameterCount()} parameters; batch ${B}, T ${T}, Adam lr ${lr}, ${minutes} min`);

