@@ -1,50 +1,12 @@
 // nn.GRU and nn.GRUCell: the gate equations by hand (the hidden bias of n inside the reset
 // product), finite-difference gradients, Wasm/JS parity, PyTorch names, bad input.
 import { beforeEach, describe, expect, it } from "vitest";
-import { manualSeed, nn, noGrad, ops, ready, Random, scope, setBackend, tensor, type Tensor } from "../../src/index.js";
+import { manualSeed, nn, ops, ready, Random, setBackend, tensor } from "../../src/index.js";
 import { recurrentSequence } from "../../src/autograd/recurrent.js";
-import { expectGradcheck } from "../gradcheck.js";
+import { expectGradcheck, fdCheck } from "../gradcheck.js";
 
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
 const BACKENDS = ["js", "wasm"] as const;
-
-/**
- * Central differences of L = Σ_k Σ outs_k ⊙ r_k with respect to every element of `leaves`
- * (parameters, inputs, states), against autograd. Float32 forward, float64 sums; h = 1e-2.
- */
-function fdCheck(leaves: Tensor[], run: () => Tensor[], seed = 5): { worst: number; checked: number; largest: number; where: string } {
-  const rng = new Random(seed);
-  let rs: Float32Array[] = [];
-  const lossOf = (outs: Tensor[]): number => outs.reduce((s, o, k) => s + o.toArray().reduce((a, v, i) => a + v * rs[k][i], 0), 0);
-  scope(() => {
-    const outs = run();
-    rs = outs.map((o) => Float32Array.from({ length: o.size }, () => rng.uniform(-1, 1)));
-    const loss = outs.map((o, k) => ops.sum(ops.mul(o, tensor(rs[k], o.shape)))).reduce((a, b) => ops.add(a, b));
-    loss.backward();
-  });
-  let worst = 0, checked = 0, largest = 0, where = "";
-  leaves.forEach((t, li) => {
-    const a = t.grad!.toArray();
-    const v = t.toArray();
-    for (let j = 0; j < t.size; j++) {
-      const orig = v[j];
-      const xp = Math.fround(orig + 1e-2), xm = Math.fround(orig - 1e-2);
-      v[j] = xp; t.set(v);
-      const lp = scope(() => noGrad(() => lossOf(run())));
-      v[j] = xm; t.set(v);
-      const lm = scope(() => noGrad(() => lossOf(run())));
-      v[j] = orig; t.set(v);
-      const num = (lp - lm) / (xp - xm);
-      const ratio = Math.abs(a[j] - num) / (1e-3 + 1e-3 * Math.abs(num));
-      if (ratio > worst) { worst = ratio; where = `leaf ${li} [${t.shape}] element ${j}: autograd ${a[j]}, numeric ${num}`; }
-      largest = Math.max(largest, Math.abs(num));
-      checked++;
-    }
-    t.grad!.dispose();
-    t.grad = null;
-  });
-  return { worst, checked, largest, where };
-}
 
 beforeEach(async () => {
   await ready();
