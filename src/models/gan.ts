@@ -3,7 +3,10 @@
 // sample and outputs a logit for "this came from the data". D learns to tell real from generated,
 // G learns to fool D; at the equilibrium of this game G's samples are distributed like the data.
 // The training loop that alternates their updates is in src/train/gan.ts.
+import { addScalar, mul, sqrt, square, sub } from "../autograd/arithmetic.js";
 import { noGrad } from "../autograd/engine.js";
+import { mean } from "../autograd/reduce.js";
+import { concat } from "../autograd/shape.js";
 import { GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "../nn/activation.js";
 import { Dropout } from "../nn/dropout.js";
 import { Linear } from "../nn/linear.js";
@@ -38,6 +41,26 @@ export interface GanOptions {
    * modes. Dropout keeps D's judgement smoother.
    */
   discriminatorDropout?: number;
+  /**
+   * Give the discriminator the minibatch standard deviation (Karras et al., 2018) as one extra input
+   * feature (default false): the spread of the batch, averaged over features. A generator that
+   * collapses onto a few outputs makes batches with too little spread, which D then sees at once.
+   */
+  minibatchStdDev?: boolean;
+}
+
+/**
+ * Appends to each sample one feature: the mean over features of the standard deviation over the
+ * batch, s = mean_j √(var_i x[i, j] + 1e-8). [n, f] → [n, f + 1]; differentiable, so G feels it.
+ */
+export class MinibatchStdDev extends Module {
+  forward(x: Tensor): Tensor {
+    const centred = sub(x, mean(x, 0, true));
+    const s = mean(sqrt(addScalar(mean(square(centred), 0, true), 1e-8)));
+    const column = new Tensor(x.backend, [x.shape[0], 1]);
+    x.backend.fill(column.ptr, column.size, 1);
+    return concat([x, mul(column, s)], 1);
+  }
 }
 
 const activations = { relu: ReLU, leakyRelu: LeakyReLU, tanh: Tanh, gelu: GELU };
@@ -82,6 +105,10 @@ export class GAN extends Module {
 
     const d: Module[] = [];
     w = options.features;
+    if (options.minibatchStdDev) {
+      d.push(new MinibatchStdDev());
+      w += 1;
+    }
     for (const h of dHidden) {
       d.push(new Linear(w, h), new LeakyReLU(slope));
       if (options.discriminatorDropout) d.push(new Dropout(options.discriminatorDropout));

@@ -3,4 +3,5 @@ export { mlp, type MlpOptions } from "./mlp.js";
 export { rbfNetwork, RbfNetwork, choleskySolve, type RbfNetworkOptions, type SolveOptions } from "./rbf.js";
 export { mixtureOfExperts, moeLoss, competitiveLoss, regionRouting, mlpWithParameters, type MoeOptions, type RegionRouting } from "./moe.js";
 export { autoencoder, autoencoderData, corrupt, Autoencoder, GaussianNoise, type AutoencoderOptions } from "./autoencoder.js";
+export { gan, GAN, MinibatchStdDev, type GanOptions } from "./gan.js";
 export { gan, GAN, type GanOptions } from "./gan.js";

@@ -58,6 +58,22 @@ for (const name of ["js", "wasm"] as const) {
       for (const p of pixels) expect(p > 0 && p < 1).toBe(true);
     });
 
+    it("MinibatchStdDev appends the batch spread (by hand) and passes finite-difference gradient checks", () => {
+      const x = [[1, 10], [3, 10], [5, 16]]; // column stds (population): √(8/3) and √8
+      const expected = (Math.sqrt(8 / 3 + 1e-8) + Math.sqrt(8 + 1e-8)) / 2;
+      scope(() => {
+        const y = new models.MinibatchStdDev().forward(tensor(x));
+        expect(y.shape).toEqual([3, 3]);
+        const v = y.toArray();
+        expect([v[0], v[1], v[3], v[4], v[6], v[7]]).toEqual([1, 10, 3, 10, 5, 16]);
+        expectClose([v[2], v[5], v[8]], [expected, expected, expected], 1e-5, 1e-6);
+      });
+      expectGradcheck((t) => new models.MinibatchStdDev().forward(t), [{ shape: [4, 3], lo: -1, hi: 1 }]);
+      manualSeed(1);
+      const g = models.gan({ latent: 2, features: 3, discriminatorHidden: [5], minibatchStdDev: true });
+      expect(g.stateDict()["discriminator.1.weight"].shape).toEqual([5, 4]);
+    });
+
     it("rejects bad options and shapes with clear errors", () => {
       expect(() => models.gan({ latent: 0, features: 2 })).toThrow("gan: latent must be a positive integer, got 0");
       expect(() => models.gan({ latent: 2, features: 2, discriminatorHidden: [8, -1] })).toThrow("gan: discriminatorHidden[1] must be a positive integer, got -1");
