@@ -4,4 +4,3 @@ export { rbfNetwork, RbfNetwork, choleskySolve, type RbfNetworkOptions, type Sol
 export { mixtureOfExperts, moeLoss, competitiveLoss, regionRouting, mlpWithParameters, type MoeOptions, type RegionRouting } from "./moe.js";
 export { autoencoder, autoencoderData, corrupt, Autoencoder, GaussianNoise, type AutoencoderOptions } from "./autoencoder.js";
 export { gan, GAN, MinibatchStdDev, type GanOptions } from "./gan.js";
-export { gan, GAN, type GanOptions } from "./gan.js";
