@@ -1,0 +1,34 @@
+// Flatten: the bridge from convolutional feature maps to dense layers. [N, C, H, W] becomes
+// [N, C·H·W]: each sample's maps laid out as one vector (channel by channel, row by row, the
+// order PyTorch uses, so a Linear after it loads PyTorch weights unchanged).
+import { reshape } from "../autograd/shape.js";
+import { fmt, normAxis, sizeOf } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { Module } from "./module.js";
+
+/**
+ * Collapse axes startDim..endDim (default 1..−1: everything but the batch) into one.
+ * @example new nn.Flatten().forward(x); // [32, 16, 4, 4] → [32, 256]
+ */
+export class Flatten extends Module {
+  constructor(readonly startDim = 1, readonly endDim = -1) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.rank === 0) throw new Error(`${this.describe()}: input is a scalar, expected a tensor with axes ${this.startDim}..${this.endDim}`);
+    let a: number, b: number;
+    try {
+      a = normAxis(this.startDim, x.rank, this.describe());
+      b = normAxis(this.endDim, x.rank, this.describe());
+    } catch {
+      throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, which has no axes ${this.startDim}..${this.endDim}`);
+    }
+    if (a > b) throw new Error(`${this.describe()}: startDim ${this.startDim} comes after endDim ${this.endDim} for input ${fmt(x.shape)}`);
+    return reshape(x, [...x.shape.slice(0, a), sizeOf(x.shape.slice(a, b + 1)), ...x.shape.slice(b + 1)]);
+  }
+
+  override describe(): string {
+    return this.startDim === 1 && this.endDim === -1 ? "Flatten" : `Flatten(${this.startDim}, ${this.endDim})`;
+  }
+}

@@ -1,0 +1,98 @@
+// Pooling layers: down-sampling. Each output summarizes one window of a feature map, by its
+// maximum (MaxPool2d: "is this feature present anywhere in the window?") or its mean (AvgPool2d).
+// A 2×2 window with stride 2 halves height and width: fewer values for the next layer, a wider
+// view of the image per position, and some tolerance to small shifts. No parameters. NCHW.
+import { avgPool2d, maxPool2d, pair, poolGeometry, type Pair, type Pool2dOptions } from "../autograd/conv.js";
+import { fmt } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { Module } from "./module.js";
+
+function show(v: Pair): string {
+  return typeof v === "number" ? String(v) : `[${v.join(", ")}]`;
+}
+
+function poolDescribe(name: string, kernelSize: Pair, o: Pool2dOptions): string {
+  const parts = [show(kernelSize)];
+  if (o.stride !== undefined && show(o.stride) !== show(kernelSize)) parts.push(`stride ${show(o.stride)}`);
+  if (o.padding !== undefined && show(o.padding) !== "0") parts.push(`padding ${show(o.padding)}`);
+  return `${name}(${parts.join(", ")})`;
+}
+
+/**
+ * Max over each kernelSize window; stride defaults to kernelSize. Padding (at most half the
+ * window) is never picked as the max.
+ * @example new nn.MaxPool2d(2).forward(x); // [32, 8, 24, 24] → [32, 8, 12, 12]
+ */
+export class MaxPool2d extends Module {
+  constructor(readonly kernelSize: Pair, readonly options: Pool2dOptions = {}) {
+    super();
+    pair("MaxPool2d", "kernelSize", kernelSize, 1);
+    pair(this.describe(), "stride", options.stride ?? kernelSize, 1);
+    pair(this.describe(), "padding", options.padding ?? 0, 0);
+  }
+
+  forward(x: Tensor): Tensor {
+    poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
+    return maxPool2d(x, this.kernelSize, this.options);
+  }
+
+  override describe(): string {
+    return poolDescribe("MaxPool2d", this.kernelSize, this.options);
+  }
+}
+
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /** Divide by the whole window, padded zeros included (default true, PyTorch's count_include_pad). */
+  countIncludePad?: boolean;
+}
+
+/**
+ * Mean over each kernelSize window; stride defaults to kernelSize.
+ * @example new nn.AvgPool2d(2).forward(x); // [32, 8, 24, 24] → [32, 8, 12, 12]
+ */
+export class AvgPool2d extends Module {
+  constructor(readonly kernelSize: Pair, readonly options: AvgPool2dOptions = {}) {
+    super();
+    pair("AvgPool2d", "kernelSize", kernelSize, 1);
+    pair(this.describe(), "stride", options.stride ?? kernelSize, 1);
+    pair(this.describe(), "padding", options.padding ?? 0, 0);
+  }
+
+  forward(x: Tensor): Tensor {
+    poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
+    return avgPool2d(x, this.kernelSize, this.options);
+  }
+
+  override describe(): string {
+    const d = poolDescribe("AvgPool2d", this.kernelSize, this.options);
+    return this.options.countIncludePad === false ? d.replace(/\)$/, ", countIncludePad false)") : d;
+  }
+}
+
+/**
+ * Average pooling to a fixed output size, whatever the input size. outputSize 1 is global
+ * average pooling: one mean per channel, [N, C, H, W] → [N, C, 1, 1] (then Flatten for a
+ * classifier head). Other sizes must divide the input evenly (the windows then do not overlap).
+ */
+export class AdaptiveAvgPool2d extends Module {
+  readonly outputSize: [number, number];
+
+  constructor(outputSize: Pair = 1) {
+    super();
+    this.outputSize = pair("AdaptiveAvgPool2d", "outputSize", outputSize, 1);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.rank !== 4) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected 4-D [batch, channels, height, width] (NCHW)`);
+    const [oh, ow] = this.outputSize;
+    const [h, w] = [x.shape[2], x.shape[3]];
+    if (h % oh !== 0 || w % ow !== 0) {
+      throw new Error(`${this.describe()}: input ${fmt(x.shape)} is not divisible into ${oh}×${ow} equal windows; only output size 1 (global pooling) or an exact divisor of the input size is supported`);
+    }
+    return avgPool2d(x, [h / oh, w / ow]);
+  }
+
+  override describe(): string {
+    return `AdaptiveAvgPool2d(${show(this.outputSize[0] === this.outputSize[1] ? this.outputSize[0] : this.outputSize)})`;
+  }
+}
