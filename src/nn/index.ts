@@ -13,6 +13,7 @@ export { RBF, sqDist, rbfBasis, type RBFOptions, type BasisName } from "./rbf.js
 export { MixtureOfExperts, type MixtureOfExpertsOptions, type ExpertUsage } from "./moe.js";
 export { summary, layerTable, type LayerRow } from "./summary.js";
 export { Conv2d, type Conv2dLayerOptions } from "./conv.js";
+export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from "./conv-transpose.js";
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type AvgPool2dOptions } from "./pool.js";
 export { BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from "./batchnorm.js";
 export { Flatten } from "./flatten.js";
