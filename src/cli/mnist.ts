@@ -1,11 +1,14 @@
 // `wasmnn train mnist --model NAME`: a classifier on the 8,000/2,000 MNIST split.
 import { evaluate, fit, loadMnist, manualSeed, models, nn, optim } from "../index.js";
 import { choice, num, type Options } from "./args.js";
+import { saveConvPicture } from "../viz/filters.js";
 
 /** Models for MNIST classification: how to build each and the sample shape it takes. */
 const builders: Record<string, { shape: "flat" | "image"; build: () => nn.Module }> = {
   // 784-256-10 with dropout: 96 % on the held-out digits after 15 epochs (784-128-10 plateaus near 95 %).
   mlp: { shape: "flat", build: () => models.mlp({ inputs: 784, hidden: [256], outputs: 10, dropout: 0.2 }) },
+  // LeNet-style conv(1→8, 5×5) → pool → conv(8→16, 5×5) → pool → linear(256→10), batch norm after each conv.
+  cnn: { shape: "image", build: () => models.lenet({ batchNorm: true }) },
 };
 
 export async function trainMnist(o: Options): Promise<void> {
@@ -25,6 +28,10 @@ export async function trainMnist(o: Options): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const result = evaluate(model, test, { loss: "crossEntropy" });
   console.log(`test accuracy ${(100 * result.accuracy!).toFixed(2)}% (loss ${result.loss.toFixed(4)}) on ${test.length} held-out digits; trained in ${seconds.toFixed(1)} s`);
+  if (typeof o.filters === "string" && model instanceof nn.Sequential && builders[name].shape === "image") {
+    saveConvPicture(o.filters, model, test.x, 4, { imageShape: test.sampleShape });
+    console.log(`first-layer filters and feature maps of 4 test digits → ${o.filters}`);
+  }
 }
 
 /** Register another MNIST classifier for `--model` (used by the architecture modules of the CLI). */

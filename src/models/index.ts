@@ -4,3 +4,4 @@ export { rbfNetwork, RbfNetwork, choleskySolve, type RbfNetworkOptions, type Sol
 export { mixtureOfExperts, moeLoss, competitiveLoss, regionRouting, mlpWithParameters, type MoeOptions, type RegionRouting } from "./moe.js";
 export { autoencoder, autoencoderData, corrupt, Autoencoder, GaussianNoise, type AutoencoderOptions } from "./autoencoder.js";
 export { gan, GAN, MinibatchStdDev, type GanOptions } from "./gan.js";
+export { lenet, type LenetOptions } from "./lenet.js";
