@@ -1,14 +1,17 @@
-// `wasmnn train autoencoder`: a dense (optionally denoising) autoencoder on the MNIST split,
-// with its test reconstruction error and pictures: originals / noisy inputs / reconstructions,
-// and, for a 2-D code, the test digits plotted in code space coloured by class.
+// `wasmnn train autoencoder`: a dense or convolutional (`--kind conv`), optionally denoising,
+// autoencoder on the MNIST split, with its test reconstruction error and pictures: originals /
+// noisy inputs / reconstructions, and, for a 2-D code, the test digits plotted in code space
+// coloured by class.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { evaluate, fit, loadMnist, manualSeed, models, nn, noGrad, optim, predict, scope, tensor } from "../index.js";
 import { Canvas, imageGrid, PALETTE } from "../viz/png.js";
-import { num, type Options } from "./args.js";
+import { choice, num, type Options } from "./args.js";
 
 export async function trainAutoencoder(o: Options): Promise<void> {
-  const code = num(o, "code", 32);
+  const kind = choice(o, "kind", ["dense", "conv"] as const, "dense");
+  // `--code none` (conv only): no dense layer, the encoder's 32×7×7 feature maps are the code.
+  const code = kind === "conv" && o.code === "none" ? undefined : num(o, "code", 32);
   const noise = num(o, "noise", 0);
   const epochs = num(o, "epochs", 20);
   const seed = num(o, "seed", 1);
@@ -16,10 +19,10 @@ export async function trainAutoencoder(o: Options): Promise<void> {
   const lr = num(o, "lr", 1e-3);
   const out = typeof o.out === "string" ? o.out : "out";
   manualSeed(seed);
-  const { train, test } = await loadMnist();
-  const ae = models.autoencoder({ code, noise, noiseSeed: seed });
-  console.log(`MNIST autoencoder: ${train.length} training and ${test.length} test digits, code size ${code}${noise > 0 ? `, denoising σ = ${noise}` : ""}; backend ${o.backend ?? "wasm"}, seed ${seed}`);
-  console.log(nn.summary(ae, [1, 784]));
+  const { train, test } = await loadMnist({ shape: kind === "conv" ? "image" : "flat" });
+  const ae = kind === "conv" ? models.autoencoder({ kind, code, noise, noiseSeed: seed }) : models.autoencoder({ code: code!, noise, noiseSeed: seed });
+  console.log(`MNIST ${kind === "conv" ? "convolutional " : ""}autoencoder: ${train.length} training and ${test.length} test digits, code ${code ?? `[${ae.codeShape.join(", ")}] (feature maps)`}${noise > 0 ? `, denoising σ = ${noise}` : ""}; backend ${o.backend ?? "wasm"}, seed ${seed}`);
+  console.log(nn.summary(ae, [1, ...ae.inputShape]));
   const opt = new optim.Adam(ae.parameters(), { lr });
   const t0 = performance.now();
   await fit(ae, models.autoencoderData(train), { epochs, batchSize, optimizer: opt, loss: ae.loss, seed });
@@ -31,11 +34,11 @@ export async function trainAutoencoder(o: Options): Promise<void> {
     console.log(`noisy test inputs (σ = ${noise}): input MSE ${r.inputMse.toFixed(5)}, reconstruction MSE ${r.reconMse.toFixed(5)}: ${(r.inputMse / r.reconMse).toFixed(2)}× better than the noisy input`);
   }
   mkdirSync(out, { recursive: true });
-  const grid = join(out, `autoencoder-code${code}${noise > 0 ? "-denoising" : ""}.png`);
+  const grid = join(out, `autoencoder-${kind === "conv" ? "conv-" : ""}code${code ?? "maps"}${noise > 0 ? "-denoising" : ""}.png`);
   reconstructionGrid(ae, test.x, noise, seed).save(grid);
   console.log(`wrote ${grid} (rows: originals${noise > 0 ? ", noisy inputs" : ""}, reconstructions)`);
   if (code === 2) {
-    const path = join(out, "autoencoder-code2-scatter.png");
+    const path = join(out, `autoencoder-${kind === "conv" ? "conv-" : ""}code2-scatter.png`);
     codeScatter(ae, test.x, test.y).save(path);
     console.log(`wrote ${path} (the ${test.length} test digits in code space, coloured by class)`);
   }
@@ -62,7 +65,7 @@ export function evaluateAutoencoder(ae: models.Autoencoder, test: { x: Float32Ar
 export function reconstructionGrid(ae: models.Autoencoder, x: Float32Array, noise: number, seed: number, n = 16): Canvas {
   const originals = x.slice(0, n * 784);
   const inputs = noise > 0 ? models.corrupt(originals, noise, seed + 1000) : originals;
-  const recon = scope(() => noGrad(() => ae.reconstruct(tensor(inputs, [n, 784])).toArray()));
+  const recon = scope(() => noGrad(() => ae.reconstruct(tensor(inputs, [n, ...ae.inputShape])).toArray()));
   const rows = noise > 0 ? [originals, inputs, recon] : [originals, recon];
   const all = new Float32Array(rows.length * n * 784);
   rows.forEach((r, i) => all.set(r, i * n * 784));
@@ -72,7 +75,7 @@ export function reconstructionGrid(ae: models.Autoencoder, x: Float32Array, nois
 /** The codes of a 2-D autoencoder as a scatter plot, one dot per digit in its class colour, with a legend. */
 export function codeScatter(ae: models.Autoencoder, x: Float32Array, labels: Float32Array, size = 600): Canvas {
   if (ae.code !== 2) throw new Error(`codeScatter: the autoencoder has a ${ae.code}-dimensional code, expected 2`);
-  const z = scope(() => noGrad(() => predict(ae.encoder, x, { sampleShape: [784] }).toArray()));
+  const z = scope(() => noGrad(() => predict(ae.encoder, x, { sampleShape: [...ae.inputShape] }).toArray()));
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
   for (let i = 0; i < z.length; i += 2) {
     [x0, x1] = [Math.min(x0, z[i]), Math.max(x1, z[i])];

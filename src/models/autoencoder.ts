@@ -13,10 +13,23 @@
 // flat tails; with a sigmoid followed by MSE, the same gradient is multiplied by σ′ ≈ 0 there,
 // and most MNIST pixels sit at exactly 0 or 1, exactly where σ′ vanishes. (`output: "sigmoid"`
 // gives the other pairing, trained with MSE, for comparison.)
+//
+// The convolutional autoencoder (`kind: "conv"`) keeps the image an image: two stride-2 3×3
+// convolutions halve it twice (28×28 → 14×14 → 7×7, 16 then 32 feature maps), and two stride-2
+// transposed convolutions (src/nn/conv-transpose.ts) double it back. Filters are shared across
+// positions, so a stroke is encoded the same way wherever it is, with a fraction of the dense
+// model's weights. With `code: k` a dense layer squeezes the 32×7×7 maps into k numbers (and back),
+// the same bottleneck as the dense model's; without it the 7×7 maps are the code.
+//
+//     [1, 28, 28] ─conv s2─▶ [16, 14, 14] ─conv s2─▶ [32, 7, 7] (─▶ k ─▶ [32, 7, 7]) ─convT s2─▶ [16, 14, 14] ─convT s2─▶ [1, 28, 28]
 import { add } from "../autograd/arithmetic.js";
 import { noGrad } from "../autograd/engine.js";
 import { sigmoid } from "../autograd/activation.js";
 import { binaryCrossEntropy, mse } from "../autograd/loss.js";
+import { reshape } from "../autograd/shape.js";
+import { Conv2d } from "../nn/conv.js";
+import { ConvTranspose2d } from "../nn/conv-transpose.js";
+import { Flatten } from "../nn/flatten.js";
 import { GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "../nn/activation.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
@@ -58,13 +71,29 @@ export function corrupt(x: Float32Array, std: number, seed = 0): Float32Array {
   return x.map((v) => v + r.normal(0, std));
 }
 
-export interface AutoencoderOptions {
-  /** Input features (default 784, a flattened 28×28 image). */
-  inputs?: number;
-  /** Widths of the encoder's hidden layers, outermost first; the decoder mirrors them (default [256, 128]). */
-  hidden?: number[];
-  /** Size k of the code. */
-  code: number;
+/**
+ * [N, ...shape] → the same values viewed as [N, ...shape]: the inverse of Flatten (PyTorch's
+ * nn.Unflatten(1, shape)), where a dense code is widened back into feature maps.
+ */
+export class Unflatten extends Module {
+  constructor(readonly shape: readonly number[]) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    const per = this.shape.reduce((a, d) => a * d, 1);
+    if (x.rank !== 2 || x.shape[1] !== per) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${per}]`);
+    return reshape(x, [x.shape[0], ...this.shape]);
+  }
+
+  override describe(): string {
+    return `Unflatten(1, ${fmt(this.shape)})`;
+  }
+}
+
+export type AutoencoderOptions = DenseAutoencoderOptions | ConvAutoencoderOptions;
+
+interface CommonOptions {
   activation?: "relu" | "leakyRelu" | "tanh" | "sigmoid" | "gelu";
   /** "logits" (default, train with binary cross-entropy) or "sigmoid" (outputs in (0, 1), train with MSE). */
   output?: "logits" | "sigmoid";
@@ -74,76 +103,163 @@ export interface AutoencoderOptions {
   noiseSeed?: number;
 }
 
+export interface ConvAutoencoderOptions extends CommonOptions {
+  kind: "conv";
+  /** One input image, [channels, height, width] (default [1, 28, 28]: an MNIST digit, loadMnist({ shape: "image" })). */
+  image?: [number, number, number];
+  /** Feature maps of the two stride-2 convolutions (default [16, 32]); the decoder mirrors them. */
+  channels?: [number, number];
+  /** Size k of a dense code between the feature maps; omitted: the encoder's last feature maps are the code. */
+  code?: number;
+}
+
+export interface DenseAutoencoderOptions extends CommonOptions {
+  kind?: "dense";
+  /** Input features (default 784, a flattened 28×28 image). */
+  inputs?: number;
+  /** Widths of the encoder's hidden layers, outermost first; the decoder mirrors them (default [256, 128]). */
+  hidden?: number[];
+  /** Size k of the code. */
+  code: number;
+}
+
 const activations = { relu: ReLU, leakyRelu: LeakyReLU, tanh: Tanh, sigmoid: Sigmoid, gelu: GELU };
+type ActivationClass = (typeof activations)[keyof typeof activations];
+
+/** The layers of one autoencoder and the per-sample shapes they map between. */
+interface Layers {
+  inputShape: number[];
+  codeShape: number[];
+  enc: Module[];
+  dec: Module[];
+}
+
+function positive(values: [string, number][]): void {
+  for (const [name, v] of values) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`autoencoder: ${name} must be a positive integer, got ${v}`);
+  }
+}
+
+function compresses(code: number, inputs: number): void {
+  if (code >= inputs) throw new Error(`autoencoder: code size ${code} must be smaller than the ${inputs} inputs, or nothing forces a compression`);
+}
+
+/** inputs → hidden… → code → …hidden → inputs, all Linear. */
+function denseLayers(options: DenseAutoencoderOptions, Act: ActivationClass): Layers {
+  const inputs = options.inputs ?? 784;
+  const hidden = options.hidden ?? [256, 128];
+  positive([["inputs", inputs], ["code", options.code], ...hidden.map((h, i): [string, number] => [`hidden[${i}]`, h])]);
+  compresses(options.code, inputs);
+  const widths = [inputs, ...hidden, options.code];
+  const enc: Module[] = [];
+  for (let i = 0; i + 1 < widths.length; i++) {
+    enc.push(new Linear(widths[i], widths[i + 1]));
+    // The code itself stays linear: an activation there would only restrict where codes can lie.
+    if (i + 2 < widths.length) enc.push(new Act());
+  }
+  const back = [...widths].reverse();
+  const dec: Module[] = [];
+  for (let i = 0; i + 1 < back.length; i++) {
+    dec.push(new Linear(back[i], back[i + 1]));
+    if (i + 2 < back.length) dec.push(new Act());
+  }
+  return { inputShape: [inputs], codeShape: [options.code], enc, dec };
+}
+
+/** Two stride-2 convolutions down, (a dense code,) two stride-2 transposed convolutions up. */
+function convLayers(options: ConvAutoencoderOptions, Act: ActivationClass): Layers {
+  const image = options.image ?? [1, 28, 28];
+  const channels = options.channels ?? [16, 32];
+  if (image.length !== 3) throw new Error(`autoencoder: image must be [channels, height, width], got ${fmt(image)}`);
+  if (channels.length !== 2) throw new Error(`autoencoder: channels must be two numbers (the two convolutions' feature maps), got ${fmt(channels)}`);
+  positive([["image[0]", image[0]], ["image[1]", image[1]], ["image[2]", image[2]], ["channels[0]", channels[0]], ["channels[1]", channels[1]]]);
+  const [c, h, w] = image;
+  const [c1, c2] = channels;
+  // A 3×3 convolution with stride 2 and padding 1 maps n pixels to ⌈n/2⌉; the transposed one maps
+  // m back to 2m − 1 + outputPadding, so an even size needs outputPadding 1 to come back whole.
+  const half = (n: number) => Math.ceil(n / 2);
+  const extra = (n: number) => (n % 2 === 0 ? 1 : 0);
+  const down = { stride: 2, padding: 1 };
+  const up = (hTo: number, wTo: number) => ({ stride: 2, padding: 1, outputPadding: [extra(hTo), extra(wTo)] as [number, number] });
+  const maps = [c2, half(half(h)), half(half(w))];
+  const enc: Module[] = [new Conv2d(c, c1, 3, down), new Act(), new Conv2d(c1, c2, 3, down), new Act()];
+  const dec: Module[] = [];
+  let codeShape = maps;
+  if (options.code !== undefined) {
+    positive([["code", options.code]]);
+    compresses(options.code, c * h * w);
+    const size = maps[0] * maps[1] * maps[2];
+    enc.push(new Flatten(), new Linear(size, options.code));
+    dec.push(new Linear(options.code, size), new Act(), new Unflatten(maps));
+    codeShape = [options.code];
+  }
+  dec.push(new ConvTranspose2d(c2, c1, 3, up(half(h), half(w))), new Act(), new ConvTranspose2d(c1, c, 3, up(h, w)));
+  return { inputShape: [c, h, w], codeShape, enc, dec };
+}
 
 /**
- * A dense autoencoder: inputs → hidden… → code → …hidden → inputs. `forward` returns the
- * decoder's output (logits unless `output: "sigmoid"`); `reconstruct` returns pixels.
- * Train it with `fit(ae, data, { loss: ae.loss, ... })` on a data set whose targets are the
- * clean inputs (see `autoencoderData`).
+ * An autoencoder, dense (inputs → hidden… → code → …hidden → inputs) or convolutional (see the
+ * file header). `forward` returns the decoder's output (logits unless `output: "sigmoid"`);
+ * `reconstruct` returns pixels. Train it with `fit(ae, data, { loss: ae.loss, ... })` on a data
+ * set whose targets are the clean inputs (see `autoencoderData`).
  */
 export class Autoencoder extends Module {
   readonly noise: GaussianNoise;
   readonly encoder: Sequential;
   readonly decoder: Sequential;
+  readonly kind: "dense" | "conv";
+  /** One input's shape: [features] (dense) or [channels, height, width] (conv). */
+  readonly inputShape: readonly number[];
+  /** One code's shape: [k], or the encoder's feature maps for a conv model without a dense code. */
+  readonly codeShape: readonly number[];
+  /** Numbers per input. */
   readonly inputs: number;
+  /** Numbers per code. */
   readonly code: number;
   readonly output: "logits" | "sigmoid";
 
   constructor(options: AutoencoderOptions) {
     super();
-    const inputs = options.inputs ?? 784;
-    const hidden = options.hidden ?? [256, 128];
+    const kind = options.kind ?? "dense";
+    if (kind !== "dense" && kind !== "conv") throw new Error(`autoencoder: kind must be "dense" or "conv", got "${String(kind)}"`);
     const Act = activations[options.activation ?? "relu"];
     if (Act === undefined) throw new Error(`autoencoder: unknown activation "${options.activation}"`);
-    for (const [name, v] of [["inputs", inputs], ["code", options.code], ...hidden.map((h, i) => [`hidden[${i}]`, h] as const)] as const) {
-      if (!Number.isInteger(v) || v <= 0) throw new Error(`autoencoder: ${name} must be a positive integer, got ${v}`);
-    }
-    if (options.code >= inputs) throw new Error(`autoencoder: code size ${options.code} must be smaller than the ${inputs} inputs, or nothing forces a compression`);
     const output = options.output ?? "logits";
     if (output !== "logits" && output !== "sigmoid") throw new Error(`autoencoder: output must be "logits" or "sigmoid", got "${String(output)}"`);
-    this.inputs = inputs;
-    this.code = options.code;
+    const layers = options.kind === "conv" ? convLayers(options, Act) : denseLayers(options as DenseAutoencoderOptions, Act);
+    this.kind = kind;
+    this.inputShape = layers.inputShape;
+    this.codeShape = layers.codeShape;
+    this.inputs = layers.inputShape.reduce((a, d) => a * d, 1);
+    this.code = layers.codeShape.reduce((a, d) => a * d, 1);
     this.output = output;
     this.noise = this.child("noise", new GaussianNoise(options.noise ?? 0, options.noiseSeed ?? 0));
-
-    const widths = [inputs, ...hidden, options.code];
-    const enc: Module[] = [];
-    for (let i = 0; i + 1 < widths.length; i++) {
-      enc.push(new Linear(widths[i], widths[i + 1]));
-      // The code itself stays linear: an activation there would only restrict where codes can lie.
-      if (i + 2 < widths.length) enc.push(new Act());
-    }
-    const back = [...widths].reverse();
-    const dec: Module[] = [];
-    for (let i = 0; i + 1 < back.length; i++) {
-      dec.push(new Linear(back[i], back[i + 1]));
-      if (i + 2 < back.length) dec.push(new Act());
-    }
-    if (output === "sigmoid") dec.push(new Sigmoid());
-    this.encoder = this.child("encoder", new Sequential(...enc));
-    this.decoder = this.child("decoder", new Sequential(...dec));
+    if (output === "sigmoid") layers.dec.push(new Sigmoid());
+    this.encoder = this.child("encoder", new Sequential(...layers.enc));
+    this.decoder = this.child("decoder", new Sequential(...layers.dec));
   }
 
-  private check(x: Tensor): void {
-    if (x.rank !== 2 || x.shape[1] !== this.inputs) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${this.inputs}]`);
+  private check(x: Tensor, what: string, shape: readonly number[]): void {
+    if (x.rank !== shape.length + 1 || shape.some((d, i) => x.shape[i + 1] !== d)) {
+      throw new Error(`${this.describe()}: ${what} has shape ${fmt(x.shape)}, expected [batch, ${shape.join(", ")}]`);
+    }
   }
 
-  /** The code z of each input: [batch, inputs] → [batch, code]. No noise is added here. */
+  /** The code z of each input: [batch, ...inputShape] → [batch, ...codeShape]. No noise is added here. */
   encode(x: Tensor): Tensor {
-    this.check(x);
+    this.check(x, "input", this.inputShape);
     return this.encoder.forward(x);
   }
 
-  /** The decoder's output for codes z: [batch, code] → [batch, inputs] (logits or pixels). */
+  /** The decoder's output for codes z: [batch, ...codeShape] → [batch, ...inputShape] (logits or pixels). */
   decode(z: Tensor): Tensor {
-    if (z.rank !== 2 || z.shape[1] !== this.code) throw new Error(`${this.describe()}: code has shape ${fmt(z.shape)}, expected [batch, ${this.code}]`);
+    this.check(z, "code", this.codeShape);
     return this.decoder.forward(z);
   }
 
   /** Noise (training mode only, when denoising), encode, decode. */
   forward(x: Tensor): Tensor {
-    this.check(x);
+    this.check(x, "input", this.inputShape);
     return this.decoder.forward(this.encoder.forward(this.noise.forward(x)));
   }
 
@@ -171,6 +287,10 @@ export class Autoencoder extends Module {
 
   override describe(): string {
     const noise = this.noise.std > 0 ? `, denoising σ=${this.noise.std}` : "";
+    if (this.kind === "conv") {
+      const code = this.codeShape.length === 1 ? String(this.code) : fmt(this.codeShape);
+      return `Autoencoder(conv ${fmt(this.inputShape)}→${code}→${fmt(this.inputShape)}${noise})`;
+    }
     return `Autoencoder(${this.inputs}→${this.code}→${this.inputs}${noise})`;
   }
 }
@@ -179,6 +299,7 @@ export class Autoencoder extends Module {
  * @example
  * const ae = models.autoencoder({ code: 32 });                // 784-256-128-32-128-256-784
  * const dae = models.autoencoder({ code: 32, noise: 0.5 });   // denoising
+ * const cae = models.autoencoder({ kind: "conv", code: 32 }); // [1, 28, 28] images (loadMnist({ shape: "image" }))
  * await fit(ae, autoencoderData(train), { epochs: 10, optimizer: new optim.Adam(ae.parameters()), loss: ae.loss });
  */
 export function autoencoder(options: AutoencoderOptions): Autoencoder {

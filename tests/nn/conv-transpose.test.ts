@@ -32,6 +32,7 @@ for (const name of ["js", "wasm"] as const) {
       expect(new nn.ConvTranspose2d(32, 16, 3, { stride: 2, padding: 1, outputPadding: 1, bias: false }).describe())
         .toBe("ConvTranspose2d(32→16, 3×3, stride 2, padding 1, outputPadding 1, no bias)");
       expect(new nn.ConvTranspose2d(2, 4, 3, { dilation: [2, 1] }).describe()).toBe("ConvTranspose2d(2→4, 3×3, dilation [2, 1])");
+      expect(new nn.ConvTranspose2d(2, 4, 3, { stride: [2, 2], outputPadding: [1, 0] }).describe()).toBe("ConvTranspose2d(2→4, 3×3, stride 2, outputPadding [1, 0])");
     });
 
     it("output shapes follow (H − 1)·s − 2p + d(k − 1) + op + 1", () => {
