@@ -47,6 +47,10 @@ export function maxPool2d(
   xPtr: usize, yPtr: usize, argmaxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32,
   kh: i32, kw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
 ): void {
+  if (kh == 2 && kw == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0) {
+    maxPool2x2(xPtr, yPtr, argmaxPtr, nc, h, w, oh, ow);
+    return;
+  }
   const simd = strideW == 1 || strideW == 2;
   const span = strideW << 2;
   const oxLo = firstInterior(ow, strideW, padLeft);
@@ -81,6 +85,58 @@ export function maxPool2d(
         }
       }
       for (; ox < ow; ox++) maxWindow(xp, at(yp, o + ox), at(ap, o + ox), w, r0, r1, ox * strideW - padLeft, kw);
+    }
+  }
+}
+
+/**
+ * The common 2×2, stride-2, unpadded case (as maxPool2d, same bits). Four outputs at a time read
+ * eight floats of each of their two rows, exactly the window cells (no over-read), and split them
+ * into even and odd columns with shuffles: the four cells of each window then sit in the same
+ * lane of four vectors, visited in the scalar order (top-left, top-right, bottom-left,
+ * bottom-right). The generic path above spent most of its time in the scalar edge windows here
+ * (its strided loads read one float past the window, so the last group of each row went scalar):
+ * CPU time per call, LeNet at batch 32: 256 planes of 24×24 300 → 85 µs, 512 of 8×8 160 → 28 µs.
+ */
+function maxPool2x2(xPtr: usize, yPtr: usize, argmaxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32): void {
+  const lanes = f32x4(0, 2, 4, 6);
+  const one = f32x4.splat(1);
+  const down = f32x4.splat(<f32>w);
+  const right = f32x4.splat(<f32>(w + 1));
+  for (let p = 0; p < nc; p++) {
+    const xp = at(xPtr, p * h * w);
+    const yp = at(yPtr, p * oh * ow);
+    const ap = at(argmaxPtr, p * oh * ow);
+    for (let oy = 0; oy < oh; oy++) {
+      const r0 = 2 * oy;
+      const o = oy * ow;
+      let ox = 0;
+      for (; ox + 4 <= ow; ox += 4) {
+        const top = at(xp, r0 * w + 2 * ox);
+        const bottom = at(top, w);
+        const t0 = v128.load(top);
+        const t1 = v128.load(top, 16);
+        const b0 = v128.load(bottom);
+        const b1 = v128.load(bottom, 16);
+        const base = f32x4.add(f32x4.splat(<f32>(r0 * w + 2 * ox)), lanes);
+        let best = f32x4.shuffle(t0, t1, 0, 2, 4, 6);
+        let arg = base;
+        let v = f32x4.shuffle(t0, t1, 1, 3, 5, 7);
+        let wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, wins);
+        arg = v128.bitselect(f32x4.add(base, one), arg, wins);
+        v = f32x4.shuffle(b0, b1, 0, 2, 4, 6);
+        wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, wins);
+        arg = v128.bitselect(f32x4.add(base, down), arg, wins);
+        v = f32x4.shuffle(b0, b1, 1, 3, 5, 7);
+        wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, wins);
+        arg = v128.bitselect(f32x4.add(base, right), arg, wins);
+        v128.store(at(yp, o + ox), best);
+        v128.store(at(ap, o + ox), arg);
+      }
+      for (; ox < ow; ox++) maxWindow(xp, at(yp, o + ox), at(ap, o + ox), w, r0, r0 + 2, 2 * ox, 2);
     }
   }
 }

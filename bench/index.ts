@@ -18,6 +18,7 @@ const suites: Suite[] = [
   { name: "mlp", load: () => import("./mlp.js") },
   { name: "rnn", load: () => import("./rnn.js") },
   { name: "conv", load: () => import("./conv.js") },
+  { name: "cnn", load: () => import("./cnn.js") },
 ];
 
 export async function runBench(options: BenchOptions & { json?: boolean } = {}): Promise<Row[]> {

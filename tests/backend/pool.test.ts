@@ -124,6 +124,16 @@ describe("maxPool2d: Wasm matches the JS reference", () => {
     expect(w.arg).toEqual(r.arg);
     expect(w.y).toEqual(r.y);
   });
+
+  it("2×2 stride-2 fast path: ties, NaN and odd sizes as the reference", () => {
+    for (const g of [geo(4, 8, 8, 2, 2, 0), geo(3, 9, 13, 2, 2, 0), geo(2, 24, 26, 2, 2, 0)]) {
+      const x = seeded(xSize(g), 5).map((v, i) => (i % 37 === 0 ? NaN : Math.round(v))); // ties and NaNs everywhere
+      const w = maxPool(wasm, g, x);
+      const r = maxPool(js, g, x);
+      expect(w.arg).toEqual(r.arg);
+      expect(w.y).toEqual(r.y);
+    }
+  });
 });
 
 describe("maxPool2d: values", () => {
