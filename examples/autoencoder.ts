@@ -13,6 +13,8 @@
 //      but asked to output the clean digit; it learns to remove the noise.
 //   3. a 2-number code: every digit becomes a point in the plane; coloured by its label (which the
 //      network never saw), the digits sort themselves into regions.
+//   4. the convolutional autoencoder: the same 32-number code, but the digit stays an image on its
+//      way in and out (convolutions down, transposed convolutions up), plain and denoising.
 import { mkdirSync } from "node:fs";
 import { evaluate, fit, loadMnist, manualSeed, models, noGrad, optim, predict, ready, scope, tensor } from "../src/index.js";
 import { Canvas, imageGrid, PALETTE } from "../src/viz/png.js";
@@ -23,17 +25,17 @@ mkdirSync("out", { recursive: true });
 const { train, test } = await loadMnist(); // 8,000 training and 2,000 test digits, pixels in [0, 1]
 
 /** Train an autoencoder to reproduce its (clean) training digits. */
-async function trainAutoencoder(options: models.AutoencoderOptions): Promise<models.Autoencoder> {
+async function trainAutoencoder(options: models.AutoencoderOptions, data = train): Promise<models.Autoencoder> {
   manualSeed(1);
   const ae = models.autoencoder(options);
   // The data set's targets are its inputs. For a denoiser, the noise is added inside the model
   // (fresh noise for every batch, training mode only), so the targets stay clean.
-  await fit(ae, models.autoencoderData(train), { epochs, batchSize: 64, optimizer: new optim.Adam(ae.parameters(), { lr: 1e-3 }), loss: ae.loss, seed: 1 });
+  await fit(ae, models.autoencoderData(data), { epochs, batchSize: 64, optimizer: new optim.Adam(ae.parameters(), { lr: 1e-3 }), loss: ae.loss, seed: 1 });
   return ae;
 }
 
 const mse = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0) / a.length;
-const reconstruct = (ae: models.Autoencoder, x: Float32Array) => scope(() => noGrad(() => ae.reconstruct(tensor(x, [x.length / 784, 784])).toArray()));
+const reconstruct = (ae: models.Autoencoder, x: Float32Array) => scope(() => noGrad(() => ae.reconstruct(tensor(x, [x.length / 784, ...ae.inputShape])).toArray()));
 
 // 1. Compression: 784 → 256 → 128 → 32 → 128 → 256 → 784.
 const ae = await trainAutoencoder({ code: 32 });
@@ -66,3 +68,20 @@ for (let i = 0; i < test.length; i++) {
 }
 plot.save("out/autoencoder-code2.png");
 console.log(`2-D code: test reconstruction MSE ${evaluate(ae2, models.autoencoderData(test), { loss: ae2.pixelMse }).loss.toFixed(4)}; wrote out/autoencoder-code2.png (colours: ${PALETTE.map((_, k) => k).join(" ")} in Tableau order) and out/autoencoder-reconstructions.png`);
+
+// 4. Convolutional: two 3×3 stride-2 convolutions shrink the digit to 32 maps of 7×7, a dense layer
+// squeezes those into the same 32-number code, and two 3×3 stride-2 transposed convolutions grow it
+// back to 28×28. Each filter is shared by every position, so a stroke costs the same to describe
+// anywhere in the image; the data are the same digits, shaped [1, 28, 28] instead of [784].
+const images = await loadMnist({ shape: "image" });
+const cae = await trainAutoencoder({ kind: "conv", code: 32 }, images.train);
+const convMse = evaluate(cae, models.autoencoderData(images.test), { loss: cae.pixelMse }).loss;
+console.log(`convolutional, 32-number code: test reconstruction MSE ${convMse.toFixed(4)} per pixel (dense: ${testMse.toFixed(4)}), with ${cae.parameterCount().toLocaleString("en")} weights (dense: ${ae.parameterCount().toLocaleString("en")})`);
+const cdae = await trainAutoencoder({ kind: "conv", code: 32, noise: 0.5 }, images.train);
+const convCleaned = reconstruct(cdae, noisy);
+console.log(`convolutional denoising: reconstruction MSE ${mse(convCleaned, test.x).toFixed(4)} (${(mse(noisy, test.x) / mse(convCleaned, test.x)).toFixed(1)}× better than the noisy input)`);
+// Rows: originals, noisy inputs, the conv denoiser's reconstructions, the conv autoencoder's reconstructions.
+const convRows = [test.x.slice(0, n * 784), noisy.slice(0, n * 784), convCleaned.slice(0, n * 784), reconstruct(cae, test.x.slice(0, n * 784))];
+convRows.forEach((r, i) => grid.set(r, i * n * 784));
+imageGrid(grid, 4 * n, 28, 28, { cols: n }).save("out/autoencoder-conv-reconstructions.png");
+console.log("wrote out/autoencoder-conv-reconstructions.png");
