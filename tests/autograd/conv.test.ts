@@ -140,8 +140,8 @@ for (const name of ["js", "wasm"] as const) {
         ["overlapping 3×2 stride 1 on [2, 1, 5, 6]", [2, 1, 5, 6], [3, 2], { stride: 1 }],
       ] as const) {
         it(`gradient, ${label}`, () => {
-          const n = shape.reduce((a, d) => a * d, 1);
-          expectGradcheck((x) => ops.maxPool2d(x, k as number, opts), [{ shape: [...shape], data: distinct(n, 7) }]);
+          const n = shape.reduce<number>((a, d) => a * d, 1);
+          expectGradcheck((x) => ops.maxPool2d(x, k as number | [number, number], opts), [{ shape: [...shape], data: distinct(n, 7) }]);
         });
       }
     });
