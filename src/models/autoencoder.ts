@@ -29,7 +29,7 @@ import { binaryCrossEntropy, mse } from "../autograd/loss.js";
 import { reshape } from "../autograd/shape.js";
 import { Conv2d } from "../nn/conv.js";
 import { ConvTranspose2d } from "../nn/conv-transpose.js";
-import { Flatten } from "../nn/flatten.js";
+import { Flatten, Unflatten } from "../nn/flatten.js";
 import { GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "../nn/activation.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
@@ -69,26 +69,6 @@ export class GaussianNoise extends Module {
 export function corrupt(x: Float32Array, std: number, seed = 0): Float32Array {
   const r = new Random(seed);
   return x.map((v) => v + r.normal(0, std));
-}
-
-/**
- * [N, ...shape] → the same values viewed as [N, ...shape]: the inverse of Flatten (PyTorch's
- * nn.Unflatten(1, shape)), where a dense code is widened back into feature maps.
- */
-export class Unflatten extends Module {
-  constructor(readonly shape: readonly number[]) {
-    super();
-  }
-
-  forward(x: Tensor): Tensor {
-    const per = this.shape.reduce((a, d) => a * d, 1);
-    if (x.rank !== 2 || x.shape[1] !== per) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${per}]`);
-    return reshape(x, [x.shape[0], ...this.shape]);
-  }
-
-  override describe(): string {
-    return `Unflatten(1, ${fmt(this.shape)})`;
-  }
 }
 
 export type AutoencoderOptions = DenseAutoencoderOptions | ConvAutoencoderOptions;

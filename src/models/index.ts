@@ -2,6 +2,6 @@
 export { mlp, type MlpOptions } from "./mlp.js";
 export { rbfNetwork, RbfNetwork, choleskySolve, type RbfNetworkOptions, type SolveOptions } from "./rbf.js";
 export { mixtureOfExperts, moeLoss, competitiveLoss, regionRouting, mlpWithParameters, type MoeOptions, type RegionRouting } from "./moe.js";
-export { autoencoder, autoencoderData, corrupt, Autoencoder, GaussianNoise, Unflatten, type AutoencoderOptions, type DenseAutoencoderOptions, type ConvAutoencoderOptions } from "./autoencoder.js";
+export { autoencoder, autoencoderData, corrupt, Autoencoder, GaussianNoise, type AutoencoderOptions, type DenseAutoencoderOptions, type ConvAutoencoderOptions } from "./autoencoder.js";
 export { gan, GAN, MinibatchStdDev, type GanOptions } from "./gan.js";
 export { lenet, type LenetOptions } from "./lenet.js";

@@ -32,3 +32,23 @@ export class Flatten extends Module {
     return this.startDim === 1 && this.endDim === -1 ? "Flatten" : `Flatten(${this.startDim}, ${this.endDim})`;
   }
 }
+
+/**
+ * [N, D] → [N, ...shape] with D = the size of shape: the inverse of Flatten (PyTorch's
+ * nn.Unflatten(1, shape)), where a dense code is widened back into feature maps.
+ */
+export class Unflatten extends Module {
+  constructor(readonly shape: readonly number[]) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    const per = this.shape.reduce((a, d) => a * d, 1);
+    if (x.rank !== 2 || x.shape[1] !== per) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${per}]`);
+    return reshape(x, [x.shape[0], ...this.shape]);
+  }
+
+  override describe(): string {
+    return `Unflatten(1, ${fmt(this.shape)})`;
+  }
+}

@@ -2,7 +2,7 @@
 // parity, and a short training run on real MNIST digits that must reach a stated reconstruction
 // error (the full 8,000-digit runs are the `wasmnn train autoencoder` task).
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluate, fit, loadMnist, manualSeed, models, ops, optim, ready, scope, setBackend, tensor, type Dataset } from "../../src/index.js";
+import { evaluate, fit, loadMnist, manualSeed, models, nn, ops, optim, ready, scope, setBackend, tensor, type Dataset } from "../../src/index.js";
 import { expectClose, randomData } from "../gradcheck.js";
 
 /** Mean squared difference between two arrays, in float64. */
@@ -169,7 +169,7 @@ describe("convolutional autoencoder: structure and errors", () => {
       expect(() => ae.forward(tensor(new Float32Array(2 * 784), [2, 784]))).toThrow("Autoencoder(conv [1, 28, 28]→8→[1, 28, 28]): input has shape [2, 784], expected [batch, 1, 28, 28]");
       expect(() => ae.forward(tensor(new Float32Array(2 * 729), [2, 1, 27, 27]))).toThrow("input has shape [2, 1, 27, 27], expected [batch, 1, 28, 28]");
       expect(() => ae.decode(tensor(new Float32Array(6), [2, 3]))).toThrow("Autoencoder(conv [1, 28, 28]→8→[1, 28, 28]): code has shape [2, 3], expected [batch, 8]");
-      expect(() => new models.Unflatten([3, 7, 7]).forward(tensor(new Float32Array(10), [2, 5]))).toThrow("Unflatten(1, [3, 7, 7]): input has shape [2, 5], expected [batch, 147]");
+      expect(() => new nn.Unflatten([3, 7, 7]).forward(tensor(new Float32Array(10), [2, 5]))).toThrow("Unflatten(1, [3, 7, 7]): input has shape [2, 5], expected [batch, 147]");
     });
   });
 });

@@ -37,5 +37,13 @@ for (const name of ["js", "wasm"] as const) {
       expect(() => new nn.Flatten(2).forward(tensor([[1, 2]]))).toThrow(/^Flatten\(2, -1\): input has shape \[1, 2\], which has no axes 2..-1/);
       expect(() => new nn.Flatten(2, 1).forward(tensor(new Float32Array(8), [2, 2, 2]))).toThrow(/^Flatten\(2, 1\): startDim 2 comes after endDim 1 for input \[2, 2, 2\]/);
     });
+
+    it("Unflatten inverts Flatten", () => {
+      const x = tensor(Float32Array.from({ length: 24 }, (_, i) => i), [2, 3, 2, 2]);
+      const back = new nn.Unflatten([3, 2, 2]).forward(new nn.Flatten().forward(x));
+      expect(back.shape).toEqual([2, 3, 2, 2]);
+      expect(back.toArray()).toEqual(x.toArray());
+      expect(() => new nn.Unflatten([3, 7, 7]).forward(tensor(new Float32Array(10), [2, 5]))).toThrow("Unflatten(1, [3, 7, 7]): input has shape [2, 5], expected [batch, 147]");
+    });
   });
 }
