@@ -25,6 +25,7 @@ import { Activation, Binary } from "../backend/opcodes.js";
 import type { Backend } from "../backend/types.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { keep } from "../memory/scope.js";
 import { record } from "./engine.js";
 import { backendOf, empty } from "./util.js";
 
@@ -78,14 +79,16 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
   be.gemm(x.ptr, w.wIh.ptr, gates.ptr, T * B, GH, I, false, true, rowBias !== null);
   if (rowBias && rowBias !== w.bIh) rowBias.dispose();
 
-  const saved: Tensor[] = [gates];
+  // The saved activations belong to the graph node, not to the caller's scope: `release` frees them
+  // once backward() has consumed the node or `out` is disposed (at once when nothing is recorded).
+  const saved: Tensor[] = [keep(gates)];
   let cs: Tensor | null = null;
   let tcs: Tensor | null = null;
   let gh: Tensor | null = null;
   if (kind === "lstm") {
     cs = empty(be, [T, B, H]);
     tcs = empty(be, [T, B, H]);
-    saved.push(cs, tcs);
+    saved.push(keep(cs), keep(tcs));
     for (let s = 0; s < T; s++) {
       const t = time(s);
       const g = at(gates, t, B * GH);
@@ -96,7 +99,7 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     be.copy(at(cs, time(T - 1), BH), at(out, T, BH), BH);
   } else if (kind === "gru") {
     gh = empty(be, [T, B, GH]);
-    saved.push(gh);
+    saved.push(keep(gh));
     for (let s = 0; s < T; s++) {
       const t = time(s);
       const ght = at(gh, t, B * GH);
@@ -159,24 +162,35 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
       dx = empty(be, x.shape);
       be.gemm(dG.ptr, w.wIh.ptr, dx.ptr, T * B, I, GH, false, false, false);
     }
+    // Weight gradients sum over every step and batch row, k = T·B. Computed transposed, dWᵀ = Xᵀ·dG
+    // ([in, G·H], then one transpose), because the GEMM's packed path runs the long k at a much
+    // better rate with the wide G·H side as its n (256×64×1600: 3.9 → 2.6 ms).
     let dwIh: Tensor | null = null;
     if (w.wIh.requiresGrad) {
       dwIh = empty(be, w.wIh.shape);
-      be.gemm(dG.ptr, x.ptr, dwIh.ptr, GH, I, T * B, true, false, false);
+      const tmp = empty(be, [I, GH]);
+      be.gemm(x.ptr, dG.ptr, tmp.ptr, I, GH, T * B, true, false, false);
+      be.transpose(tmp.ptr, dwIh.ptr, 1, I, GH);
+      tmp.dispose();
     }
     let dwHh: Tensor | null = null;
     if (w.wHh.requiresGrad) {
       // Step s used h_{s−1}: for the forward direction time t ≥ 1 read out[t − 1], for the reverse
       // one time t ≤ T − 2 read out[t + 1]; the first step read h0. Two GEMMs cover every step.
       dwHh = empty(be, w.wHh.shape);
+      const tmp = empty(be, [H, GH]);
       const first = time(0);
-      be.gemm(at(dGh, first, B * GH), h0.ptr, dwHh.ptr, GH, H, B, true, false, false);
+      be.gemm(h0.ptr, at(dGh, first, B * GH), tmp.ptr, H, GH, B, true, false, false);
       if (T > 1) {
         const dgFrom = reverse ? 0 : 1;
         const hFrom = reverse ? 1 : 0;
-        be.gemm(at(dGh, dgFrom, B * GH), at(out, hFrom, BH), dwHh.ptr, GH, H, (T - 1) * B, true, false, true);
+        be.gemm(at(out, hFrom, BH), at(dGh, dgFrom, B * GH), tmp.ptr, H, GH, (T - 1) * B, true, false, true);
       }
+      be.transpose(tmp.ptr, dwHh.ptr, 1, H, GH);
+      tmp.dispose();
     }
+    // Bias gradients: Σ over steps and rows of dG. The LSTM and RNN add b_ih and b_hh to the same
+    // pre-activations, so both get the same sum: reduce once, copy.
     let dbIh: Tensor | null = null;
     let dbHh: Tensor | null = null;
     if (w.bIh?.requiresGrad) {
@@ -185,16 +199,17 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     }
     if (w.bHh?.requiresGrad) {
       dbHh = empty(be, w.bHh.shape);
-      be.sumAxis(dGh.ptr, dbHh.ptr, 1, T * B, GH);
+      if (dGh === dG && dbIh) be.copy(dbIh.ptr, dbHh.ptr, GH);
+      else be.sumAxis(dGh.ptr, dbHh.ptr, 1, T * B, GH);
     }
     dG.dispose();
     if (dGh !== dG) dGh.dispose();
     dh.dispose();
     dc?.dispose();
     return [dx, dh0, ...(c0 ? [dc0] : []), dwIh, dwHh, ...(w.bIh ? [dbIh] : []), ...(w.bHh ? [dbHh] : [])];
+  }, () => {
+    for (const t of saved) t.dispose();
   });
-  // Without a graph nobody will read the saved activations again.
-  if (out.node === null) for (const t of saved) t.dispose();
   return out;
 }
 

@@ -40,6 +40,6 @@ export class GRUCell extends CellBase {
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
-    return reshape(this.step1(x, h), [x.shape[0], this.hiddenSize]);
+    return this.step1(x, h, undefined, (packed) => reshape(packed, [x.shape[0], this.hiddenSize]));
   }
 }

@@ -48,12 +48,11 @@ export class LSTMCell extends CellBase {
   }
 
   forward(x: Tensor, h?: Tensor, c?: Tensor): Tensor {
-    return this.step(x, h, c).h;
+    return this.step1(x, h, c, (packed) => reshape(slice(packed, 0, 0, 1), [x.shape[0], this.hiddenSize]));
   }
 
   step(x: Tensor, h?: Tensor, c?: Tensor): { h: Tensor; c: Tensor } {
-    const packed = this.step1(x, h, c);
     const shape = [x.shape[0], this.hiddenSize];
-    return { h: reshape(slice(packed, 0, 0, 1), shape), c: reshape(slice(packed, 0, 1, 2), shape) };
+    return this.step1(x, h, c, (packed) => ({ h: reshape(slice(packed, 0, 0, 1), shape), c: reshape(slice(packed, 0, 1, 2), shape) }));
   }
 }

@@ -7,7 +7,9 @@
 // of any length, and h can remember what it saw. The plain RNN, h_t = tanh(W_ih x_t + W_hh h_{t−1}
 // + b), is the simplest such cell; its weakness is that the gradient reaching step t − k has been
 // multiplied k times by W_hhᵀ·diag(tanh′), so over long gaps it vanishes (or explodes).
+import { isGradEnabled } from "../autograd/engine.js";
 import { recurrentSequence, gateCount, type CellKind, type CellWeights } from "../autograd/recurrent.js";
+import { scope } from "../memory/scope.js";
 import { concat, reshape, slice, transpose } from "../autograd/shape.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -51,6 +53,16 @@ function positiveInt(layer: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${layer}: ${name} must be a positive integer, got ${v}`);
 }
 
+/**
+ * Run fn; when no graph will be recorded (noGrad, or nothing requires a gradient), free the
+ * layer's intermediates (zero states, packed outputs, slices) so that only what fn returns stays
+ * alive, even outside a scope. With a graph they must live: the backward rules read them.
+ */
+function freeingIntermediates<T>(inputs: readonly (Tensor | undefined)[], params: Iterable<Tensor>, fn: () => T): T {
+  if (isGradEnabled() && (inputs.some((t) => t?.requiresGrad) || [...params].some((p) => p.requiresGrad))) return fn();
+  return scope(fn);
+}
+
 function zerosState(like: Tensor, B: number, H: number): Tensor {
   const t = new Tensor(like.backend, [B, H]);
   like.backend.fill(t.ptr, t.size, 0);
@@ -89,6 +101,10 @@ export abstract class RecurrentBase extends Module {
 
   /** Check shapes and run every layer and direction; the layers' forward() wrap this. */
   protected run(x: Tensor, h0?: Tensor, c0?: Tensor): RecurrentOutput {
+    return freeingIntermediates([x, h0, c0], this.parameters(), () => this.runLayers(x, h0, c0));
+  }
+
+  private runLayers(x: Tensor, h0?: Tensor, c0?: Tensor): RecurrentOutput {
     const D = this.bidirectional ? 2 : 1;
     const L = this.numLayers;
     const H = this.hiddenSize;
@@ -185,8 +201,15 @@ export abstract class CellBase extends Module {
     this.w = cellWeights((n, t) => this.param(n, t), "", gateCount(kind), inputSize, hiddenSize, bias);
   }
 
-  /** One step: x [B, in], h, c [B, H] (zeros when absent) → the packed next state (see recurrentSequence). */
-  protected step1(x: Tensor, h?: Tensor, c?: Tensor): Tensor {
+  /**
+   * One step: x [B, in], h, c [B, H] (zeros when absent) → the packed next state (see
+   * recurrentSequence), handed to `finish`, which cuts out what the cell returns.
+   */
+  protected step1<R>(x: Tensor, h: Tensor | undefined, c: Tensor | undefined, finish: (packed: Tensor) => R): R {
+    return freeingIntermediates([x, h, c], this.parameters(), () => finish(this.step1Packed(x, h, c)));
+  }
+
+  private step1Packed(x: Tensor, h?: Tensor, c?: Tensor): Tensor {
     const H = this.hiddenSize;
     if (x.rank !== 2 || x.shape[1] !== this.inputSize) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${this.inputSize}]`);
     const B = x.shape[0];
@@ -220,6 +243,6 @@ export class RNNCell extends CellBase {
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
-    return reshape(this.step1(x, h), [x.shape[0], this.hiddenSize]);
+    return this.step1(x, h, undefined, (packed) => reshape(packed, [x.shape[0], this.hiddenSize]));
   }
 }

@@ -1,7 +1,7 @@
 // nn.LSTM and nn.LSTMCell: the gate equations by hand, finite-difference gradients of the fused
 // BPTT op (inputs, initial states, every weight), Wasm/JS parity, PyTorch names, bad input.
 import { beforeEach, describe, expect, it } from "vitest";
-import { manualSeed, nn, ops, ready, Random, scope, setBackend, tensor } from "../../src/index.js";
+import { liveTensors, manualSeed, nn, noGrad, ops, ready, Random, scope, setBackend, tensor } from "../../src/index.js";
 import { recurrentSequence } from "../../src/autograd/recurrent.js";
 import { expectGradcheck, fdCheck } from "../gradcheck.js";
 
@@ -170,5 +170,63 @@ describe("LSTM", () => {
     expect(() => cell.step(tensor(new Float32Array(6), [2, 3]), tensor(new Float32Array(4), [1, 4]))).toThrow(/LSTMCell\(3→4\): state h has shape \[1, 4\], expected \[2, 4\]/);
     expect(() => cell.step(tensor(new Float32Array(4), [2, 2]))).toThrow(/LSTMCell\(3→4\): input has shape \[2, 2\], expected \[batch, 3\]/);
     lstm.parameters().forEach((p, k) => expect(Array.from(p.toArray())).toEqual(Array.from(before[k])));
+  });
+});
+
+describe("memory of the fused recurrent op", () => {
+  const seq = (T: number, B: number, F: number) => tensor(Array.from({ length: T * B * F }, (_, i) => Math.sin(0.7 * i)), [T, B, F]);
+
+  it("leaves nothing behind under noGrad, outside any scope (layer and cell)", () => {
+    for (const b of BACKENDS) {
+      setBackend(b);
+      const lstm = new nn.LSTM(3, 4, { numLayers: 2, bidirectional: true });
+      const cell = new nn.LSTMCell(3, 4);
+      const x = seq(5, 2, 3);
+      const x1 = tensor(Array.from({ length: 6 }, (_, i) => Math.cos(i)), [2, 3]);
+      const before = liveTensors();
+      const r = noGrad(() => lstm.forwardWithState(x));
+      expect(liveTensors() - before).toBe(3); // output, h, c
+      r.output.dispose();
+      r.h.dispose();
+      r.c.dispose();
+      const s = noGrad(() => cell.step(x1));
+      const h1 = noGrad(() => cell.forward(x1));
+      expect(liveTensors() - before).toBe(3); // s.h, s.c, h1
+      s.h.dispose();
+      s.c.dispose();
+      h1.dispose();
+      expect(liveTensors()).toBe(before);
+    }
+  });
+
+  it("frees its saved activations through the node's release: after backward, or when the output is disposed", () => {
+    for (const b of BACKENDS) {
+      setBackend(b);
+      const lstm = new nn.LSTM(3, 4);
+      const p = Object.fromEntries(lstm.namedParameters());
+      const w = { wIh: p.weight_ih_l0, wHh: p.weight_hh_l0, bIh: p.bias_ih_l0, bHh: p.bias_hh_l0 };
+      const x = seq(6, 2, 3);
+      const h0 = tensor(new Float32Array(8), [2, 4]);
+      const c0 = tensor(new Float32Array(8), [2, 4]);
+      const before = liveTensors();
+      // Disposed without backward: the release hook frees gates, c and tanh(c).
+      const out = recurrentSequence("lstm", x, h0, c0, w, false);
+      expect(out.node).not.toBeNull();
+      expect(liveTensors() - before).toBe(4);
+      out.dispose();
+      expect(liveTensors()).toBe(before);
+      // Through backward (no scope): once the graph is consumed only out and the weight gradients remain.
+      const out2 = recurrentSequence("lstm", x, h0, c0, w, true);
+      const seed = tensor(new Float32Array(out2.size).fill(1), out2.shape);
+      out2.backward(seed);
+      seed.dispose();
+      const grads = [w.wIh, w.wHh, w.bIh, w.bHh].map((p) => p.grad!);
+      expect(liveTensors() - before).toBe(1 + grads.length);
+      for (const g of grads) g.dispose();
+      for (const p of [w.wIh, w.wHh, w.bIh, w.bHh]) p.grad = null;
+      out2.dispose();
+      expect(liveTensors()).toBe(before);
+      for (const t of [x, h0, c0]) t.dispose();
+    }
   });
 });
