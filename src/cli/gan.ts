@@ -64,7 +64,7 @@ export function ringPlot(real: ArrayLike<number>, generated: ArrayLike<number>, 
 
 async function mnist(o: Options, out: string): Promise<void> {
   const seed = num(o, "seed", 1);
-  const epochs = num(o, "epochs", 60);
+  const epochs = num(o, "epochs", 40);
   manualSeed(seed);
   const { train, test } = await loadMnist();
   console.log(`GAN on ${train.length} MNIST digits; backend ${o.backend ?? "wasm"}, seed ${seed}`);
@@ -74,13 +74,23 @@ async function mnist(o: Options, out: string): Promise<void> {
   await fit(judge, train, { epochs: 10, batchSize: 32, optimizer: new optim.Adam(judge.parameters(), { lr: 1e-3 }), loss: "crossEntropy", seed, verbose: false });
   console.log(`judge: MLP 784-128-10, test accuracy ${(100 * evaluate(judge, test, { loss: "crossEntropy" }).accuracy!).toFixed(2)} %`);
 
-  // On 8,000 digits, D alone overpowers G and G hops between a few digit classes; dropout in D and
-  // the minibatch standard deviation as an extra D input keep more classes alive.
-  const g = models.gan({ latent: 32, features: 784, generatorHidden: [128, 256], discriminatorHidden: [256, 128], generatorOutput: "sigmoid", discriminatorDropout: 0.3, minibatchStdDev: true });
+  // G: 64 noise numbers → 256 → 512 → 784, BatchNorm and LeakyReLU(0.2) in the hidden layers, tanh
+  // out, so the digits are scaled to [−1, 1] (a zero-centred output that saturates at the
+  // background value −1). D: 784 (+ the minibatch standard deviation) → 256 → 128 → 1, LeakyReLU(0.2).
+  // Measured at seed 1 (judge confidence on 1,000 samples): the former G (32 → 128 → 256, ReLU, no
+  // BatchNorm, sigmoid) with D dropout 0.3 drew speckled, broken strokes (0.812 after 60 epochs);
+  // this G at lr 2e-4 was still speckled after 15 epochs (0.80); at lr 1e-3, dropout 0.3 in D gave
+  // 0.842 after 30 epochs and no dropout 0.851 (0.866 after 40), visibly cleaner: D needs all its
+  // units to punish isolated stray pixels. A wider D (512 → 256) was slower and no better.
+  const g = models.gan({
+    latent: 64, features: 784, generatorHidden: [256, 512], discriminatorHidden: [256, 128],
+    generatorActivation: "leakyRelu", generatorBatchNorm: true, generatorOutput: "tanh", minibatchStdDev: true,
+  });
+  const data = { ...train, x: train.x.map((v) => 2 * v - 1) };
   const t0 = performance.now();
-  await fitGan(g, train, { epochs, batchSize: num(o, "batch-size", 64), labelSmoothing: num(o, "label-smoothing", 0.1), seed, ...optimizers(g, num(o, "lr", 5e-4), epochs) });
+  await fitGan(g, data, { epochs, batchSize: num(o, "batch-size", 64), labelSmoothing: num(o, "label-smoothing", 0.1), seed, ...optimizers(g, num(o, "lr", 1e-3), epochs) });
   const seconds = (performance.now() - t0) / 1000;
-  const samples = g.sample(1000, new Random(seed + 1));
+  const samples = g.sample(1000, new Random(seed + 1)).map((v) => (v + 1) / 2);
   const { confidence, counts } = judgeSamples(judge, samples);
   console.log(`1,000 samples: mean max-softmax confidence ${confidence.toFixed(3)}; classes ${counts.map((n, k) => `${k}:${n}`).join(" ")}; trained in ${seconds.toFixed(1)} s`);
   const path = join(out, "gan-mnist.png");

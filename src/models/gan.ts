@@ -8,6 +8,7 @@ import { noGrad } from "../autograd/engine.js";
 import { mean } from "../autograd/reduce.js";
 import { concat } from "../autograd/shape.js";
 import { GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "../nn/activation.js";
+import { BatchNorm1d } from "../nn/batchnorm.js";
 import { Dropout } from "../nn/dropout.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
@@ -28,8 +29,15 @@ export interface GanOptions {
   discriminatorHidden?: number[];
   /** Squashing of the generator's output, to match the data's range (default "linear"; "sigmoid" for pixels in [0, 1]). */
   generatorOutput?: "linear" | "tanh" | "sigmoid";
-  /** Generator hidden activation (default "relu"). */
+  /** Generator hidden activation (default "relu"; "leakyRelu" has slope 0.2). */
   generatorActivation?: "relu" | "leakyRelu" | "tanh" | "gelu";
+  /**
+   * BatchNorm1d after each generator hidden layer, before its activation (default false). Each
+   * layer of G then works on a steady scale while D keeps moving its target, and the batch
+   * statistics tie the samples of a batch together, which keeps G from collapsing them onto one
+   * output. Sampling (eval mode) uses the running estimates.
+   */
+  generatorBatchNorm?: boolean;
   /**
    * Negative slope of the discriminator's LeakyReLUs (default 0.2, as in DCGAN): D must pass a
    * gradient back to G for every sample, and a dead ReLU passes none.
@@ -63,7 +71,7 @@ export class MinibatchStdDev extends Module {
   }
 }
 
-const activations = { relu: ReLU, leakyRelu: LeakyReLU, tanh: Tanh, gelu: GELU };
+const activations = new Map<string, () => Module>([["relu", () => new ReLU()], ["leakyRelu", () => new LeakyReLU(0.2)], ["tanh", () => new Tanh()], ["gelu", () => new GELU()]]);
 
 function checkWidths(op: string, widths: [string, number][]): void {
   for (const [name, v] of widths) if (!Number.isInteger(v) || v <= 0) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
@@ -84,8 +92,8 @@ export class GAN extends Module {
     const gHidden = options.generatorHidden ?? [128, 128];
     const dHidden = options.discriminatorHidden ?? [128, 128];
     checkWidths("gan", [["latent", options.latent], ["features", options.features], ...gHidden.map((h, i): [string, number] => [`generatorHidden[${i}]`, h]), ...dHidden.map((h, i): [string, number] => [`discriminatorHidden[${i}]`, h])]);
-    const Act = activations[options.generatorActivation ?? "relu"];
-    if (Act === undefined) throw new Error(`gan: unknown generatorActivation "${options.generatorActivation}"`);
+    const act = activations.get(options.generatorActivation ?? "relu");
+    if (act === undefined) throw new Error(`gan: unknown generatorActivation "${options.generatorActivation}"`);
     const slope = options.discriminatorSlope ?? 0.2;
     if (!(slope >= 0 && slope < 1)) throw new Error(`gan: discriminatorSlope must be in [0, 1), got ${slope}`);
     this.latent = options.latent;
@@ -94,7 +102,9 @@ export class GAN extends Module {
     const g: Module[] = [];
     let w = options.latent;
     for (const h of gHidden) {
-      g.push(new Linear(w, h), new Act());
+      g.push(new Linear(w, h));
+      if (options.generatorBatchNorm) g.push(new BatchNorm1d(h));
+      g.push(act());
       w = h;
     }
     g.push(new Linear(w, options.features));

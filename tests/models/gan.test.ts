@@ -54,6 +54,17 @@ for (const name of ["js", "wasm"] as const) {
       expect(Object.keys(withDropout.stateDict()).filter((k) => k.startsWith("discriminator"))).toEqual([
         "discriminator.0.weight", "discriminator.0.bias", "discriminator.3.weight", "discriminator.3.bias", "discriminator.6.weight", "discriminator.6.bias",
       ]);
+      // BatchNorm1d after each generator hidden layer, before its activation; buffers come after the parameters in stateDict.
+      const withNorm = models.gan({ latent: 3, features: 5, generatorHidden: [7, 6], discriminatorHidden: [4], generatorBatchNorm: true, generatorActivation: "leakyRelu" });
+      expect(Object.keys(withNorm.stateDict()).filter((k) => k.startsWith("generator"))).toEqual([
+        "generator.0.weight", "generator.0.bias", "generator.1.weight", "generator.1.bias", "generator.3.weight", "generator.3.bias", "generator.4.weight", "generator.4.bias",
+        "generator.6.weight", "generator.6.bias",
+        "generator.1.running_mean", "generator.1.running_var", "generator.1.num_batches_tracked", "generator.4.running_mean", "generator.4.running_var", "generator.4.num_batches_tracked",
+      ]);
+      expect(withNorm.generator.layers[2].describe()).toBe("LeakyReLU(0.2)");
+      // Sampling is in eval mode: the running estimates, so a sample does not depend on its batch.
+      const one = withNorm.sample(1, new Random(4));
+      expect(withNorm.sample(5, new Random(4)).subarray(0, 5)).toEqual(one);
       const pixels = models.gan({ latent: 3, features: 5, generatorOutput: "sigmoid" }).sample(20);
       for (const p of pixels) expect(p > 0 && p < 1).toBe(true);
     });
@@ -79,6 +90,7 @@ for (const name of ["js", "wasm"] as const) {
       expect(() => models.gan({ latent: 2, features: 2, discriminatorHidden: [8, -1] })).toThrow("gan: discriminatorHidden[1] must be a positive integer, got -1");
       expect(() => models.gan({ latent: 2, features: 2, generatorOutput: "relu" as "tanh" })).toThrow('gan: generatorOutput must be "linear", "tanh" or "sigmoid", got "relu"');
       expect(() => models.gan({ latent: 2, features: 2, discriminatorSlope: 1 })).toThrow("gan: discriminatorSlope must be in [0, 1), got 1");
+      expect(() => models.gan({ latent: 2, features: 2, generatorActivation: "toString" as "relu" })).toThrow('gan: unknown generatorActivation "toString"');
       const g = models.gan({ latent: 2, features: 3 });
       scope(() => {
         expect(() => g.forward(tensor(new Float32Array(6), [2, 3]))).toThrow("GAN(z 2 → 3): noise has shape [2, 3], expected [batch, 2]");
@@ -132,6 +144,8 @@ for (const name of ["js", "wasm"] as const) {
       const after = g.stateDict();
       for (const k of Object.keys(before)) expect(after[k].data).not.toEqual(before[k].data);
       expect(g.discriminator.parameters().every((p) => p.grad === null)).toBe(true);
+      // D is frozen only for the generator's pass, and handed back trainable.
+      expect(g.discriminator.parameters().every((p) => p.requiresGrad)).toBe(true);
       // 4 steps per epoch, each updating both networks once
       expect(opts.generatorOptimizer.stepCount).toBe(12);
       expect(opts.discriminatorOptimizer.stepCount).toBe(12);
