@@ -7,31 +7,9 @@
 import { describe, it, expect } from "vitest";
 import type { Backend } from "../../src/backend/index.js";
 import { Binary, Unary } from "../../src/backend/opcodes.js";
-import { bothBackends, put, get, zerosIn, seeded, closeness, SIZES } from "./harness.js";
+import { bothBackends, closeness, expectExact, expectGuard, get, guarded, put, seeded, SIZES, U } from "./harness.js";
 
 const { js, wasm } = await bothBackends();
-
-/** Unit roundoff of f32. */
-const U = 2 ** -24;
-
-const GUARD = 4;
-const SENTINEL = -7777.25;
-
-function guarded(b: Backend, n: number): number {
-  const ptr = zerosIn(b, n + GUARD);
-  b.heap.f32(ptr + 4 * n, GUARD).fill(SENTINEL);
-  return ptr;
-}
-
-function expectGuard(b: Backend, ptr: number, n: number, what: string): void {
-  expect(Array.from(get(b, ptr + 4 * n, GUARD)), `${what}: floats after the output were written`).toEqual(new Array(GUARD).fill(SENTINEL));
-}
-
-function expectExact(got: Float32Array, want: Float32Array, what: string): void {
-  expect(got.length).toBe(want.length);
-  const i = got.findIndex((g, k) => !Object.is(g, want[k]));
-  expect(i, `${what}: element ${i} is ${got[i]}, reference ${want[i]}`).toBe(-1);
-}
 
 const BINARY: [string, Binary][] = [["add", Binary.Add], ["sub", Binary.Sub], ["mul", Binary.Mul], ["div", Binary.Div]];
 

@@ -1,4 +1,5 @@
 // Shared helpers for kernel tests: both backends, arrays in and out of their heaps, seeded data.
+import { expect } from "vitest";
 import { backend, ready, type Backend } from "../../src/backend/index.js";
 
 /** The reference (js) and the Wasm backend, the core loaded. */
@@ -54,3 +55,36 @@ export function closeness(a: ArrayLike<number>, b: ArrayLike<number>, atol: numb
 
 /** Awkward sizes every kernel is tested at: odd, prime, and around SIMD widths. */
 export const SIZES = [1, 3, 7, 17, 33, 130, 784];
+
+/** Unit roundoff of f32. */
+export const U = 2 ** -24;
+
+/** Floats written after every output block, which a kernel must leave alone. */
+export const GUARD = 4;
+export const SENTINEL = -7777.25;
+
+/** A block of n floats set to `init`, followed by GUARD sentinels. */
+export function guarded(b: Backend, n: number, init = 0): number {
+  const ptr = zerosIn(b, n + GUARD, init);
+  b.heap.f32(ptr + 4 * n, GUARD).fill(SENTINEL);
+  return ptr;
+}
+
+/** The sentinels after an output block of n floats are intact. */
+export function expectGuard(b: Backend, ptr: number, n: number, what: string): void {
+  expect(Array.from(get(b, ptr + 4 * n, GUARD)), `${what}: floats after the output were written`).toEqual(new Array(GUARD).fill(SENTINEL));
+}
+
+/** Same values, bit for bit (Object.is: NaN equals NaN, +0 differs from −0). */
+export function expectExact(got: Float32Array, want: Float32Array, what: string): void {
+  expect(got.length).toBe(want.length);
+  const i = got.findIndex((g, k) => !Object.is(g, want[k]));
+  expect(i, `${what}: element ${i} is ${got[i]}, reference ${want[i]}`).toBe(-1);
+}
+
+/** |got − want| ≤ bound elementwise (NaN fails). */
+export function expectWithin(got: Float32Array, want: Float32Array, bound: ArrayLike<number>, what: string): void {
+  expect(got.length).toBe(want.length);
+  const i = got.findIndex((g, k) => !(Math.abs(g - want[k]) <= bound[k]));
+  expect(i, `${what}: element ${i} is ${got[i]}, reference ${want[i]}, allowed ±${bound[i]}`).toBe(-1);
+}

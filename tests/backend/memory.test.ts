@@ -2,31 +2,9 @@
 // core must match the JS reference bit for bit.
 import { describe, it, expect } from "vitest";
 import type { Backend } from "../../src/backend/index.js";
-import { bothBackends, put, get, zerosIn, seeded, SIZES } from "./harness.js";
+import { bothBackends, expectExact, expectGuard, get, guarded, put, seeded, SENTINEL, SIZES } from "./harness.js";
 
 const { js, wasm } = await bothBackends();
-
-/** Floats past the end of every output that no kernel may touch. */
-const GUARD = 4;
-const SENTINEL = -7777.25;
-
-/** A block of n floats set to `init`, followed by GUARD sentinels. */
-function guarded(b: Backend, n: number, init = 0): number {
-  const ptr = zerosIn(b, n + GUARD, init);
-  b.heap.f32(ptr + 4 * n, GUARD).fill(SENTINEL);
-  return ptr;
-}
-
-function expectGuard(b: Backend, ptr: number, n: number, what: string): void {
-  expect(Array.from(get(b, ptr + 4 * n, GUARD)), `${what}: floats after the output were written`).toEqual(new Array(GUARD).fill(SENTINEL));
-}
-
-/** Same values, bit for bit (Object.is: NaN equals NaN, +0 differs from −0). */
-function expectExact(got: Float32Array, want: Float32Array, what: string): void {
-  expect(got.length).toBe(want.length);
-  const i = got.findIndex((g, k) => !Object.is(g, want[k]));
-  expect(i, `${what}: element ${i} is ${got[i]}, reference ${want[i]}`).toBe(-1);
-}
 
 function copyBlocksOn(b: Backend, src: Float32Array, blocks: number, blockLen: number, srcStride: number, dstStride: number): Float32Array {
   const dstLen = (blocks - 1) * dstStride + blockLen;

@@ -7,36 +7,9 @@
 // is absolute and per element rather than one relative tolerance. Max is exact.
 import { describe, it, expect } from "vitest";
 import type { Backend } from "../../src/backend/index.js";
-import { bothBackends, put, get, zerosIn, seeded } from "./harness.js";
+import { bothBackends, expectExact, expectGuard, expectWithin, get, guarded, put, seeded, U } from "./harness.js";
 
 const { js, wasm } = await bothBackends();
-
-const U = 2 ** -24;
-
-const GUARD = 4;
-const SENTINEL = -7777.25;
-
-function guarded(b: Backend, n: number): number {
-  const ptr = zerosIn(b, n + GUARD, 12345);
-  b.heap.f32(ptr + 4 * n, GUARD).fill(SENTINEL);
-  return ptr;
-}
-
-function expectGuard(b: Backend, ptr: number, n: number, what: string): void {
-  expect(Array.from(get(b, ptr + 4 * n, GUARD)), `${what}: floats after the output were written`).toEqual(new Array(GUARD).fill(SENTINEL));
-}
-
-function expectExact(got: Float32Array, want: Float32Array, what: string): void {
-  expect(got.length).toBe(want.length);
-  const i = got.findIndex((g, k) => !Object.is(g, want[k]));
-  expect(i, `${what}: element ${i} is ${got[i]}, reference ${want[i]}`).toBe(-1);
-}
-
-function expectWithin(got: Float32Array, want: Float32Array, bound: ArrayLike<number>, what: string): void {
-  expect(got.length).toBe(want.length);
-  const i = got.findIndex((g, k) => !(Math.abs(g - want[k]) <= bound[k]));
-  expect(i, `${what}: element ${i} is ${got[i]}, reference ${want[i]}, allowed ±${bound[i]}`).toBe(-1);
-}
 
 type Kernel = "sumAxis" | "maxAxis" | "sumToBroadcast";
 
