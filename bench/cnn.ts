@@ -7,7 +7,7 @@
 // Run alone: `npx tsx bench/cnn.ts [--quick]` (release build of the core).
 import { fileURLToPath } from "node:url";
 import { losses, manualSeed, models, optim, ready, scope, setBackend, tensor, type BackendName } from "../src/index.js";
-import { formatTable, timePerCall, type Row } from "./harness.js";
+import { cpuTimePerCall, formatTable, timePerCall, type Row } from "./harness.js";
 import type { BenchOptions } from "./index.js";
 
 const BATCH = 32;
@@ -30,14 +30,9 @@ function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu:
     });
   // The JS backend takes ≈ 0.3 s per step: fewer, longer samples there.
   const seconds = name === "js" ? timePerCall(step, quick ? 3 : 5, 300) : timePerCall(step, quick ? 3 : 9, quick ? 60 : 200);
-  // On a shared machine the wall clock also counts the time other processes hold the core; the
-  // process's own CPU time per step is the figure an idle machine would show.
-  const steps = name === "js" ? 3 : quick ? 20 : 100;
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < steps; i++) step();
-  const cpu = process.cpuUsage(c0);
+  const cpuSeconds = cpuTimePerCall(step, name === "js" ? 3 : quick ? 20 : 100);
   opt.dispose();
-  return { wall: 1 / seconds, cpu: steps / ((cpu.user + cpu.system) / 1e6) };
+  return { wall: 1 / seconds, cpu: 1 / cpuSeconds };
 }
 
 export async function bench(o: BenchOptions = {}): Promise<Row[]> {

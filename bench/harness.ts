@@ -37,6 +37,18 @@ export function timePerCall(fn: () => void, samples = 7, sampleMs = 60): number 
   return median(times);
 }
 
+/**
+ * Seconds of this process's own CPU time per call of `fn`, over `calls` calls. On a shared
+ * machine the wall clock also counts the time other processes hold the core; CPU time does not,
+ * so it is the closer estimate of an idle machine (cache and core sharing still slow it a little).
+ */
+export function cpuTimePerCall(fn: () => void, calls: number): number {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < calls; i++) fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6 / calls;
+}
+
 /** A fixed-width table of rows, with the Wasm/JS ratio where both backends measured a name. */
 export function formatTable(rows: Row[]): string {
   const lines = [`${"benchmark".padEnd(34)} ${"backend".padEnd(8)} ${"median".padStart(12)}  unit          wasm/js`];
