@@ -14,8 +14,9 @@
 // Cost per step: one GEMM h·W_hhᵀ and one fused cell kernel (src/backend/types.ts); the input
 // projection x·W_ihᵀ is one GEMM over all T·B rows before the loop, since every x_t is known. In
 // backward, per step: one fused cell-backward kernel and one GEMM dGates·W_hh for d/dh_{t−1};
-// the weight gradients dW_ih = dGatesᵀ·X, dW_hh = dGatesᵀ·H_prev, db = Σ dGates and dX = dGates·W_ih
-// are each one GEMM over all steps after the loop.
+// the weight gradients dW_ih = dGatesᵀ·X (with db = Σ dGates riding along as the column of ones
+// folded into X), dW_hh = dGatesᵀ·H_prev and dX = dGates·W_ih are each one GEMM over all steps
+// after the loop.
 //
 // Outputs are packed into one tensor: rows 0..T−1 are h at each time (the output sequence), and
 // for the LSTM one more row holds the final cell state c_T. The layer slices it (slice is
@@ -72,16 +73,33 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
   const out = empty(be, [kind === "lstm" ? T + 1 : T, B, H]);
   const hPrev = (s: number): number => (s === 0 ? h0.ptr : at(out, time(s - 1), BH));
 
-  // The input projection for every step at once, biases folded in (LSTM, RNN: b_ih + b_hh).
+  // The input projection for every step at once, the bias folded in (LSTM, RNN: b_ih + b_hh; GRU:
+  // b_ih) as one more input column of ones and one more weight column: xa = [x 1], wa = [W_ih b].
+  // The GEMM then writes the gates without first broadcasting the bias over T·B rows, and in
+  // backward the same column gives Σ dG, the bias gradient, from the dW_ih GEMM.
   const gates = empty(be, [T, B, GH]);
   const rowBias = kind === "gru" ? w.bIh : sumBiases(be, w.bIh, w.bHh);
-  if (rowBias) be.copyBlocks(rowBias.ptr, gates.ptr, T * B, GH, 0, GH);
-  be.gemm(x.ptr, w.wIh.ptr, gates.ptr, T * B, GH, I, false, true, rowBias !== null);
-  if (rowBias && rowBias !== w.bIh) rowBias.dispose();
+  const K = rowBias ? I + 1 : I;
+  let xa = x;
+  if (rowBias) {
+    xa = empty(be, [T * B, K]);
+    be.copyBlocks(x.ptr, xa.ptr, T * B, I, I, K);
+    be.fill(xa.ptr + I * 4, 1, 1);
+    be.copyBlocks(xa.ptr + I * 4, xa.ptr + (K + I) * 4, T * B - 1, 1, 0, K);
+    const wa = empty(be, [GH, K]);
+    be.copyBlocks(w.wIh.ptr, wa.ptr, GH, I, I, K);
+    be.copyBlocks(rowBias.ptr, wa.ptr + I * 4, GH, 1, 1, K);
+    be.gemm(xa.ptr, wa.ptr, gates.ptr, T * B, GH, K, false, true, false);
+    wa.dispose();
+    if (rowBias !== w.bIh) rowBias.dispose();
+  } else {
+    be.gemm(x.ptr, w.wIh.ptr, gates.ptr, T * B, GH, I, false, true, false);
+  }
 
   // The saved activations belong to the graph node, not to the caller's scope: `release` frees them
   // once backward() has consumed the node or `out` is disposed (at once when nothing is recorded).
   const saved: Tensor[] = [keep(gates)];
+  if (xa !== x) saved.push(keep(xa));
   let cs: Tensor | null = null;
   let tcs: Tensor | null = null;
   let gh: Tensor | null = null;
@@ -166,11 +184,20 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     // ([in, G·H], then one transpose), because the GEMM's packed path runs the long k at a much
     // better rate with the wide G·H side as its n (256×64×1600: 3.9 → 2.6 ms).
     let dwIh: Tensor | null = null;
-    if (w.wIh.requiresGrad) {
-      dwIh = empty(be, w.wIh.shape);
-      const tmp = empty(be, [I, GH]);
-      be.gemm(x.ptr, dG.ptr, tmp.ptr, I, GH, T * B, true, false, false);
-      be.transpose(tmp.ptr, dwIh.ptr, 1, I, GH);
+    let dbSum: Tensor | null = null;
+    const biasGrad = (w.bIh?.requiresGrad ?? false) || (kind !== "gru" && (w.bHh?.requiresGrad ?? false));
+    if (w.wIh.requiresGrad || (K > I && biasGrad)) {
+      // [xa]ᵀ·dG: rows 0..I−1 are dW_ihᵀ, row I (when the bias was folded in) is Σ dG.
+      const tmp = empty(be, [K, GH]);
+      be.gemm(xa.ptr, dG.ptr, tmp.ptr, K, GH, T * B, true, false, false);
+      if (w.wIh.requiresGrad) {
+        dwIh = empty(be, w.wIh.shape);
+        be.transpose(tmp.ptr, dwIh.ptr, 1, I, GH);
+      }
+      if (K > I && biasGrad) {
+        dbSum = empty(be, [GH]);
+        be.copy(tmp.ptr + I * GH * 4, dbSum.ptr, GH);
+      }
       tmp.dispose();
     }
     let dwHh: Tensor | null = null;
@@ -190,18 +217,18 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
       tmp.dispose();
     }
     // Bias gradients: Σ over steps and rows of dG. The LSTM and RNN add b_ih and b_hh to the same
-    // pre-activations, so both get the same sum: reduce once, copy.
+    // pre-activations, so both get the same sum; the GRU's b_hh gets Σ dGh.
     let dbIh: Tensor | null = null;
     let dbHh: Tensor | null = null;
-    if (w.bIh?.requiresGrad) {
-      dbIh = empty(be, w.bIh.shape);
-      be.sumAxis(dG.ptr, dbIh.ptr, 1, T * B, GH);
-    }
+    if (w.bIh?.requiresGrad) dbIh = copyOf(be, dbSum!);
     if (w.bHh?.requiresGrad) {
-      dbHh = empty(be, w.bHh.shape);
-      if (dGh === dG && dbIh) be.copy(dbIh.ptr, dbHh.ptr, GH);
-      else be.sumAxis(dGh.ptr, dbHh.ptr, 1, T * B, GH);
+      if (kind !== "gru") dbHh = copyOf(be, dbSum!);
+      else {
+        dbHh = empty(be, w.bHh.shape);
+        be.sumAxis(dGh.ptr, dbHh.ptr, 1, T * B, GH);
+      }
     }
+    dbSum?.dispose();
     dG.dispose();
     if (dGh !== dG) dGh.dispose();
     dh.dispose();
@@ -210,6 +237,12 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
   }, () => {
     for (const t of saved) t.dispose();
   });
+  return out;
+}
+
+function copyOf(be: Backend, t: Tensor): Tensor {
+  const out = empty(be, t.shape);
+  be.copy(t.ptr, out.ptr, t.size);
   return out;
 }
 

@@ -209,10 +209,10 @@ describe("memory of the fused recurrent op", () => {
       const h0 = tensor(new Float32Array(8), [2, 4]);
       const c0 = tensor(new Float32Array(8), [2, 4]);
       const before = liveTensors();
-      // Disposed without backward: the release hook frees gates, c and tanh(c).
+      // Disposed without backward: the release hook frees what the op saved.
       const out = recurrentSequence("lstm", x, h0, c0, w, false);
       expect(out.node).not.toBeNull();
-      expect(liveTensors() - before).toBe(4);
+      expect(liveTensors() - before).toBe(5); // out, and saved: gates, c, tanh(c), [x 1]
       out.dispose();
       expect(liveTensors()).toBe(before);
       // Through backward (no scope): once the graph is consumed only out and the weight gradients remain.
