@@ -7,7 +7,7 @@
 // Run alone: `npx tsx bench/cnn.ts [--quick]` (release build of the core).
 import { fileURLToPath } from "node:url";
 import { losses, manualSeed, models, optim, ready, scope, setBackend, tensor, type BackendName } from "../src/index.js";
-import { cpuTimePerCall, formatTable, timePerCall, type Row } from "./harness.js";
+import { cpuClock, formatTable, timePerCall, type Row } from "./harness.js";
 import type { BenchOptions } from "./index.js";
 
 const BATCH = 32;
@@ -30,7 +30,7 @@ function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu:
     });
   // The JS backend takes ≈ 0.3 s per step: fewer, longer samples there.
   const seconds = name === "js" ? timePerCall(step, quick ? 3 : 5, 300) : timePerCall(step, quick ? 3 : 9, quick ? 60 : 200);
-  const cpuSeconds = cpuTimePerCall(step, name === "js" ? 3 : quick ? 20 : 100);
+  const cpuSeconds = name === "js" ? timePerCall(step, quick ? 3 : 5, 300, cpuClock) : timePerCall(step, quick ? 3 : 9, quick ? 60 : 200, cpuClock);
   opt.dispose();
   return { wall: 1 / seconds, cpu: 1 / cpuSeconds };
 }

@@ -15,38 +15,39 @@ export function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** Milliseconds of wall-clock time. */
+export const wallClock = (): number => performance.now();
+
+/**
+ * Milliseconds of this process's own CPU time (user + system). On a shared machine the wall clock
+ * also counts the time other processes hold the core; CPU time does not, so the two together say
+ * what the code costs and what a run got (cache and core sharing still slow CPU time a little).
+ */
+export const cpuClock = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /**
  * Median seconds per call of `fn`: calls are grouped into samples of at least `sampleMs` each, and
- * `samples` samples are taken after one warm-up sample.
+ * `samples` samples are taken after one warm-up sample, all timed by `clock`.
  */
-export function timePerCall(fn: () => void, samples = 7, sampleMs = 60): number {
+export function timePerCall(fn: () => void, samples = 7, sampleMs = 60, clock: () => number = wallClock): number {
   let calls = 1;
   for (;;) {
-    const t0 = performance.now();
+    const t0 = clock();
     for (let i = 0; i < calls; i++) fn();
-    const dt = performance.now() - t0;
+    const dt = clock() - t0;
     if (dt >= sampleMs) break;
     calls = Math.max(calls * 2, Math.ceil((calls * sampleMs) / Math.max(dt, 0.01)));
   }
   const times: number[] = [];
   for (let s = 0; s < samples; s++) {
-    const t0 = performance.now();
+    const t0 = clock();
     for (let i = 0; i < calls; i++) fn();
-    times.push((performance.now() - t0) / 1000 / calls);
+    times.push((clock() - t0) / 1000 / calls);
   }
   return median(times);
-}
-
-/**
- * Seconds of this process's own CPU time per call of `fn`, over `calls` calls. On a shared
- * machine the wall clock also counts the time other processes hold the core; CPU time does not,
- * so it is the closer estimate of an idle machine (cache and core sharing still slow it a little).
- */
-export function cpuTimePerCall(fn: () => void, calls: number): number {
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < calls; i++) fn();
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1e6 / calls;
 }
 
 /** A fixed-width table of rows, with the Wasm/JS ratio where both backends measured a name. */

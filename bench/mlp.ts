@@ -3,7 +3,7 @@
 // update, all inside a memory scope.
 import { fileURLToPath } from "node:url";
 import { losses, manualSeed, models, optim, ready, scope, setBackend, tensor, type BackendName } from "../src/index.js";
-import { cpuTimePerCall, formatTable, timePerCall, type Row } from "./harness.js";
+import { cpuClock, formatTable, timePerCall, type Row } from "./harness.js";
 import type { BenchOptions } from "./index.js";
 
 /** Training steps per second, by the wall clock and by this process's CPU time. */
@@ -26,7 +26,7 @@ function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu:
   const t0 = performance.now();
   while (performance.now() - t0 < (quick ? 300 : 1000)) step();
   const seconds = timePerCall(step, quick ? 3 : 9, quick ? 30 : 100);
-  const cpuSeconds = cpuTimePerCall(step, name === "js" ? 20 : quick ? 100 : 500);
+  const cpuSeconds = timePerCall(step, quick ? 3 : 9, quick ? 30 : 100, cpuClock);
   opt.dispose();
   return { wall: 1 / seconds, cpu: 1 / cpuSeconds };
 }

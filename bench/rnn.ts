@@ -7,7 +7,7 @@
 import { pathToFileURL } from "node:url";
 import { losses, manualSeed, nn, ops, optim, ready, scope, setBackend, tensor, type Tensor } from "../src/index.js";
 import type { BenchOptions } from "./index.js";
-import { formatTable, median, timePerCall, type Row } from "./harness.js";
+import { cpuClock, formatTable, timePerCall, type Row } from "./harness.js";
 
 const HIDDEN = 64, T = 50, BATCH = 32, INPUT = 2;
 
@@ -33,33 +33,6 @@ function trainStep(cell: "lstm" | "gru" | "rnn"): () => void {
   };
 }
 
-/**
- * Median CPU seconds (user + system, this process) per call, sampled as timePerCall does. On a
- * shared machine the wall-clock rate falls with the load while this one mostly does not, so the
- * two together say what the code costs and what a run got.
- */
-function cpuTimePerCall(fn: () => void, samples: number, sampleMs: number): number {
-  const cpuMs = (): number => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
-  let calls = 1;
-  for (;;) {
-    const c0 = cpuMs();
-    for (let i = 0; i < calls; i++) fn();
-    const dt = cpuMs() - c0;
-    if (dt >= sampleMs) break;
-    calls = Math.max(calls * 2, Math.ceil((calls * sampleMs) / Math.max(dt, 0.01)));
-  }
-  const times: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    const c0 = cpuMs();
-    for (let i = 0; i < calls; i++) fn();
-    times.push((cpuMs() - c0) / 1000 / calls);
-  }
-  return median(times);
-}
-
 export async function bench(o: BenchOptions = {}): Promise<Row[]> {
   await ready();
   const rows: Row[] = [];
@@ -71,7 +44,7 @@ export async function bench(o: BenchOptions = {}): Promise<Row[]> {
       const step = trainStep(cell);
       const seconds = timePerCall(step, samples, sampleMs);
       rows.push({ name: `${cell.toUpperCase()} train H64 T50 B32`, backend: name, value: BATCH / seconds, unit: "sequences/s" });
-      const cpu = cpuTimePerCall(step, samples, sampleMs);
+      const cpu = timePerCall(step, samples, sampleMs, cpuClock);
       rows.push({ name: `${cell.toUpperCase()} train H64 T50 B32 (CPU)`, backend: name, value: BATCH / cpu, unit: "seq/CPU s" });
     }
   }
