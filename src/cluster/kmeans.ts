@@ -40,6 +40,20 @@ function dist2(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number,
   return s;
 }
 
+/** The center nearest to point i, and its squared distance. */
+function nearest(data: ArrayLike<number>, i: number, centers: ArrayLike<number>, k: number, d: number): [number, number] {
+  let best = 0;
+  let bestD = Infinity;
+  for (let c = 0; c < k; c++) {
+    const e = dist2(data, i, centers, c, d);
+    if (e < bestD) {
+      bestD = e;
+      best = c;
+    }
+  }
+  return [best, bestD];
+}
+
 /**
  * Cluster n points of dimension d (row-major in `data`, n = data.length / d) around k centers.
  * @example
@@ -95,17 +109,7 @@ export function kmeans(data: ArrayLike<number>, d: number, k: number, options: K
   let iterations = 0;
   for (; iterations < maxIterations; iterations++) {
     for (let i = 0; i < n; i++) {
-      let best = 0;
-      let bestD = Infinity;
-      for (let c = 0; c < k; c++) {
-        const e = dist2(data, i, centers, c, d);
-        if (e < bestD) {
-          bestD = e;
-          best = c;
-        }
-      }
-      assignments[i] = best;
-      pointDist[i] = bestD;
+      [assignments[i], pointDist[i]] = nearest(data, i, centers, k, d);
     }
     sums.fill(0);
     counts.fill(0);
@@ -140,15 +144,7 @@ export function kmeans(data: ArrayLike<number>, d: number, k: number, options: K
   }
   let inertia = 0;
   for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bestD = Infinity;
-    for (let c = 0; c < k; c++) {
-      const e = dist2(data, i, centers, c, d);
-      if (e < bestD) {
-        bestD = e;
-        best = c;
-      }
-    }
+    const [best, bestD] = nearest(data, i, centers, k, d);
     assignments[i] = best;
     inertia += bestD;
   }
