@@ -58,9 +58,13 @@ export function layerTable(model: Module, inputShape: Shape): LayerRow[] {
 export function summary(model: Module, inputShape: Shape): string {
   const rows = layerTable(model, inputShape);
   const total = model.parameterCount();
-  const header = `${"layer".padEnd(12)} ${"type".padEnd(34)} ${"output shape".padEnd(18)} ${"params".padStart(10)}`;
-  const lines = [header, "-".repeat(header.length)];
-  for (const r of rows) lines.push(`${r.name.padEnd(12)} ${r.layer.padEnd(34)} ${fmt(r.outputShape).padEnd(18)} ${r.params.toLocaleString("en-US").padStart(10)}`);
+  // Columns as wide as their widest entry, so long layer descriptions stay aligned.
+  const cells = rows.map((r) => [r.name, r.layer, fmt(r.outputShape), r.params.toLocaleString("en-US")]);
+  const titles = ["layer", "type", "output shape", "params"];
+  const widths = titles.map((t, c) => Math.max(t.length, ...cells.map((row) => row[c].length)));
+  const line = (row: string[]) => row.map((v, c) => (c === 3 ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join("  ");
+  const header = line(titles);
+  const lines = [header, "-".repeat(header.length), ...cells.map(line)];
   lines.push("-".repeat(header.length), `total trainable parameters: ${total.toLocaleString("en-US")}`);
   return lines.join("\n");
 }
