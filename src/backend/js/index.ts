@@ -30,6 +30,11 @@ export class JsBackend implements Backend {
     return this.heap.f32(ptr, n);
   }
 
+  /** A view, or null for pointer 0: the contract's way of saying an optional array is absent. */
+  private optional(ptr: number, n: number): Float32Array | null {
+    return ptr !== 0 ? this.v(ptr, n) : null;
+  }
+
   copy(srcPtr: number, dstPtr: number, n: number): void {
     this.v(dstPtr, n).set(this.v(srcPtr, n));
   }
@@ -142,7 +147,7 @@ export class JsBackend implements Backend {
     strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
   ): void {
     const g: ConvGeometry = { n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW };
-    const bias = biasPtr !== 0 ? this.v(biasPtr, o) : null;
+    const bias = this.optional(biasPtr, o);
     conv2d(this.v(xPtr, n * c * h * w), this.v(wPtr, o * c * kh * kw), bias, this.v(yPtr, n * o * oh * ow), g);
   }
   conv2dBackwardInput(
@@ -159,7 +164,7 @@ export class JsBackend implements Backend {
     strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
   ): void {
     const g: ConvGeometry = { n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW };
-    const db = dbPtr !== 0 ? this.v(dbPtr, o) : null;
+    const db = this.optional(dbPtr, o);
     conv2dBackwardWeight(this.v(xPtr, n * c * h * w), this.v(dyPtr, n * o * oh * ow), this.v(dwPtr, o * c * kh * kw), db, g);
   }
   maxPool2d(
@@ -194,9 +199,9 @@ export class JsBackend implements Backend {
     n: number, c: number, inner: number, eps: number,
   ): void {
     const size = n * c * inner;
-    const gamma = gammaPtr !== 0 ? this.v(gammaPtr, c) : null;
-    const beta = betaPtr !== 0 ? this.v(betaPtr, c) : null;
-    const xhat = xhatPtr !== 0 ? this.v(xhatPtr, size) : null;
+    const gamma = this.optional(gammaPtr, c);
+    const beta = this.optional(betaPtr, c);
+    const xhat = this.optional(xhatPtr, size);
     batchNorm(this.v(xPtr, size), this.v(meanPtr, c), this.v(varPtr, c), gamma, beta, this.v(yPtr, size), xhat, n, c, inner, eps);
   }
   batchNormBackward(
@@ -204,9 +209,9 @@ export class JsBackend implements Backend {
     n: number, c: number, inner: number, eps: number,
   ): void {
     const size = n * c * inner;
-    const gamma = gammaPtr !== 0 ? this.v(gammaPtr, c) : null;
-    const dgamma = dgammaPtr !== 0 ? this.v(dgammaPtr, c) : null;
-    const dbeta = dbetaPtr !== 0 ? this.v(dbetaPtr, c) : null;
+    const gamma = this.optional(gammaPtr, c);
+    const dgamma = this.optional(dgammaPtr, c);
+    const dbeta = this.optional(dbetaPtr, c);
     batchNormBackward(this.v(dyPtr, size), this.v(xhatPtr, size), this.v(varPtr, c), gamma, this.v(dxPtr, size), dgamma, dbeta, n, c, inner, eps);
   }
 
@@ -218,6 +223,6 @@ export class JsBackend implements Backend {
   }
   rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
     const m = n * k;
-    rbfBasisBackward(kind, this.v(d2Ptr, m), this.v(widthPtr, k), this.v(phiPtr, m), this.v(dphiPtr, m), this.v(dd2Ptr, m), dwidthPtr !== 0 ? this.v(dwidthPtr, k) : null, n, k);
+    rbfBasisBackward(kind, this.v(d2Ptr, m), this.v(widthPtr, k), this.v(phiPtr, m), this.v(dphiPtr, m), this.v(dd2Ptr, m), this.optional(dwidthPtr, k), n, k);
   }
 }
