@@ -5,7 +5,7 @@
 // along (each of its values influenced every output it was stretched over).
 import { Binary, Unary } from "../backend/opcodes.js";
 import type { Backend } from "../backend/types.js";
-import { broadcastPattern, broadcastShapes, fmt, sameShape, type Shape } from "../tensor/shape.js";
+import { broadcastPattern, broadcastShapes, fmt, sameShape, sizeOf, type Shape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
 import { backendOf, copyAs, empty } from "./util.js";
@@ -33,15 +33,11 @@ function gradFor(g: Tensor, s: Shape): Tensor {
 
 /** The gradient g of a broadcast result, summed back onto an operand of shape s (a new tensor). */
 export function reduceTo(g: Tensor, s: Shape): Tensor {
-  if (sameShape(g.shape, s) || g.size === broadcastSize(s)) return copyAs(g, s);
+  if (sameShape(g.shape, s) || g.size === sizeOf(s)) return copyAs(g, s);
   const p = broadcastPattern(s, g.shape)!;
   const out = empty(g.backend, s);
   g.backend.sumToBroadcast(g.ptr, out.ptr, g.size / (p.bn * p.inner), p.bn, p.inner);
   return out;
-}
-
-function broadcastSize(s: Shape): number {
-  return s.reduce((a, d) => a * d, 1);
 }
 
 /** out = a op b with a broadcast; a or b may be the smaller operand. */
@@ -115,15 +111,10 @@ export function div(a: Tensor, b: Tensor): Tensor {
   });
 }
 
+/** reduceTo for a temporary gradient t, which is freed (or returned itself when already of shape s). */
 function reduceAndFree(t: Tensor, s: Shape): Tensor {
-  if (t.size === broadcastSize(s)) return t.shape.length === s.length ? t : swapShape(t, s);
+  if (sameShape(t.shape, s)) return t;
   const r = reduceTo(t, s);
-  t.dispose();
-  return r;
-}
-
-function swapShape(t: Tensor, s: Shape): Tensor {
-  const r = copyAs(t, s);
   t.dispose();
   return r;
 }
