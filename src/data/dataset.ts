@@ -70,18 +70,15 @@ export function validateDataset(op: string, d: Dataset): void {
   checkFinite(op, "y", d.y, sy);
 }
 
-/** Samples idx[from..to) copied into one batch (x and y) in JS arrays. */
-export function gather(d: Dataset, idx: ArrayLike<number>, from: number, to: number): { x: Float32Array; y: Float32Array } {
+/** Samples idx[from..to) copied back to back into x and y (e.g. views over a batch's tensors). */
+export function gather(d: Dataset, idx: ArrayLike<number>, from: number, to: number, x: Float32Array, y: Float32Array): void {
   const sx = sizeOf(d.sampleShape);
   const sy = Math.max(1, sizeOf(d.targetShape));
-  const x = new Float32Array((to - from) * sx);
-  const y = new Float32Array((to - from) * sy);
   for (let i = from; i < to; i++) {
     const s = idx[i];
     x.set(d.x.subarray(s * sx, s * sx + sx), (i - from) * sx);
     y.set(d.y.subarray(s * sy, s * sy + sy), (i - from) * sy);
   }
-  return { x, y };
 }
 
 /** The first `at` samples and the rest, as two data sets (no copy). */

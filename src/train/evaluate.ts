@@ -15,10 +15,11 @@ export function checkBatchSize(op: string, batchSize: number): void {
 
 /** A batch as tensors on the current backend (inside the caller's scope). */
 export function batchTensors(d: Dataset, idx: ArrayLike<number>, from: number, to: number): { x: Tensor; y: Tensor } {
-  const { x, y } = gather(d, idx, from, to);
   const b = getBackend();
-  const xt = new Tensor(b, [to - from, ...d.sampleShape]).set(x);
-  const yt = new Tensor(b, [to - from, ...d.targetShape]).set(y);
+  const xt = new Tensor(b, [to - from, ...d.sampleShape]);
+  const yt = new Tensor(b, [to - from, ...d.targetShape]);
+  // Both tensors exist before the views are made: an allocation may grow the heap and detach them.
+  gather(d, idx, from, to, b.heap.f32(xt.ptr, xt.size), b.heap.f32(yt.ptr, yt.size));
   return { x: xt, y: yt };
 }
 
