@@ -12,6 +12,7 @@
 // The blocking scheme (one thread, 128-bit SIMD, no fused multiply-add in Wasm):
 // - k is cut into blocks of at most KC = 256, of equal depth (k = 784 gives 4 × 196, not
 //   256+256+256+16, whose thin last block would pay a full load and store of C for 16 steps).
+//   A B used by many products can be packed once, whole (gemmPackB), and given to gemmPacked.
 // - Per k block, op(B) is packed into panels of NR = 16 columns: panel row p holds op(B)(p, j0..j0+15)
 //   as four contiguous f32x4, the last panel zero-padded. A 256×16 panel is 16 KiB and stays in L1.
 //   Packing turns both layouts of B into the same stream, so NN and NT share one micro-kernel; NT
@@ -47,9 +48,50 @@ const PANEL_ROW_BYTES: usize = <usize>NR << 2;
  * and the panels of one k block of B. Never 0, so a caller may always allocate it.
  */
 export function gemmPackBytes(n: i32, k: i32): i32 {
-  const panels = (max(n, 1) + NR - 1) / NR;
   const kc = min(max(k, 1), KC);
-  return <i32>TILE_BYTES + MC * kc * 4 + panels * NR * kc * 4;
+  return <i32>TILE_BYTES + MC * kc * 4 + panelCount(n) * NR * kc * 4;
+}
+
+/** Bytes of op(B) packed whole by `gemmPackB`: the panels of every k block, one after another. */
+export function gemmPackedBBytes(n: i32, k: i32): i32 {
+  return panelCount(n) * NR * max(k, 1) * 4;
+}
+
+/**
+ * Packs a k×n op(B) for `gemmPacked`, every k block at once: a B used by many products (the
+ * recurrent weight at each time step) is then packed once instead of once per product. dst:
+ * gemmPackedBBytes(n, k) bytes, 16-byte aligned.
+ */
+export function gemmPackB(bPtr: usize, n: i32, k: i32, transB: bool, dst: usize): void {
+  const kb = blockDepth(k);
+  for (let p0 = 0; p0 < k; p0 += kb) packB(bPtr, n, k, transB, p0, min(kb, k - p0), packedBlock(dst, n, p0));
+}
+
+/**
+ * C (m×n) (+)= op(A)·op(B), op(B) given as packed by gemmPackB(…, n, k, …, packedPtr); otherwise the
+ * contract of `gemm`. packPtr: gemmPackBytes(n, k) bytes of scratch, as for gemm.
+ */
+export function gemmPacked(
+  aPtr: usize, packedPtr: usize, cPtr: usize, m: i32, n: i32, k: i32,
+  transA: bool, accumulate: bool, packPtr: usize,
+): void {
+  gemmOne(aPtr, 0, cPtr, m, n, k, transA, false, accumulate, packPtr, packedPtr);
+}
+
+function panelCount(n: i32): i32 {
+  return (max(n, 1) + NR - 1) / NR;
+}
+
+/** Depth of each k block: at most KC, all blocks equal (k = 784 gives 4 × 196). */
+function blockDepth(k: i32): i32 {
+  const blocks = (k + KC - 1) / KC;
+  return (k + blocks - 1) / blocks;
+}
+
+/** Where the panels of the k block starting at p0 begin in a whole packed op(B). */
+// @ts-ignore: decorator
+@inline function packedBlock(packed: usize, n: i32, p0: i32): usize {
+  return packed + <usize>p0 * <usize>panelCount(n) * PANEL_ROW_BYTES;
 }
 
 /**
@@ -60,7 +102,7 @@ export function gemm(
   aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32,
   transA: bool, transB: bool, accumulate: bool, packPtr: usize,
 ): void {
-  gemmOne(aPtr, bPtr, cPtr, m, n, k, transA, transB, accumulate, packPtr, false);
+  gemmOne(aPtr, bPtr, cPtr, m, n, k, transA, transB, accumulate, packPtr, 0);
 }
 
 /**
@@ -73,20 +115,30 @@ export function gemmBatched(
   aPtr: usize, bPtr: usize, cPtr: usize, batch: i32, m: i32, n: i32, k: i32,
   transA: bool, transB: bool, accumulate: bool, strideA: i32, strideB: i32, strideC: i32, packPtr: usize,
 ): void {
+  // With one k block, the first entry leaves op(B) whole in the scratch panels for the others.
   const packOnce = strideB == 0 && k <= KC;
   for (let b = 0; b < batch; b++) {
     gemmOne(
       aPtr + ((<usize>b * <usize>strideA) << 2), bPtr + ((<usize>b * <usize>strideB) << 2),
       cPtr + ((<usize>b * <usize>strideC) << 2), m, n, k, transA, transB, accumulate, packPtr,
-      packOnce && b > 0,
+      packOnce && b > 0 ? scratchPanels(packPtr, k) : 0,
     );
   }
 }
 
-/** One GEMM; `packed`: the scratch already holds op(B) packed (single k block), skip packing. */
+/** Where `gemm` packs the panels of op(B) in its scratch: after the edge tile and the block of A. */
+// @ts-ignore: decorator
+@inline function scratchPanels(packPtr: usize, k: i32): usize {
+  return packPtr + TILE_BYTES + ((<usize>MC * <usize>min(k, KC)) << 2);
+}
+
+/**
+ * One GEMM. prepacked: 0, or op(B) already packed whole (gemmPackB's layout) there; then bPtr and
+ * transB are unused and the scratch's panels are not touched.
+ */
 function gemmOne(
   aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32,
-  transA: bool, transB: bool, accumulate: bool, packPtr: usize, packed: bool,
+  transA: bool, transB: bool, accumulate: bool, packPtr: usize, prepacked: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
@@ -96,9 +148,7 @@ function gemmOne(
   const ldc: usize = <usize>n << 2;
   const tile = packPtr;
   const aBlock = packPtr + TILE_BYTES;
-  const blocks = (k + KC - 1) / KC;
-  const kb = (k + blocks - 1) / blocks;
-  const panels = aBlock + ((<usize>MC * <usize>min(k, KC)) << 2);
+  const kb = blockDepth(k);
   // A transposed A is read down its columns, m·4 bytes apart: at m = 1024 every step of p lands in
   // the same cache set and the block no longer fits L1 or even L2 (TN 1024×128×32 ran at 0.6 of
   // 1000×128×32). Repacking it per block into row pairs makes the reads sequential; with a single
@@ -111,7 +161,13 @@ function gemmOne(
     const kc = min(kb, k - p0);
     // After the first k block the partial sums sit in C, so later blocks add to it.
     const load = accumulate || p0 > 0;
-    if (!packed) packB(bPtr, n, k, transB, p0, kc, panels);
+    let panels: usize;
+    if (prepacked != 0) {
+      panels = packedBlock(prepacked, n, p0);
+    } else {
+      panels = scratchPanels(packPtr, k);
+      packB(bPtr, n, k, transB, p0, kc, panels);
+    }
     const panelBytes = (<usize>kc) * PANEL_ROW_BYTES;
     for (let i0 = 0; i0 < m; i0 += mb) {
       const mc = min(mb, m - i0);

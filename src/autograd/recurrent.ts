@@ -11,7 +11,8 @@
 // forward loop runs inside one op, saving what the backward loop needs (gate activations,
 // cell states), so the graph holds one node per layer and direction whatever T is.
 //
-// Cost per step: one GEMM h·W_hhᵀ and one fused cell kernel (src/backend/types.ts); the input
+// Cost per step: one GEMM h·W_hhᵀ and one fused cell kernel (src/backend/types.ts); W_hh is packed
+// for the GEMM once per unroll (Backend.packB), not once per step. The input
 // projection x·W_ihᵀ is one GEMM over all T·B rows before the loop, since every x_t is known. In
 // backward, per step: one fused cell-backward kernel and one GEMM dGates·W_hh for d/dh_{t−1};
 // the weight gradients dW_ih = dGatesᵀ·X (with db = Σ dGates riding along as the column of ones
@@ -103,6 +104,8 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
   let cs: Tensor | null = null;
   let tcs: Tensor | null = null;
   let gh: Tensor | null = null;
+  // op(W_hh) = W_hhᵀ, [H, G·H], the B of every step's h·W_hhᵀ.
+  const wHhT = packed(be, w.wHh, GH, H, true);
   if (kind === "lstm") {
     cs = empty(be, [T, B, H]);
     tcs = empty(be, [T, B, H]);
@@ -110,7 +113,7 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     for (let s = 0; s < T; s++) {
       const t = time(s);
       const g = at(gates, t, B * GH);
-      be.gemm(hPrev(s), w.wHh.ptr, g, B, GH, H, false, true, true);
+      be.gemmPacked(hPrev(s), wHhT.ptr, g, B, GH, H, false, true);
       const cPrev = s === 0 ? c0!.ptr : at(cs, time(s - 1), BH);
       be.lstmCell(g, cPrev, at(cs, t, BH), at(out, t, BH), at(tcs, t, BH), B, H);
     }
@@ -122,7 +125,7 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
       const t = time(s);
       const ght = at(gh, t, B * GH);
       if (w.bHh) be.copyBlocks(w.bHh.ptr, ght, B, GH, 0, GH);
-      be.gemm(hPrev(s), w.wHh.ptr, ght, B, GH, H, false, true, w.bHh !== null);
+      be.gemmPacked(hPrev(s), wHhT.ptr, ght, B, GH, H, false, w.bHh !== null);
       be.gruCell(at(gates, t, B * GH), ght, hPrev(s), at(out, t, BH), B, H);
     }
   } else {
@@ -130,10 +133,11 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     for (let s = 0; s < T; s++) {
       const t = time(s);
       const g = at(gates, t, BH);
-      be.gemm(hPrev(s), w.wHh.ptr, g, B, H, H, false, true, true);
+      be.gemmPacked(hPrev(s), wHhT.ptr, g, B, H, H, false, true);
       be.activation(act, g, at(out, t, BH), BH, 0);
     }
   }
+  wHhT.dispose();
 
   record(out, op, all, (grad) => {
     // dG holds d/d(gate pre-activations) for every time step (GRU: of the input part gi).
@@ -145,6 +149,8 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     if (dc) be.copy(at(grad, T, BH), dc.ptr, BH);
     let dh0: Tensor | null = null;
     let dc0: Tensor | null = null;
+    // W_hh itself, [G·H, H], the B of every step's dGates·W_hh.
+    const wHh = packed(be, w.wHh, H, GH, false);
     for (let s = T - 1; s >= 0; s--) {
       const t = time(s);
       const dgt = at(dG, t, B * GH);
@@ -163,13 +169,14 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
       if (s > 0) {
         if (keepDirect) be.binary(Binary.Add, dh.ptr, at(grad, time(s - 1), BH), dh.ptr, BH, BH, 1);
         else be.copy(at(grad, time(s - 1), BH), dh.ptr, BH);
-        be.gemm(at(dGh, t, B * GH), w.wHh.ptr, dh.ptr, B, H, GH, false, false, true);
+        be.gemmPacked(at(dGh, t, B * GH), wHh.ptr, dh.ptr, B, H, GH, false, true);
       } else if (h0.requiresGrad) {
         dh0 = empty(be, h0.shape);
         if (keepDirect) be.copy(dh.ptr, dh0.ptr, BH);
-        be.gemm(at(dGh, t, B * GH), w.wHh.ptr, dh0.ptr, B, H, GH, false, false, keepDirect);
+        be.gemmPacked(at(dGh, t, B * GH), wHh.ptr, dh0.ptr, B, H, GH, false, keepDirect);
       }
     }
+    wHh.dispose();
     if (c0?.requiresGrad) {
       dc0 = empty(be, c0.shape);
       be.copy(dc!.ptr, dc0.ptr, BH);
@@ -237,6 +244,13 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
   }, () => {
     for (const t of saved) t.dispose();
   });
+  return out;
+}
+
+/** op(W) (k×n) packed once for many GEMMs; see Backend.packB. */
+function packed(be: Backend, w: Tensor, n: number, k: number, transB: boolean): Tensor {
+  const out = empty(be, [be.packedBBytes(n, k) / 4]);
+  be.packB(w.ptr, out.ptr, n, k, transB);
   return out;
 }
 

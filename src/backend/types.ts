@@ -46,6 +46,15 @@ export interface Backend {
     aPtr: number, bPtr: number, cPtr: number, batch: number, m: number, n: number, k: number,
     transA: boolean, transB: boolean, accumulate: boolean, strideA: number, strideB: number, strideC: number,
   ): void;
+  /**
+   * Bytes of op(B) (k×n) packed by `packB`. A B that many products share (a recurrent weight, used
+   * at every time step) is packed once into this backend's own layout and given to `gemmPacked`.
+   */
+  packedBBytes(n: number, k: number): number;
+  /** Packs op(B) (k×n; B is n×k when transB) into dst, packedBBytes(n, k) bytes, 16-byte aligned. */
+  packB(bPtr: number, dstPtr: number, n: number, k: number, transB: boolean): void;
+  /** `gemm` with op(B) already packed by packB(…, n, k, …); the result equals gemm's bit for bit. */
+  gemmPacked(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, accumulate: boolean): void;
 
   // ---- elementwise ----------------------------------------------------------------------------
   /**

@@ -1,7 +1,7 @@
 // gemm and gemmBatched on both backends against a float64 reference computed here.
 import { describe, it, expect, beforeAll } from "vitest";
 import type { Backend } from "../../src/backend/index.js";
-import { bothBackends, put, get, seeded, SIZES } from "./harness.js";
+import { bothBackends, put, get, seeded, SIZES, guarded, expectGuard, expectExact } from "./harness.js";
 
 /**
  * Tolerance per entry: 1e-5 · (Σ_p |a_ip·b_pj| + |c_ij|) + 1e-6.
@@ -260,4 +260,43 @@ describe("gemmBatched", () => {
       expect(worst(get(be, cPtr, m * n), want, scale), name).toBeLessThanOrEqual(1);
     }
   });
+});
+
+describe("packB and gemmPacked", () => {
+  // gemmPacked runs the same loops as gemm over a B packed beforehand, so it must give gemm's result
+  // bit for bit, at every shape (including k split into several blocks: 260, 513, 784) and form.
+  for (const name of ["js", "wasm"] as const) {
+    for (const [transA, transB] of FORMS) {
+      for (const accumulate of [false, true]) {
+        it(`${name} ${label(transA, transB)}${accumulate ? " accumulate" : ""}: equals gemm exactly, packing leaves B and the memory around it alone`, () => {
+          const be = backends[name];
+          let seed = 700;
+          for (const [m, n, k] of SHAPES) {
+            const q = problem(m, n, k, transA, transB, accumulate, (seed += 10));
+            const want = run(be, q).C;
+            const bytes = be.packedBBytes(n, k);
+            expect(bytes % 4, "whole floats").toBe(0);
+            const bPtr = put(be, q.B);
+            const packed = guarded(be, bytes / 4);
+            be.packB(bPtr, packed, n, k, transB);
+            expectGuard(be, packed, bytes / 4, `${m}×${n}×${k} packB`);
+            expect(sameBits(get(be, bPtr, q.B.length), q.B), `${m}×${n}×${k}: B changed`).toBe(true);
+            const aPtr = put(be, q.A);
+            const block = putGuarded(be, q.C0);
+            be.gemmPacked(aPtr, packed, block + GUARD * 4, m, n, k, transA, accumulate);
+            const all = get(be, block, q.C0.length + 2 * GUARD);
+            expect(guardsIntact(all), `${m}×${n}×${k}: memory around C changed`).toBe(true);
+            expectExact(all.subarray(GUARD, GUARD + q.C0.length), want, `${m}×${n}×${k}`);
+            // Packed once, used again: the packed B is read, never written.
+            be.gemmPacked(aPtr, packed, block + GUARD * 4, m, n, k, transA, false);
+            const again = get(be, block + GUARD * 4, q.C0.length);
+            if (!accumulate) expectExact(again, want, `${m}×${n}×${k} second use`);
+            for (const [ptr, len] of [[aPtr, q.A.length], [bPtr, q.B.length], [block, all.length], [packed, bytes / 4 + 4]]) {
+              be.heap.release(ptr, Math.max(1, len) * 4);
+            }
+          }
+        });
+      }
+    }
+  }
 });

@@ -6,8 +6,9 @@
 // C[i, j] is the dot product of row i of op(A) and column j of op(B). Two tricks make this about
 // three times faster than the textbook triple loop, and both are the ones the Wasm kernel uses too:
 // 1. Make each column of op(B) contiguous. With transB it already is (row j of B); otherwise op(B) is
-//    transposed once into `bt`, a scratch array kept between calls. The O(k·n) copy is paid back by
-//    the O(m·n·k) loop reading memory in order.
+//    transposed once into `bt`, a scratch array kept between calls (packB; gemmPacked takes a `bt`
+//    made once for many products). The O(k·n) copy is paid back by the O(m·n·k) loop reading
+//    memory in order.
 // 2. Block the registers: compute a 4×4 tile of C at once, in 16 local variables. Each step of p
 //    loads 4 values of A and 4 of B and does 16 multiply-adds with them, where the plain loop does
 //    one load of B and one load and store of C per multiply-add. Rows and columns left over after
@@ -16,22 +17,35 @@
 
 let scratch = new Float32Array(0);
 
-/** op(B) with each column contiguous: bt[j·k + p] = op(B)(p, j). */
-function columnsOf(B: Float32Array, n: number, k: number, transB: boolean): Float32Array {
-  if (transB) return B;
-  if (scratch.length < k * n) scratch = new Float32Array(k * n);
-  const bt = scratch;
+/** op(B) with each column contiguous, the packed form of `gemmPacked`: bt[j·k + p] = op(B)(p, j). */
+export function packB(B: Float32Array, bt: Float32Array, n: number, k: number, transB: boolean): void {
+  if (transB) {
+    bt.set(B.subarray(0, n * k));
+    return;
+  }
   for (let p = 0; p < k; p++) {
     for (let j = 0; j < n; j++) bt[j * k + p] = B[p * n + j];
   }
-  return bt;
 }
 
 export function gemm(
   A: Float32Array, B: Float32Array, C: Float32Array, m: number, n: number, k: number,
   transA: boolean, transB: boolean, accumulate: boolean,
 ): void {
-  const bt = columnsOf(B, n, k, transB);
+  let bt = B;
+  if (!transB) {
+    if (scratch.length < k * n) scratch = new Float32Array(k * n);
+    bt = scratch;
+    packB(B, bt, n, k, false);
+  }
+  gemmPacked(A, bt, C, m, n, k, transA, accumulate);
+}
+
+/** C (m×n) (+)= op(A)·op(B), with op(B) given by its columns, bt (see packB). */
+export function gemmPacked(
+  A: Float32Array, bt: Float32Array, C: Float32Array, m: number, n: number, k: number,
+  transA: boolean, accumulate: boolean,
+): void {
   // op(A)(i, p) = A[i·ri + p·rp]: transA only swaps the strides.
   const ri = transA ? 1 : k;
   const rp = transA ? m : 1;

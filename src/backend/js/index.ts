@@ -6,7 +6,7 @@ import { Heap } from "../../memory/heap.js";
 import type { Basis } from "../basis.js";
 import { rbfBasis, rbfBasisBackward, sqDist } from "./distance.js";
 import { copyBlocks, transpose } from "./memory.js";
-import { gemm } from "./gemm.js";
+import { gemm, gemmPacked, packB } from "./gemm.js";
 import { binary, unary } from "./elementwise.js";
 import { activation, activationBackward, softmax, softmaxBackward } from "./activation.js";
 import { maxAxis, sumAxis, sumToBroadcast } from "./reduce.js";
@@ -60,6 +60,15 @@ export class JsBackend implements Backend {
     for (let b = 0; b < batch; b++) {
       this.gemm(aPtr + b * strideA * 4, bPtr + b * strideB * 4, cPtr + b * strideC * 4, m, n, k, transA, transB, accumulate);
     }
+  }
+  packedBBytes(n: number, k: number): number {
+    return Math.max(n * k, 1) * 4;
+  }
+  packB(bPtr: number, dstPtr: number, n: number, k: number, transB: boolean): void {
+    packB(this.v(bPtr, k * n), this.v(dstPtr, k * n), n, k, transB);
+  }
+  gemmPacked(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, accumulate: boolean): void {
+    gemmPacked(this.v(aPtr, m * k), this.v(packedPtr, k * n), this.v(cPtr, m * n), m, n, k, transA, accumulate);
   }
 
   binary(op: Binary, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void {

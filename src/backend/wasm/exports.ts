@@ -14,6 +14,9 @@ export interface CoreExports {
     aPtr: number, bPtr: number, cPtr: number, batch: number, m: number, n: number, k: number,
     transA: number, transB: number, accumulate: number, strideA: number, strideB: number, strideC: number, packPtr: number,
   ): void;
+  gemmPackedBBytes(n: number, k: number): number;
+  gemmPackB(bPtr: number, n: number, k: number, transB: number, dstPtr: number): void;
+  gemmPacked(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, transA: number, accumulate: number, packPtr: number): void;
   binary(op: number, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void;
   unary(op: number, xPtr: number, outPtr: number, n: number, p: number): void;
   activation(kind: number, xPtr: number, yPtr: number, n: number, alpha: number): void;

@@ -53,6 +53,15 @@ export class WasmBackend implements Backend {
     const packPtr = this.pack(n, k);
     this.x.gemmBatched(aPtr, bPtr, cPtr, batch, m, n, k, +transA, +transB, +accumulate, strideA, strideB, strideC, packPtr);
   }
+  packedBBytes(n: number, k: number): number {
+    return this.x.gemmPackedBBytes(n, k);
+  }
+  packB(bPtr: number, dstPtr: number, n: number, k: number, transB: boolean): void {
+    this.x.gemmPackB(bPtr, n, k, +transB, dstPtr);
+  }
+  gemmPacked(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, accumulate: boolean): void {
+    this.x.gemmPacked(aPtr, packedPtr, cPtr, m, n, k, +transA, +accumulate, this.pack(n, k));
+  }
 
   binary(op: Binary, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void {
     this.x.binary(op, aPtr, bPtr, outPtr, n, bn, inner);
