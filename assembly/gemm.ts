@@ -334,6 +334,33 @@ function sweepEdge1(
 }
 
 /**
+ * The micro-kernel's arithmetic alone, for benchmarks: `iterations` steps of eight f32x4 multiplies
+ * and eight adds into a 2×16 tile, with the four B vectors held in registers and only the two A
+ * splats loaded (from ptr + 64, so that they stay in the loop). A GEMM cannot beat this rate (64
+ * flops per step) on the machine it runs on; the ratio of the two is the kernel's efficiency.
+ * ptr: 72 bytes, 16-byte aligned. Returns a lane of the sum, which keeps the work from being removed.
+ */
+export function gemmPeak(iterations: i32, ptr: usize): f32 {
+  const b0 = v128.load(ptr), b1 = v128.load(ptr, 16), b2 = v128.load(ptr, 32), b3 = v128.load(ptr, 48);
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  for (let i = 0; i < iterations; i++) {
+    const x0 = v128.load32_splat(ptr, 64);
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    c02 = f32x4.add(c02, f32x4.mul(x0, b2));
+    c03 = f32x4.add(c03, f32x4.mul(x0, b3));
+    const x1 = v128.load32_splat(ptr, 68);
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    c12 = f32x4.add(c12, f32x4.mul(x1, b2));
+    c13 = f32x4.add(c13, f32x4.mul(x1, b3));
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(c00, c01), f32x4.add(c02, c03)), f32x4.add(f32x4.add(c10, c11), f32x4.add(c12, c13)));
+  return f32x4.extract_lane(s, 0);
+}
+
+/**
  * Packs op(A)[i0 : i0+mc, p0 : p0+kc] of a transposed A (element (i, p) at A[p·m + i]) into row
  * pairs at dst: pair q holds a(i0+2q, p), a(i0+2q+1, p) side by side for each p, kc·8 bytes per
  * pair; an odd last row is paired with zeros.

@@ -1,6 +1,7 @@
 // gemm and gemmBatched on both backends against a float64 reference computed here.
 import { describe, it, expect, beforeAll } from "vitest";
 import type { Backend } from "../../src/backend/index.js";
+import type { WasmBackend } from "../../src/backend/wasm/index.js";
 import { bothBackends, put, get, seeded, SIZES, guarded, expectGuard, expectExact } from "./harness.js";
 
 /**
@@ -299,4 +300,13 @@ describe("packB and gemmPacked", () => {
       }
     }
   }
+});
+
+describe("gemmPeak (the benchmark's ceiling probe)", () => {
+  it("does the micro-kernel's arithmetic: 8 accumulators, each += 0.5·0.5 per step", () => {
+    const core = backends.wasm as WasmBackend;
+    // Lane 0 of the sum of the eight accumulators after n steps: 8 · 0.25 · n, exact in float32.
+    expect(core.gemmPeak(1000)).toBe(2000);
+    expect(core.gemmPeak(0)).toBe(0);
+  });
 });

@@ -15,6 +15,7 @@ export interface CoreExports {
     transA: number, transB: number, accumulate: number, strideA: number, strideB: number, strideC: number, packPtr: number,
   ): void;
   gemmPackedBBytes(n: number, k: number): number;
+  gemmPeak(iterations: number, ptr: number): number;
   gemmPackB(bPtr: number, n: number, k: number, transB: number, dstPtr: number): void;
   gemmPacked(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, transA: number, accumulate: number, packPtr: number): void;
   binary(op: number, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void;

@@ -62,6 +62,15 @@ export class WasmBackend implements Backend {
   gemmPacked(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, accumulate: boolean): void {
     this.x.gemmPacked(aPtr, packedPtr, cPtr, m, n, k, +transA, +accumulate, this.pack(n, k));
   }
+  /**
+   * Benchmarks only, not a kernel: `iterations` steps of the GEMM micro-kernel's arithmetic (64
+   * flops each) with its operands in registers, the ceiling of GEMM on this machine.
+   */
+  gemmPeak(iterations: number): number {
+    const ptr = this.pack(1, 1); // at least 704 bytes, of which gemmPeak reads 72
+    this.x.fill(ptr, 18, 0.5); // finite, normal operands: subnormals would slow the arithmetic
+    return this.x.gemmPeak(iterations, ptr);
+  }
 
   binary(op: Binary, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void {
     this.x.binary(op, aPtr, bPtr, outPtr, n, bn, inner);
