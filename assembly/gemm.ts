@@ -63,6 +63,7 @@ export function gemmPackedBBytes(n: i32, k: i32): i32 {
  * gemmPackedBBytes(n, k) bytes, 16-byte aligned.
  */
 export function gemmPackB(bPtr: usize, n: i32, k: i32, transB: bool, dst: usize): void {
+  if (n <= 0 || k <= 0) return;
   const kb = blockDepth(k);
   for (let p0 = 0; p0 < k; p0 += kb) packB(bPtr, n, k, transB, p0, min(kb, k - p0), packedBlock(dst, n, p0));
 }

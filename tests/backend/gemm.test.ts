@@ -300,6 +300,28 @@ describe("packB and gemmPacked", () => {
       }
     }
   }
+
+  it("k = 0 packs nothing and gives zeros (or leaves C) as gemm does; m or n = 0 touches nothing", () => {
+    for (const name of ["js", "wasm"] as const) {
+      const be = backends[name];
+      const C0 = seeded(12, 9);
+      for (const [m, n, k] of [[3, 4, 0], [0, 4, 3], [3, 0, 3]]) {
+        for (const accumulate of [false, true]) {
+          const bytes = be.packedBBytes(n, k);
+          const packed = guarded(be, bytes / 4, 5);
+          const bPtr = put(be, seeded(Math.max(1, n * k), 10));
+          be.packB(bPtr, packed, n, k, false);
+          expectGuard(be, packed, bytes / 4, `${name} ${m}×${n}×${k} packB`);
+          const block = putGuarded(be, C0);
+          be.gemmPacked(put(be, seeded(Math.max(1, m * k), 11)), packed, block + GUARD * 4, m, n, k, false, accumulate);
+          const all = get(be, block, 12 + 2 * GUARD);
+          const want = k === 0 && !accumulate ? new Float32Array(12) : C0; // with k = 0, m·n = 12
+          expectExact(all.subarray(GUARD, GUARD + 12), want, `${name} ${m}×${n}×${k}${accumulate ? " accumulate" : ""}`);
+          expect(guardsIntact(all), `${name} ${m}×${n}×${k} guards`).toBe(true);
+        }
+      }
+    }
+  });
 });
 
 describe("gemmPeak (the benchmark's ceiling probe)", () => {
