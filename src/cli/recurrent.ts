@@ -201,17 +201,20 @@ export function sample(model: CharModel, vocab: { encode(s: string): Int32Array;
 }
 
 /**
- * The default recipe: the best of those compared on a one-thread budget. Sizes (per CPU second,
- * 10 minutes): 128 units run ~2× the characters per second of 192 and ~3.5× those of 256, and
- * lead for the first few minutes; by 10 minutes 192 units are ahead. Batches (8 M characters
- * each, held-out bits/char read as 32 streams): 32 streams of 64 steps at Adam 0.015 give 2.125;
- * 64 × 64 at 0.02 trail it all along; 16 × 64 at 0.01 give 2.083, 8 × 64 at 0.007 2.121, and
- * 16 × 32 at 0.01 2.075. More, smaller updates win until the per-update cost catches up.
+ * The default recipe: the best of those compared on a one-thread budget.
+ * Batches (8 M characters each, 192 units, held-out bits/char read as 32 streams): 32 streams of
+ * 64 steps at Adam 0.015 give 2.125; 64 × 64 at 0.02 trail it all along; 16 × 64 at 0.01 give
+ * 2.083, 8 × 64 at 0.007 2.121, and 16 × 32 at 0.01 2.075. More, smaller updates win until the
+ * per-update cost catches up.
+ * Sizes, at 16 × 32 and the characters 10 minutes give each: 192 units 2.062 (9.1 M characters),
+ * 256 units 2.047 (5.1 M, read as one stream). 320 and 384 units learn no more per character
+ * than 256 over their first 1.5 M, at 1.5× and 2× the cost.
  * Two layers of 128, dropout (0.1 or 0.2 before the output, with epochs shifted against the chunk
- * grid) and AdamW decay 0.05 all did no better, though train ends ~0.1 below held-out. Adam at
- * 0.01 learns far faster early than the usual 2e-3; the exponential decay to a tenth settles it.
+ * grid), AdamW decay 0.05 and a decay to a thirtieth all did no better, though train ends ~0.1
+ * below held-out. Adam at 0.01 learns far faster early than the usual 2e-3; the exponential decay
+ * to a tenth settles it.
  */
-const TEXT_DEFAULTS = { hidden: 192, embed: 32, layers: 1, batch: 16, seqLen: 32, lr: 1e-2, minutes: 10 };
+const TEXT_DEFAULTS = { hidden: 256, embed: 32, layers: 1, batch: 16, seqLen: 32, lr: 1e-2, minutes: 10 };
 
 export async function trainText(o: Options): Promise<void> {
   choice(o, "cell", ["lstm"] as const, "lstm");
