@@ -7,7 +7,7 @@
 // Run alone: `npx tsx bench/cnn.ts [--quick]` (release build of the core).
 import { fileURLToPath } from "node:url";
 import { losses, manualSeed, models, optim, ready, scope, setBackend, tensor, type BackendName } from "../src/index.js";
-import { cpuClock, formatTable, timePerCall, type Row } from "./harness.js";
+import { cpuClock, formatTable, timePerCall, trainingRows, type Row } from "./harness.js";
 import type { BenchOptions } from "./index.js";
 
 const BATCH = 32;
@@ -37,14 +37,7 @@ function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu:
 
 export async function bench(o: BenchOptions = {}): Promise<Row[]> {
   await ready();
-  const rows: Row[] = [];
-  const cpu: Row[] = [];
-  for (const name of ["wasm", "js"] as const) {
-    const r = stepsPerSecond(name, o.quick ?? false);
-    rows.push({ name: "CNN LeNet train (b32, Adam)", backend: name, value: BATCH * r.wall, unit: "samples/s" });
-    cpu.push({ name: "CNN LeNet train, CPU time", backend: name, value: BATCH * r.cpu, unit: "samples/s" });
-  }
-  rows.push(...cpu);
+  const rows = trainingRows("CNN LeNet", BATCH, (name) => stepsPerSecond(name, o.quick ?? false));
   setBackend("wasm");
   return rows;
 }

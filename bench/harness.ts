@@ -50,6 +50,21 @@ export function timePerCall(fn: () => void, samples = 7, sampleMs = 60, clock: (
   return median(times);
 }
 
+/**
+ * The rows of a training benchmark of `batch` samples per step: samples/s on each backend by the
+ * wall clock, then the same by this process's CPU time.
+ */
+export function trainingRows(label: string, batch: number, stepsPerSecond: (name: "wasm" | "js") => { wall: number; cpu: number }): Row[] {
+  const wall: Row[] = [];
+  const cpu: Row[] = [];
+  for (const name of ["wasm", "js"] as const) {
+    const r = stepsPerSecond(name);
+    wall.push({ name: `${label} train (b${batch}, Adam)`, backend: name, value: batch * r.wall, unit: "samples/s" });
+    cpu.push({ name: `${label} train, CPU time`, backend: name, value: batch * r.cpu, unit: "samples/s" });
+  }
+  return [...wall, ...cpu];
+}
+
 /** A fixed-width table of rows, with the Wasm/JS ratio where both backends measured a name. */
 export function formatTable(rows: Row[]): string {
   const lines = [`${"benchmark".padEnd(34)} ${"backend".padEnd(8)} ${"median".padStart(12)}  unit          wasm/js`];

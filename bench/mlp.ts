@@ -3,7 +3,7 @@
 // update, all inside a memory scope.
 import { fileURLToPath } from "node:url";
 import { losses, manualSeed, models, optim, ready, scope, setBackend, tensor, type BackendName } from "../src/index.js";
-import { cpuClock, formatTable, timePerCall, type Row } from "./harness.js";
+import { cpuClock, formatTable, timePerCall, trainingRows, type Row } from "./harness.js";
 import type { BenchOptions } from "./index.js";
 
 /** Training steps per second, by the wall clock and by this process's CPU time. */
@@ -33,14 +33,7 @@ function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu:
 
 export async function bench(o: BenchOptions = {}): Promise<Row[]> {
   await ready();
-  const rows: Row[] = [];
-  const cpu: Row[] = [];
-  for (const name of ["wasm", "js"] as const) {
-    const r = stepsPerSecond(name, o.quick ?? false);
-    rows.push({ name: "MLP 784-128-10 train (b32, Adam)", backend: name, value: 32 * r.wall, unit: "samples/s" });
-    cpu.push({ name: "MLP 784-128-10 train, CPU time", backend: name, value: 32 * r.cpu, unit: "samples/s" });
-  }
-  rows.push(...cpu);
+  const rows = trainingRows("MLP 784-128-10", 32, (name) => stepsPerSecond(name, o.quick ?? false));
   setBackend("wasm");
   return rows;
 }
