@@ -1,18 +1,7 @@
 // Loss functions, fused: each kernel returns the mean loss and writes d(loss)/d(input) in the
 // same pass over memory, since backpropagation always needs both. The loss is accumulated in f64:
 // it is one number summed over a whole batch, and training curves compare it across epochs.
-
-/** Sum of the two f64 lanes. */
-@inline function hsum64(v: v128): f64 {
-  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-}
-
-/** acc + a² for the four f32 lanes of a, squared and summed in f64 (two lanes per f64x2). */
-@inline function addSquares64(acc: v128, a: v128): v128 {
-  const lo = f64x2.promote_low_f32x4(a);
-  const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 0, 1));
-  return f64x2.add(acc, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
-}
+import { addSquares64, hsum64 } from "./sum64";
 
 /**
  * Softmax cross-entropy over `rows` independent rows of `cols` logits:

@@ -7,6 +7,8 @@
 // (m − 1)·2⁻²⁴·Σ|x| (to first order, m the number of terms) of the exact sum, so Wasm and JS
 // agree to that bound plus the reference's one rounding, not bit for bit. Max is exact.
 
+import { addSquares64, hsum64 } from "./sum64";
+
 const SUM = 0;
 const MAX = 1;
 
@@ -141,4 +143,25 @@ export function sumToBroadcast(xPtr: usize, outPtr: usize, outer: i32, bn: i32, 
       store<f32>(outPtr + (<usize>c << 2), s);
     }
   }
+}
+
+/**
+ * Σ x² over n floats, squared and summed in f64: the squared 2-norm of a gradient (clipGradNorm),
+ * one number over up to millions of terms, where an f32 sum would lose the small ones.
+ */
+export function sumSquares(xPtr: usize, n: i32): f64 {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const p = xPtr + (<usize>i << 2);
+    a0 = addSquares64(a0, v128.load(p));
+    a1 = addSquares64(a1, v128.load(p, 16));
+  }
+  let total = hsum64(f64x2.add(a0, a1));
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(xPtr + (<usize>i << 2));
+    total += v * v;
+  }
+  return total;
 }

@@ -89,6 +89,8 @@ export interface Backend {
    * [outer, bn, inner]. Sums a gradient back onto a broadcast operand (and per-channel statistics).
    */
   sumToBroadcast(xPtr: number, outPtr: number, outer: number, bn: number, inner: number): void;
+  /** Σ x² over n floats, in f64 (a gradient's squared 2-norm). */
+  sumSquares(xPtr: number, n: number): number;
 
   // ---- losses (fused: value and gradient in one pass) -----------------------------------------
   /**

@@ -33,9 +33,12 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType
   let total = 0;
   for (const p of ps) {
     const g = p.grad!;
+    if (normType === 2) {
+      total += g.backend.sumSquares(g.ptr, g.size);
+      continue;
+    }
     const v = g.backend.heap.f32(g.ptr, g.size);
     if (normType === Infinity) for (let i = 0; i < v.length; i++) total = Math.max(total, Math.abs(v[i]));
-    else if (normType === 2) for (let i = 0; i < v.length; i++) total += v[i] * v[i];
     else for (let i = 0; i < v.length; i++) total += Math.abs(v[i]) ** normType;
   }
   if (normType !== Infinity) total = total ** (1 / normType);

@@ -7,7 +7,7 @@
 // is absolute and per element rather than one relative tolerance. Max is exact.
 import { describe, it, expect } from "vitest";
 import type { Backend } from "../../src/backend/index.js";
-import { bothBackends, expectExact, expectGuard, expectWithin, get, guarded, put, seeded, U } from "./harness.js";
+import { bothBackends, expectExact, expectGuard, expectWithin, get, guarded, put, seeded, SIZES, U } from "./harness.js";
 
 const { js, wasm } = await bothBackends();
 
@@ -91,6 +91,37 @@ describe("sumAxis, maxAxis, sumToBroadcast", () => {
     for (const b of [js, wasm]) {
       expect(Array.from(reduceOn(b, "maxAxis", x, 3, 3, 1)), b.name).toEqual([-1.5, -0.25, -4]);
       expect(Array.from(reduceOn(b, "maxAxis", x, 1, 3, 3)), b.name).toEqual([-3, -0.25, -2]);
+    }
+  });
+});
+
+describe("sumSquares", () => {
+  // A square of an f32 is exact in f64 (48 significant bits of 53), so the only rounding is the
+  // f64 additions: for n terms any order is within (n − 1)·2⁻⁵³·Σx² of the exact sum.
+  function sumSquaresOn(b: Backend, x: Float32Array): number {
+    const xp = put(b, x);
+    const s = b.sumSquares(xp, x.length);
+    expectExact(get(b, xp, x.length), x, `sumSquares ${b.name}: x was modified`);
+    return s;
+  }
+
+  it("matches the reference within the f64 summation bound, every SIMD tail", () => {
+    for (const n of [...SIZES, 8, 9, 15, 16, 100_003]) {
+      const x = seeded(n, n);
+      const want = sumSquaresOn(js, x);
+      expect(Math.abs(sumSquaresOn(wasm, x) - want), `n = ${n}`).toBeLessThanOrEqual((n - 1) * 2 ** -53 * want);
+    }
+  });
+
+  it("by hand: 1² + … + 11² = 506, the empty sum is 0, and f32 values near 1e30 do not overflow", () => {
+    const x = Float32Array.from({ length: 11 }, (_, i) => i + 1);
+    const big = Float32Array.from([1e30, -1e30, 2e30]);
+    for (const b of [js, wasm]) {
+      expect(sumSquaresOn(b, x), b.name).toBe(506);
+      expect(sumSquaresOn(b, new Float32Array(0)), b.name).toBe(0);
+      // Their squares (~1e60) are far beyond f32's 3.4e38: the sum is accumulated in f64.
+      const want = 2 * Math.fround(1e30) ** 2 + Math.fround(2e30) ** 2;
+      expect(Math.abs(sumSquaresOn(b, big) - want), b.name).toBeLessThanOrEqual(2 * 2 ** -53 * want);
     }
   });
 });

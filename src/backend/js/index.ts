@@ -9,7 +9,7 @@ import { copyBlocks, transpose } from "./memory.js";
 import { gemm, gemmPacked, packB } from "./gemm.js";
 import { binary, unary } from "./elementwise.js";
 import { activation, activationBackward, softmax, softmaxBackward } from "./activation.js";
-import { maxAxis, sumAxis, sumToBroadcast } from "./reduce.js";
+import { maxAxis, sumAxis, sumSquares, sumToBroadcast } from "./reduce.js";
 import { bceWithLogits, mse, softmaxCrossEntropy } from "./loss.js";
 import { adamStep, rmspropStep, sgdStep } from "./optim.js";
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, type ConvGeometry } from "./conv.js";
@@ -100,6 +100,9 @@ export class JsBackend implements Backend {
   }
   sumToBroadcast(xPtr: number, outPtr: number, outer: number, bn: number, inner: number): void {
     sumToBroadcast(this.v(xPtr, outer * bn * inner), this.v(outPtr, bn), outer, bn, inner);
+  }
+  sumSquares(xPtr: number, n: number): number {
+    return sumSquares(this.v(xPtr, n));
   }
 
   softmaxCrossEntropy(logitsPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number): number {

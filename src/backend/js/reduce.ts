@@ -30,3 +30,9 @@ export function sumToBroadcast(x: Float32Array, out: Float32Array, outer: number
     out[c] = s;
   }
 }
+
+export function sumSquares(x: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return s;
+}

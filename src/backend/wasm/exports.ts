@@ -27,6 +27,7 @@ export interface CoreExports {
   sumAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void;
   maxAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void;
   sumToBroadcast(xPtr: number, outPtr: number, outer: number, bn: number, inner: number): void;
+  sumSquares(xPtr: number, n: number): number;
   softmaxCrossEntropy(logitsPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number): number;
   mse(predPtr: number, targetPtr: number, gradPtr: number, n: number): number;
   bceWithLogits(logitsPtr: number, targetPtr: number, gradPtr: number, n: number): number;

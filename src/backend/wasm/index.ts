@@ -101,6 +101,9 @@ export class WasmBackend implements Backend {
   sumToBroadcast(xPtr: number, outPtr: number, outer: number, bn: number, inner: number): void {
     this.x.sumToBroadcast(xPtr, outPtr, outer, bn, inner);
   }
+  sumSquares(xPtr: number, n: number): number {
+    return this.x.sumSquares(xPtr, n);
+  }
 
   softmaxCrossEntropy(logitsPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number): number {
     return this.x.softmaxCrossEntropy(logitsPtr, labelsPtr, gradPtr, rows, cols);
