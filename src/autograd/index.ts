@@ -6,5 +6,6 @@ export { matmul, linear } from "./matmul.js";
 export { sum, mean } from "./reduce.js";
 export { reshape, flatten, transpose, slice, concat } from "./shape.js";
 export { crossEntropy, mse, binaryCrossEntropy } from "./loss.js";
+export { embedding } from "./embedding.js";
 export { conv2d, maxPool2d, avgPool2d, batchNorm, type Conv2dOptions, type Pool2dOptions, type BatchNormOptions, type Pair } from "./conv.js";
 export { convTranspose2d, type ConvTranspose2dOptions } from "./conv-transpose.js";

@@ -33,9 +33,12 @@ import { backendOf, empty } from "./util.js";
 
 export type CellKind = "lstm" | "gru" | "rnnTanh" | "rnnRelu";
 
-/** Weights of one layer and direction, PyTorch's layout: W_ih [G·H, in], W_hh [G·H, H], biases [G·H]. */
+/**
+ * Weights of one layer and direction, PyTorch's layout: W_ih [G·H, in], W_hh [G·H, H], biases
+ * [G·H]. wIh null: the input is already projected (see recurrentSequence), and bIh is null too.
+ */
 export interface CellWeights {
-  wIh: Tensor;
+  wIh: Tensor | null;
   wHh: Tensor;
   bIh: Tensor | null;
   bHh: Tensor | null;
@@ -51,18 +54,27 @@ export function gateCount(kind: CellKind): number {
  * null). reverse: process t = T−1 … 0 (the backward direction of a bidirectional layer); outputs
  * stay at their own time index. Returns packed [T, B, H] (rows: h_t), or [T + 1, B, H] for the
  * LSTM (last row: the final cell state).
+ *
+ * Projected input (w.wIh and w.bIh null): x [T, B, G·H] already holds x_t·W_ihᵀ + b_ih, the input
+ * part of every step's pre-activations. A caller whose inputs come from a small vocabulary
+ * computes that projection once per vocabulary entry and gathers rows of it (see the LSTM's
+ * forwardProjected), instead of a GEMM over all T·B rows; dx is then d(projection).
  */
 export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Tensor | null, w: CellWeights, reverse: boolean): Tensor {
   const op = kind;
-  const all = [x, h0, ...(c0 ? [c0] : []), w.wIh, w.wHh, ...(w.bIh ? [w.bIh] : []), ...(w.bHh ? [w.bHh] : [])];
+  const projected = w.wIh === null;
+  const all = [x, h0, ...(c0 ? [c0] : []), ...(w.wIh ? [w.wIh] : []), w.wHh, ...(w.bIh ? [w.bIh] : []), ...(w.bHh ? [w.bHh] : [])];
   const be = backendOf(op, ...all);
   const G = gateCount(kind);
   if (x.rank !== 3) throw new Error(`${op}: input has shape ${fmt(x.shape)}, expected [T, batch, features]`);
   const [T, B, I] = x.shape;
   const H = w.wHh.shape[1];
   if (T === 0) throw new Error(`${op}: input has shape ${fmt(x.shape)}: the sequence is empty`);
-  if (w.wIh.shape[0] !== G * H || w.wIh.shape[1] !== I || w.wHh.shape[0] !== G * H) {
-    throw new Error(`${op}: weights ${fmt(w.wIh.shape)}, ${fmt(w.wHh.shape)} do not fit input ${fmt(x.shape)} with hidden size ${H}`);
+  if (projected) {
+    if (w.bIh) throw new Error(`${op}: a projected input already holds b_ih; got b_ih ${fmt(w.bIh.shape)} as well`);
+    if (I !== G * H || w.wHh.shape[0] !== G * H) throw new Error(`${op}: projected input has shape ${fmt(x.shape)}, expected [T, batch, ${w.wHh.shape[0]}] (the gates' width for W_hh ${fmt(w.wHh.shape)})`);
+  } else if (w.wIh!.shape[0] !== G * H || w.wIh!.shape[1] !== I || w.wHh.shape[0] !== G * H) {
+    throw new Error(`${op}: weights ${fmt(w.wIh!.shape)}, ${fmt(w.wHh.shape)} do not fit input ${fmt(x.shape)} with hidden size ${H}`);
   }
   if (h0.size !== B * H || (c0 && c0.size !== B * H)) throw new Error(`${op}: initial state has shape ${fmt(h0.shape)}, expected [${B}, ${H}]`);
   if ((kind === "lstm") !== (c0 !== null)) throw new Error(`${op}: a cell state is given to ${kind === "lstm" ? "LSTM without one" : "a cell without one"}`);
@@ -80,21 +92,26 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
   // backward the same column gives Σ dG, the bias gradient, from the dW_ih GEMM.
   const gates = empty(be, [T, B, GH]);
   const rowBias = kind === "gru" ? w.bIh : sumBiases(be, w.bIh, w.bHh);
-  const K = rowBias ? I + 1 : I;
+  const K = rowBias && !projected ? I + 1 : I;
   let xa = x;
-  if (rowBias) {
+  if (projected) {
+    // The caller's projection, plus b_hh for the LSTM and RNN (the GRU adds it inside the step).
+    if (rowBias) be.binary(Binary.Add, x.ptr, rowBias.ptr, gates.ptr, gates.size, GH, 1);
+    else be.copy(x.ptr, gates.ptr, gates.size);
+    rowBias?.dispose();
+  } else if (rowBias) {
     xa = empty(be, [T * B, K]);
     be.copyBlocks(x.ptr, xa.ptr, T * B, I, I, K);
     be.fill(xa.ptr + I * 4, 1, 1);
     be.copyBlocks(xa.ptr + I * 4, xa.ptr + (K + I) * 4, T * B - 1, 1, 0, K);
     const wa = empty(be, [GH, K]);
-    be.copyBlocks(w.wIh.ptr, wa.ptr, GH, I, I, K);
+    be.copyBlocks(w.wIh!.ptr, wa.ptr, GH, I, I, K);
     be.copyBlocks(rowBias.ptr, wa.ptr + I * 4, GH, 1, 1, K);
     be.gemm(xa.ptr, wa.ptr, gates.ptr, T * B, GH, K, false, true, false);
     wa.dispose();
     if (rowBias !== w.bIh) rowBias.dispose();
   } else {
-    be.gemm(x.ptr, w.wIh.ptr, gates.ptr, T * B, GH, I, false, true, false);
+    be.gemm(x.ptr, w.wIh!.ptr, gates.ptr, T * B, GH, I, false, true, false);
   }
 
   // The saved activations belong to the graph node, not to the caller's scope: `release` frees them
@@ -185,7 +202,8 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     let dx: Tensor | null = null;
     if (x.requiresGrad) {
       dx = empty(be, x.shape);
-      be.gemm(dG.ptr, w.wIh.ptr, dx.ptr, T * B, I, GH, false, false, false);
+      if (projected) be.copy(dG.ptr, dx.ptr, dx.size);
+      else be.gemm(dG.ptr, w.wIh!.ptr, dx.ptr, T * B, I, GH, false, false, false);
     }
     // Weight gradients sum over every step and batch row, k = T·B. Computed transposed, dWᵀ = Xᵀ·dG
     // ([in, G·H], then one transpose), because the GEMM's packed path runs the long k at a much
@@ -193,12 +211,17 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     let dwIh: Tensor | null = null;
     let dbSum: Tensor | null = null;
     const biasGrad = (w.bIh?.requiresGrad ?? false) || (kind !== "gru" && (w.bHh?.requiresGrad ?? false));
-    if (w.wIh.requiresGrad || (K > I && biasGrad)) {
+    if (projected) {
+      if (biasGrad) {
+        dbSum = empty(be, [GH]);
+        be.sumAxis(dG.ptr, dbSum.ptr, 1, T * B, GH);
+      }
+    } else if (w.wIh!.requiresGrad || (K > I && biasGrad)) {
       // [xa]ᵀ·dG: rows 0..I−1 are dW_ihᵀ, row I (when the bias was folded in) is Σ dG.
       const tmp = empty(be, [K, GH]);
       be.gemm(xa.ptr, dG.ptr, tmp.ptr, K, GH, T * B, true, false, false);
-      if (w.wIh.requiresGrad) {
-        dwIh = empty(be, w.wIh.shape);
+      if (w.wIh!.requiresGrad) {
+        dwIh = empty(be, w.wIh!.shape);
         be.transpose(tmp.ptr, dwIh.ptr, 1, I, GH);
       }
       if (K > I && biasGrad) {
@@ -240,7 +263,7 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     if (dGh !== dG) dGh.dispose();
     dh.dispose();
     dc?.dispose();
-    return [dx, dh0, ...(c0 ? [dc0] : []), dwIh, dwHh, ...(w.bIh ? [dbIh] : []), ...(w.bHh ? [dbHh] : [])];
+    return [dx, dh0, ...(c0 ? [dc0] : []), ...(w.wIh ? [dwIh] : []), dwHh, ...(w.bIh ? [dbIh] : []), ...(w.bHh ? [dbHh] : [])];
   }, () => {
     for (const t of saved) t.dispose();
   });

@@ -4,11 +4,10 @@
 // a one-hot vector to a Linear layer would work, but the product with a one-hot vector just
 // selects one column of the weight; an embedding does that selection directly, as a row lookup.
 // Backward scatters each output row's gradient back onto the row it came from, adding when an id
-// occurs more than once in the batch (a sequence repeats characters all the time).
-import { record } from "../autograd/engine.js";
-import { backendOf, empty } from "../autograd/util.js";
-import { fmt } from "../tensor/shape.js";
-import { Tensor } from "../tensor/tensor.js";
+// occurs more than once in the batch (a sequence repeats characters all the time); the lookup is
+// the op ops.embedding.
+import { embeddingLookup } from "../autograd/embedding.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { normal } from "./init.js";
 import { Module, parameter } from "./module.js";
 
@@ -33,30 +32,7 @@ export class Embedding extends Module {
   }
 
   forward(ids: Tensor | ArrayLike<number>): Tensor {
-    const be = backendOf("Embedding", this.weight);
-    const values = ids instanceof Tensor ? ids.toArray() : Float32Array.from(ids);
-    const shape = ids instanceof Tensor ? ids.shape : [values.length];
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (!Number.isInteger(v) || v < 0 || v >= this.numEmbeddings) {
-        throw new Error(`${this.describe()}: index ${v} at position ${i} of ids ${fmt(shape)} is not an integer in [0, ${this.numEmbeddings - 1}]`);
-      }
-    }
-    const n = values.length;
-    const D = this.embeddingDim;
-    const idx = empty(be, [n]);
-    be.heap.f32(idx.ptr, n).set(values);
-    const out = empty(be, [...shape, D]);
-    be.embedding(this.weight.ptr, idx.ptr, out.ptr, n, D, this.numEmbeddings);
-    const w = this.weight;
-    record(out, "embedding", [w], (g) => {
-      const dw = empty(be, w.shape);
-      be.fill(dw.ptr, dw.size, 0);
-      be.embeddingBackward(g.ptr, idx.ptr, dw.ptr, n, D, this.numEmbeddings);
-      return [dw];
-    });
-    if (out.node === null) idx.dispose();
-    return out;
+    return embeddingLookup(this.weight, ids, this.describe());
   }
 
   override describe(): string {

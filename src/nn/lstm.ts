@@ -32,6 +32,10 @@ export class LSTM extends RecurrentBase {
   override forwardWithState(x: Tensor, h0?: Tensor, c0?: Tensor): Required<RecurrentOutput> {
     return this.run(x, h0, c0) as Required<RecurrentOutput>;
   }
+
+  override forwardProjected(xw: Tensor, h0?: Tensor, c0?: Tensor): Required<RecurrentOutput> {
+    return this.run(xw, h0, c0, true) as Required<RecurrentOutput>;
+  }
 }
 
 /**

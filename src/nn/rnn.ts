@@ -10,6 +10,7 @@
 import { isGradEnabled } from "../autograd/engine.js";
 import { recurrentSequence, gateCount, type CellKind, type CellWeights } from "../autograd/recurrent.js";
 import { scope } from "../memory/scope.js";
+import { linear } from "../autograd/matmul.js";
 import { concat, reshape, slice, transpose } from "../autograd/shape.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -100,16 +101,19 @@ export abstract class RecurrentBase extends Module {
   }
 
   /** Check shapes and run every layer and direction; the layers' forward() wrap this. */
-  protected run(x: Tensor, h0?: Tensor, c0?: Tensor): RecurrentOutput {
-    return freeingIntermediates([x, h0, c0], this.parameters(), () => this.runLayers(x, h0, c0));
+  protected run(x: Tensor, h0?: Tensor, c0?: Tensor, projected = false): RecurrentOutput {
+    return freeingIntermediates([x, h0, c0], this.parameters(), () => this.runLayers(x, h0, c0, projected));
   }
 
-  private runLayers(x: Tensor, h0?: Tensor, c0?: Tensor): RecurrentOutput {
+  private runLayers(x: Tensor, h0: Tensor | undefined, c0: Tensor | undefined, projected: boolean): RecurrentOutput {
     const D = this.bidirectional ? 2 : 1;
     const L = this.numLayers;
     const H = this.hiddenSize;
-    const expectX = this.batchFirst ? `[batch, T, ${this.inputSize}]` : `[T, batch, ${this.inputSize}]`;
-    if (x.rank !== 3 || x.shape[2] !== this.inputSize) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected ${expectX}`);
+    if (projected && D === 2) throw new Error(`${this.describe()}: forwardProjected takes one direction's projection; a bidirectional layer needs forwardWithState`);
+    const F = projected ? gateCount(this.kind) * H : this.inputSize;
+    const expectX = this.batchFirst ? `[batch, T, ${F}]` : `[T, batch, ${F}]`;
+    const what = projected ? "projected input" : "input";
+    if (x.rank !== 3 || x.shape[2] !== F) throw new Error(`${this.describe()}: ${what} has shape ${fmt(x.shape)}, expected ${expectX}`);
     const [T, B] = this.batchFirst ? [x.shape[1], x.shape[0]] : [x.shape[0], x.shape[1]];
     if (T === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the sequence is empty (T = 0)`);
     if (B === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the batch is empty`);
@@ -131,7 +135,8 @@ export abstract class RecurrentBase extends Module {
         const k = l * D + d;
         const h = h0 ? reshape(slice(h0, 0, k, k + 1), [B, H]) : zerosState(x, B, H);
         const c = lstm ? (c0 ? reshape(slice(c0, 0, k, k + 1), [B, H]) : zerosState(x, B, H)) : null;
-        const packed = recurrentSequence(this.kind, input, h, c, this.weights[l][d], d === 1);
+        const w = this.weights[l][d];
+        const packed = recurrentSequence(this.kind, input, h, c, projected && l === 0 ? { ...w, wIh: null, bIh: null } : w, d === 1);
         const seq = lstm ? slice(packed, 0, 0, T) : packed;
         const last = d === 1 ? 0 : T - 1;
         hs.push(slice(seq, 0, last, last + 1));
@@ -149,6 +154,30 @@ export abstract class RecurrentBase extends Module {
   /** The output sequence and the final states (h, and c for the LSTM); forward() returns the output only. */
   forwardWithState(x: Tensor, h0?: Tensor, c0?: Tensor): RecurrentOutput {
     return this.run(x, h0, c0);
+  }
+
+  /**
+   * The first layer's input part of the gate pre-activations, x·W_ihᵀ + b_ih: [..., inputSize] →
+   * [..., G·hidden] (G = 4 gates for the LSTM, 3 for the GRU, 1 for the RNN).
+   */
+  inputProjection(x: Tensor): Tensor {
+    const w = this.weights[0][0];
+    return linear(x, w.wIh!, w.bIh);
+  }
+
+  /**
+   * forwardWithState with the first layer's input already projected: xw [T, batch, G·hidden]
+   * ([batch, T, G·hidden] with batchFirst) holds inputProjection(x_t) at every step. For inputs
+   * from a small vocabulary that is cheaper than forwardWithState: project the V vocabulary
+   * vectors once, [V, G·hidden], and gather one row per token (ops.embedding) instead of
+   * multiplying all T·batch inputs. Same result, same gradients (through the projection).
+   * One direction only; layers above the first run as in forwardWithState.
+   * @example
+   * const table = lstm.inputProjection(embed.weight);            // [V, 4H], V ≪ T·B
+   * const { output } = lstm.forwardProjected(ops.embedding(table, ids));
+   */
+  forwardProjected(xw: Tensor, h0?: Tensor, c0?: Tensor): RecurrentOutput {
+    return this.run(xw, h0, c0, true);
   }
 
   override describe(): string {

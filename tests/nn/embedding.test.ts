@@ -42,4 +42,14 @@ describe("Embedding", () => {
     expect(() => emb.forward([-1])).toThrow(/index -1/);
     expect(() => new nn.Embedding(0, 3)).toThrow(/Embedding: numEmbeddings must be a positive integer, got 0/);
   });
+
+  it("ops.embedding gathers rows of any table, differentiable in the table, and names itself in errors", () => {
+    const table = tensor([[1, 2], [3, 4], [5, 6]], undefined, { requiresGrad: true });
+    const y = ops.embedding(table, [2, 2, 0]);
+    expect(Array.from(y.toArray())).toEqual([5, 6, 5, 6, 1, 2]);
+    ops.sum(ops.mul(y, tensor([[1, 10], [100, 1000], [-1, -2]]))).backward();
+    expect(Array.from(table.grad!.toArray())).toEqual([-1, -2, 0, 0, 101, 1010]);
+    expect(() => ops.embedding(table, [3])).toThrow("embedding: index 3 at position 0 of ids [1] is not an integer in [0, 2]");
+    expect(() => ops.embedding(tensor([1, 2]), [0])).toThrow("embedding: table has shape [2], expected [rows, dim]");
+  });
 });
