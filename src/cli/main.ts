@@ -20,7 +20,7 @@ const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string;
   rbf: { run: trainRbf, usage: "[--basis gaussian|multiquadric|inverseMultiquadric] [--centers K] [--spiral-centers K] [--epochs N] [--lr LR] [--out DIR]", options: ["basis", "centers", "spiral-centers", "epochs", "lr", "out"] },
   moe: { run: trainMoe, usage: "[--experts E] [--hidden H] [--top-k K] [--loss competitive|blend] [--epochs N] [--lr LR] [--out DIR]", options: ["experts", "hidden", "top-k", "loss", "epochs", "lr", "out"] },
   adding: { run: trainAdding, usage: "[--cell all|lstm|gru|rnn] [--length T] [--steps N] [--hidden H] [--batch-size B] [--lr LR] [--clip C]", options: ["cell", "length", "steps", "hidden", "batch-size", "lr", "clip", "every"] },
-  text: { run: trainText, usage: "[--cell lstm] [--hidden H] [--layers L] [--embed E] [--seq-len T] [--batch-size B] [--lr LR] [--minutes M] [--temperature TAU]", options: ["cell", "hidden", "layers", "embed", "seq-len", "batch-size", "lr", "minutes", "temperature"] },
+  text: { run: trainText, usage: "[--cell lstm] [--hidden H] [--layers L] [--embed E] [--seq-len T] [--batch-size B] [--lr LR] [--beta2 B2] [--minutes M] [--temperature TAU]", options: ["cell", "hidden", "layers", "embed", "seq-len", "batch-size", "lr", "beta2", "minutes", "temperature"] },
   autoencoder: { run: trainAutoencoder, usage: "[--kind dense|conv] [--code K|none] [--noise SIGMA] [--epochs N] [--batch-size B] [--lr LR] [--out DIR]", options: ["kind", "code", "noise", "epochs", "batch-size", "lr", "out"] },
   gan: { run: trainGan, usage: "[--data ring|mnist] [--epochs N] [--batch-size B] [--lr LR] [--label-smoothing S] [--out DIR]", options: ["data", "epochs", "batch-size", "lr", "label-smoothing", "out"] },
 };
