@@ -1,7 +1,8 @@
-// The character LM's held-out measure: bits per character, and how many characters it covers.
-import { beforeAll, describe, expect, it } from "vitest";
+// The character LM: its held-out measure (bits per character, and how many characters it covers),
+// and the `train text` command end to end on a tiny budget.
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { manualSeed, ready, setBackend } from "../../src/index.js";
-import { bitsPerChar, CharModel } from "../../src/cli/recurrent.js";
+import { bitsPerChar, CharModel, trainText } from "../../src/cli/recurrent.js";
 
 describe("bitsPerChar", () => {
   beforeAll(async () => {
@@ -35,5 +36,33 @@ describe("bitsPerChar", () => {
     expect(short.bits).toBeCloseTo(long.bits, 5);
     // Cut into 20 streams instead, each of them starts from a blank state and the score moves.
     expect(Math.abs(bitsPerChar(model, ids, 20, 10).bits - short.bits)).toBeGreaterThan(1e-4);
+  });
+});
+
+describe("train text", () => {
+  beforeAll(async () => {
+    await ready();
+    setBackend("wasm");
+  });
+
+  it("trains for its time budget, then reports held-out bits/char over the whole held-out text and a sample", async () => {
+    const lines: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.join(" ")));
+    try {
+      await trainText({ hidden: "16", embed: "4", "batch-size": "4", "seq-len": "8", minutes: "0.05" });
+    } finally {
+      log.mockRestore();
+    }
+    const out = lines.join("\n");
+    expect(out).toContain("AdamW lr 0.01 (β₂ 0.99, weight decay 0.02) decaying linearly to 0 over 0.05 min");
+    const trained = /trained [\d.]+ min \(\d+ s of CPU\), (\d+) characters/.exec(out);
+    expect(Number(trained?.[1])).toBeGreaterThan(0);
+    // Three seconds of a 16-unit model: well under the 6.48 bits of a uniform guess over 89
+    // characters, far from the default run's ~2.
+    const v = /validation: ([\d.]+) bits\/char over the held-out text read once, in order \((\d+) characters predicted\)/.exec(out);
+    expect(Number(v?.[1])).toBeLessThan(Math.log2(89) - 1);
+    expect(Number(v?.[1])).toBeGreaterThan(2.5);
+    expect(Number(v?.[2])).toBe(121_200);
+    expect(/sample \(temperature 0\.7\):\nThe whale .{300}/s.test(out)).toBe(true);
   });
 });
