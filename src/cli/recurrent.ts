@@ -238,6 +238,8 @@ export async function trainText(o: Options): Promise<void> {
   const T = num(o, "seq-len", TEXT_DEFAULTS.seqLen);
   const lr = num(o, "lr", TEXT_DEFAULTS.lr);
   const minutes = num(o, "minutes", TEXT_DEFAULTS.minutes);
+  // A budget of characters instead of minutes: the same run on any machine, at any load, bit for bit.
+  const charBudget = num(o, "chars", 0);
   const temperature = num(o, "temperature", 0.7);
   const seed = num(o, "seed", 1);
   manualSeed(seed);
@@ -248,7 +250,7 @@ export async function trainText(o: Options): Promise<void> {
   const weightDecay = num(o, "weight-decay", TEXT_DEFAULTS.weightDecay);
   console.log(
     `model: Embedding(${vocab.size}, ${embedDim}) → LSTM(${embedDim}→${hidden}, layers ${layers}) → Linear(${hidden}→${vocab.size}), ${model.parameterCount()} parameters; ` +
-      `batch ${B}, T ${T}, AdamW lr ${lr} (β₂ ${beta2}, weight decay ${weightDecay}) decaying linearly to 0 over ${minutes} min, gradient norm clipped at 5`,
+      `batch ${B}, T ${T}, AdamW lr ${lr} (β₂ ${beta2}, weight decay ${weightDecay}) decaying linearly to 0 over ${charBudget > 0 ? `${charBudget} characters` : `${minutes} min`}, gradient norm clipped at 5`,
   );
   const opt = new optim.AdamW(model.parameters(), { lr, betas: [0.9, beta2], weightDecay });
   const streams = new TextStreams(train, B, T);
@@ -272,10 +274,11 @@ export async function trainText(o: Options): Promise<void> {
   let reached: string | null = null;
   for (;;) {
     const elapsed = (performance.now() - t0) / 1000;
-    if (elapsed >= minutes * 60) break;
+    const done = charBudget > 0 ? chars / charBudget : elapsed / (minutes * 60);
+    if (done >= 1) break;
     // Linear decay to zero over the budget: large steps while the loss falls fast, ever smaller
     // ones to settle, the last ones too small to add noise.
-    opt.lr = lr * (1 - elapsed / (minutes * 60));
+    opt.lr = lr * (1 - done);
     if (k === streams.chunks) {
       k = 0;
       state?.h.dispose();

@@ -65,4 +65,23 @@ describe("train text", () => {
     expect(Number(v?.[2])).toBe(121_200);
     expect(/sample \(temperature 0\.7\):\nThe whale .{300}/s.test(out)).toBe(true);
   });
+
+  it("with a budget of characters instead of minutes, runs the same twice from one seed, bit for bit", async () => {
+    const run = async (): Promise<string[]> => {
+      const lines: string[] = [];
+      const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.join(" ")));
+      try {
+        await trainText({ hidden: "8", embed: "4", "batch-size": "4", "seq-len": "8", chars: "8000", seed: "5" });
+      } finally {
+        log.mockRestore();
+      }
+      // Timings differ from run to run; the figures may not.
+      return lines.filter((l) => l.startsWith("validation:") || l.startsWith("\nsample") || l.includes("decaying"));
+    };
+    const a = await run();
+    expect(a).toHaveLength(3);
+    expect(a[0]).toContain("decaying linearly to 0 over 8000 characters");
+    expect(a[1]).toMatch(/^validation: \d\.\d{3} bits\/char/);
+    expect(await run()).toEqual(a);
+  });
 });
