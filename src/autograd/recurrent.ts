@@ -62,19 +62,19 @@ export function gateCount(kind: CellKind): number {
  */
 export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Tensor | null, w: CellWeights, reverse: boolean): Tensor {
   const op = kind;
-  const projected = w.wIh === null;
-  const all = [x, h0, ...(c0 ? [c0] : []), ...(w.wIh ? [w.wIh] : []), w.wHh, ...(w.bIh ? [w.bIh] : []), ...(w.bHh ? [w.bHh] : [])];
+  const wIh = w.wIh; // null: x is already projected
+  const all = [x, h0, ...(c0 ? [c0] : []), ...(wIh ? [wIh] : []), w.wHh, ...(w.bIh ? [w.bIh] : []), ...(w.bHh ? [w.bHh] : [])];
   const be = backendOf(op, ...all);
   const G = gateCount(kind);
   if (x.rank !== 3) throw new Error(`${op}: input has shape ${fmt(x.shape)}, expected [T, batch, features]`);
   const [T, B, I] = x.shape;
   const H = w.wHh.shape[1];
   if (T === 0) throw new Error(`${op}: input has shape ${fmt(x.shape)}: the sequence is empty`);
-  if (projected) {
+  if (wIh === null) {
     if (w.bIh) throw new Error(`${op}: a projected input already holds b_ih; got b_ih ${fmt(w.bIh.shape)} as well`);
     if (I !== G * H || w.wHh.shape[0] !== G * H) throw new Error(`${op}: projected input has shape ${fmt(x.shape)}, expected [T, batch, ${w.wHh.shape[0]}] (the gates' width for W_hh ${fmt(w.wHh.shape)})`);
-  } else if (w.wIh!.shape[0] !== G * H || w.wIh!.shape[1] !== I || w.wHh.shape[0] !== G * H) {
-    throw new Error(`${op}: weights ${fmt(w.wIh!.shape)}, ${fmt(w.wHh.shape)} do not fit input ${fmt(x.shape)} with hidden size ${H}`);
+  } else if (wIh.shape[0] !== G * H || wIh.shape[1] !== I || w.wHh.shape[0] !== G * H) {
+    throw new Error(`${op}: weights ${fmt(wIh.shape)}, ${fmt(w.wHh.shape)} do not fit input ${fmt(x.shape)} with hidden size ${H}`);
   }
   if (h0.size !== B * H || (c0 && c0.size !== B * H)) throw new Error(`${op}: initial state has shape ${fmt(h0.shape)}, expected [${B}, ${H}]`);
   if ((kind === "lstm") !== (c0 !== null)) throw new Error(`${op}: a cell state is given to ${kind === "lstm" ? "LSTM without one" : "a cell without one"}`);
@@ -92,9 +92,9 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
   // backward the same column gives Σ dG, the bias gradient, from the dW_ih GEMM.
   const gates = empty(be, [T, B, GH]);
   const rowBias = kind === "gru" ? w.bIh : sumBiases(be, w.bIh, w.bHh);
-  const K = rowBias && !projected ? I + 1 : I;
+  const K = rowBias && wIh ? I + 1 : I;
   let xa = x;
-  if (projected) {
+  if (wIh === null) {
     // The caller's projection, plus b_hh for the LSTM and RNN (the GRU adds it inside the step).
     if (rowBias) be.binary(Binary.Add, x.ptr, rowBias.ptr, gates.ptr, gates.size, GH, 1);
     else be.copy(x.ptr, gates.ptr, gates.size);
@@ -105,13 +105,13 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     be.fill(xa.ptr + I * 4, 1, 1);
     be.copyBlocks(xa.ptr + I * 4, xa.ptr + (K + I) * 4, T * B - 1, 1, 0, K);
     const wa = empty(be, [GH, K]);
-    be.copyBlocks(w.wIh!.ptr, wa.ptr, GH, I, I, K);
+    be.copyBlocks(wIh.ptr, wa.ptr, GH, I, I, K);
     be.copyBlocks(rowBias.ptr, wa.ptr + I * 4, GH, 1, 1, K);
     be.gemm(xa.ptr, wa.ptr, gates.ptr, T * B, GH, K, false, true, false);
     wa.dispose();
     if (rowBias !== w.bIh) rowBias.dispose();
   } else {
-    be.gemm(x.ptr, w.wIh!.ptr, gates.ptr, T * B, GH, I, false, true, false);
+    be.gemm(x.ptr, wIh.ptr, gates.ptr, T * B, GH, I, false, true, false);
   }
 
   // The saved activations belong to the graph node, not to the caller's scope: `release` frees them
@@ -202,8 +202,8 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     let dx: Tensor | null = null;
     if (x.requiresGrad) {
       dx = empty(be, x.shape);
-      if (projected) be.copy(dG.ptr, dx.ptr, dx.size);
-      else be.gemm(dG.ptr, w.wIh!.ptr, dx.ptr, T * B, I, GH, false, false, false);
+      if (wIh === null) be.copy(dG.ptr, dx.ptr, dx.size);
+      else be.gemm(dG.ptr, wIh.ptr, dx.ptr, T * B, I, GH, false, false, false);
     }
     // Weight gradients sum over every step and batch row, k = T·B. Computed transposed, dWᵀ = Xᵀ·dG
     // ([in, G·H], then one transpose), because the GEMM's packed path runs the long k at a much
@@ -211,17 +211,17 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     let dwIh: Tensor | null = null;
     let dbSum: Tensor | null = null;
     const biasGrad = (w.bIh?.requiresGrad ?? false) || (kind !== "gru" && (w.bHh?.requiresGrad ?? false));
-    if (projected) {
+    if (wIh === null) {
       if (biasGrad) {
         dbSum = empty(be, [GH]);
         be.sumAxis(dG.ptr, dbSum.ptr, 1, T * B, GH);
       }
-    } else if (w.wIh!.requiresGrad || (K > I && biasGrad)) {
+    } else if (wIh.requiresGrad || (K > I && biasGrad)) {
       // [xa]ᵀ·dG: rows 0..I−1 are dW_ihᵀ, row I (when the bias was folded in) is Σ dG.
       const tmp = empty(be, [K, GH]);
       be.gemm(xa.ptr, dG.ptr, tmp.ptr, K, GH, T * B, true, false, false);
-      if (w.wIh!.requiresGrad) {
-        dwIh = empty(be, w.wIh!.shape);
+      if (wIh.requiresGrad) {
+        dwIh = empty(be, wIh.shape);
         be.transpose(tmp.ptr, dwIh.ptr, 1, I, GH);
       }
       if (K > I && biasGrad) {
@@ -263,7 +263,7 @@ export function recurrentSequence(kind: CellKind, x: Tensor, h0: Tensor, c0: Ten
     if (dGh !== dG) dGh.dispose();
     dh.dispose();
     dc?.dispose();
-    return [dx, dh0, ...(c0 ? [dc0] : []), ...(w.wIh ? [dwIh] : []), dwHh, ...(w.bIh ? [dbIh] : []), ...(w.bHh ? [dbHh] : [])];
+    return [dx, dh0, ...(c0 ? [dc0] : []), ...(wIh ? [dwIh] : []), dwHh, ...(w.bIh ? [dbIh] : []), ...(w.bHh ? [dbHh] : [])];
   }, () => {
     for (const t of saved) t.dispose();
   });
