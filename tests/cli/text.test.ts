@@ -4,12 +4,24 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { manualSeed, ready, setBackend } from "../../src/index.js";
 import { bitsPerChar, CharModel, trainText } from "../../src/cli/recurrent.js";
 
-describe("bitsPerChar", () => {
-  beforeAll(async () => {
-    await ready();
-    setBackend("wasm");
-  });
+beforeAll(async () => {
+  await ready();
+  setBackend("wasm");
+});
 
+/** What `train text` prints for these options, line by line. */
+async function printed(options: Record<string, string>): Promise<string[]> {
+  const lines: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.join(" ")));
+  try {
+    await trainText(options);
+  } finally {
+    log.mockRestore();
+  }
+  return lines;
+}
+
+describe("bitsPerChar", () => {
   it("is log₂(vocabulary) for a model whose output layer is zero, over every full chunk of every stream", () => {
     manualSeed(3);
     const model = new CharModel(5, 2, 3, 1);
@@ -40,20 +52,8 @@ describe("bitsPerChar", () => {
 });
 
 describe("train text", () => {
-  beforeAll(async () => {
-    await ready();
-    setBackend("wasm");
-  });
-
   it("trains for its time budget, then reports held-out bits/char over the whole held-out text and a sample", async () => {
-    const lines: string[] = [];
-    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.join(" ")));
-    try {
-      await trainText({ hidden: "16", embed: "4", "batch-size": "4", "seq-len": "8", minutes: "0.05" });
-    } finally {
-      log.mockRestore();
-    }
-    const out = lines.join("\n");
+    const out = (await printed({ hidden: "16", embed: "4", "batch-size": "4", "seq-len": "8", minutes: "0.05" })).join("\n");
     expect(out).toContain("AdamW lr 0.01 (β₂ 0.99, weight decay 0.02) decaying linearly to 0 over 0.05 min");
     const trained = /trained [\d.]+ min \(\d+ s of CPU\), (\d+) characters/.exec(out);
     expect(Number(trained?.[1])).toBeGreaterThan(0);
@@ -67,17 +67,11 @@ describe("train text", () => {
   });
 
   it("with a budget of characters instead of minutes, runs the same twice from one seed, bit for bit", async () => {
-    const run = async (): Promise<string[]> => {
-      const lines: string[] = [];
-      const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.join(" ")));
-      try {
-        await trainText({ hidden: "8", embed: "4", "batch-size": "4", "seq-len": "8", chars: "8000", seed: "5" });
-      } finally {
-        log.mockRestore();
-      }
-      // Timings differ from run to run; the figures may not.
-      return lines.filter((l) => l.startsWith("validation:") || l.startsWith("\nsample") || l.includes("decaying"));
-    };
+    // Timings differ from run to run; the figures may not.
+    const run = async (): Promise<string[]> =>
+      (await printed({ hidden: "8", embed: "4", "batch-size": "4", "seq-len": "8", chars: "8000", seed: "5" })).filter(
+        (l) => l.startsWith("validation:") || l.startsWith("\nsample") || l.includes("decaying"),
+      );
     const a = await run();
     expect(a).toHaveLength(3);
     expect(a[0]).toContain("decaying linearly to 0 over 8000 characters");
