@@ -5,7 +5,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { evaluate, fit, loadMnist, manualSeed, models, nn, noGrad, optim, predict, scope, tensor } from "../index.js";
-import { Canvas, imageGrid, PALETTE } from "../viz/png.js";
+import { imageGrid, PALETTE, type Canvas } from "../viz/png.js";
+import { axesOn, figure, labelled, legend, rangeOf } from "../viz/plot.js";
 import { choice, num, type Options } from "./args.js";
 
 export async function trainAutoencoder(o: Options): Promise<void> {
@@ -61,7 +62,7 @@ export function evaluateAutoencoder(ae: models.Autoencoder, test: { x: Float32Ar
   return { cleanMse, noisy: { inputMse, reconMse } };
 }
 
-/** 16 test digits: originals, (noisy inputs,) reconstructions, one row each. */
+/** 16 test digits: originals, (noisy inputs,) reconstructions, one row each, labelled. */
 export function reconstructionGrid(ae: models.Autoencoder, x: Float32Array, noise: number, seed: number, n = 16): Canvas {
   const originals = x.slice(0, n * 784);
   const inputs = noise > 0 ? models.corrupt(originals, noise, seed + 1000) : originals;
@@ -69,35 +70,27 @@ export function reconstructionGrid(ae: models.Autoencoder, x: Float32Array, nois
   const rows = noise > 0 ? [originals, inputs, recon] : [originals, recon];
   const all = new Float32Array(rows.length * n * 784);
   rows.forEach((r, i) => all.set(r, i * n * 784));
-  return imageGrid(all, rows.length * n, 28, 28, { cols: n, scale: 2 });
+  const scale = 2;
+  const pitch = 28 * scale + 2;
+  return labelled(imageGrid(all, rows.length * n, 28, 28, { cols: n, scale }), {
+    title: `${ae.describe()}: held-out digits and their reconstructions`,
+    rowLabels: noise > 0 ? ["original", `noisy (σ = ${noise})`, "reconstruction"] : ["original", "reconstruction"],
+    cellH: pitch,
+    caption: `the first ${n} of the 2,000 held-out digits; a ${ae.code ?? "feature-map"}-number code`,
+  });
 }
 
 /** The codes of a 2-D autoencoder as a scatter plot, one dot per digit in its class colour, with a legend. */
 export function codeScatter(ae: models.Autoencoder, x: Float32Array, labels: Float32Array, size = 600): Canvas {
   if (ae.code !== 2) throw new Error(`codeScatter: the autoencoder has a ${ae.code}-dimensional code, expected 2`);
   const z = scope(() => noGrad(() => predict(ae.encoder, x, { sampleShape: [...ae.inputShape] }).toArray()));
-  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (let i = 0; i < z.length; i += 2) {
-    [x0, x1] = [Math.min(x0, z[i]), Math.max(x1, z[i])];
-    [y0, y1] = [Math.min(y0, z[i + 1]), Math.max(y1, z[i + 1])];
-  }
-  const margin = 20;
-  const legend = 56;
-  const c = new Canvas(size + legend, size);
-  const sx = (v: number) => margin + ((v - x0) / (x1 - x0 || 1)) * (size - 2 * margin);
-  const sy = (v: number) => size - margin - ((v - y0) / (y1 - y0 || 1)) * (size - 2 * margin);
-  for (let i = 0; i < labels.length; i++) c.dot(sx(z[2 * i]), sy(z[2 * i + 1]), 2, PALETTE[labels[i]]);
-  // Legend (the canvas has no text): per class, top to bottom 0..9, its colour beside its mean digit.
-  const means = Array.from({ length: 10 }, () => new Float32Array(784));
-  const counts = new Array(10).fill(0);
-  for (let i = 0; i < labels.length; i++) {
-    counts[labels[i]]++;
-    for (let p = 0; p < 784; p++) means[labels[i]][p] += x[i * 784 + p];
-  }
-  for (let k = 0; k < 10; k++) {
-    const top = margin + k * 32;
-    c.fillRect(size + 4, top + 7, 14, 14, PALETTE[k]);
-    c.gray(means[k].map((v) => v / Math.max(1, counts[k])), 28, 28, size + 22, top, 1, 1, 0);
-  }
+  const z1 = z.filter((_, i) => i % 2 === 0);
+  const z2 = z.filter((_, i) => i % 2 === 1);
+  const c = figure(size + 120, size, `Autoencoder code space: ${labels.length} held-out digits`);
+  const ax = axesOn(c, rangeOf(z1), rangeOf(z2), 140);
+  ax.frame("code z1", "code z2");
+  for (let i = 0; i < labels.length; i++) ax.scatter([z1[i]], [z2[i]], PALETTE[labels[i]], 2);
+  // The legend sits right of the axes, in the margin kept free for it.
+  legend(c, { ...ax.box, w: ax.box.w + 130 }, Array.from({ length: 10 }, (_, k) => ({ name: `digit ${k}`, color: PALETTE[k] })), "top-right");
   return c;
 }

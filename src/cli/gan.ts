@@ -4,7 +4,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { evaluate, fit, fitGan, gaussianRing, loadMnist, manualSeed, modeCoverage, models, nn, optim, predict, Random, ringModes, scope } from "../index.js";
-import { Canvas, imageGrid } from "../viz/png.js";
+import { imageGrid, type Canvas } from "../viz/png.js";
+import { axesOn, figure, labelled, legend } from "../viz/plot.js";
 import { choice, num, type Options } from "./args.js";
 
 export async function trainGan(o: Options): Promise<void> {
@@ -50,15 +51,19 @@ async function ring(o: Options, out: string): Promise<void> {
 
 /** Data (grey) and generated samples (blue) in the square [−3, 3]², with the 3σ circles of the modes. */
 export function ringPlot(real: ArrayLike<number>, generated: ArrayLike<number>, std = 0.02, size = 500): Canvas {
-  const c = new Canvas(size, size);
-  const px = (v: number) => ((v + 3) / 6) * size;
-  const py = (v: number) => size - ((v + 3) / 6) * size;
-  for (let i = 0; i < real.length; i += 2) c.dot(px(real[i]), py(real[i + 1]), 1, [180, 180, 180]);
-  for (let i = 0; i < generated.length; i += 2) c.dot(px(generated[i]), py(generated[i + 1]), 1, [31, 119, 180]);
-  const r = (3 * std * size) / 6;
+  const c = figure(size + 90, size + 70, "GAN on 8 Gaussians: data and generated samples");
+  const ax = axesOn(c, { lo: -3, hi: 3 }, { lo: -3, hi: 3 });
+  ax.frame("x1", "x2");
+  const grey = [180, 180, 180];
+  const blue = [31, 119, 180];
+  const red = [214, 39, 40];
+  for (let i = 0; i < real.length; i += 2) ax.scatter([real[i]], [real[i + 1]], grey, 1);
+  for (let i = 0; i < generated.length; i += 2) ax.scatter([generated[i]], [generated[i + 1]], blue, 1);
   for (const [mx, my] of ringModes()) {
-    for (let a = 0; a < 64; a++) c.set(px(mx) + r * Math.cos((a * Math.PI) / 32), py(my) + r * Math.sin((a * Math.PI) / 32), [214, 39, 40]);
+    const a = Array.from({ length: 65 }, (_, k) => (k * Math.PI) / 32);
+    ax.line(a.map((t) => mx + 3 * std * Math.cos(t)), a.map((t) => my + 3 * std * Math.sin(t)), red, 1);
   }
+  legend(c, ax.box, [{ name: "data", color: grey }, { name: "generated", color: blue }, { name: "3σ around each mode", color: red }]);
   return c;
 }
 
@@ -94,7 +99,10 @@ async function mnist(o: Options, out: string): Promise<void> {
   const { confidence, counts } = judgeSamples(judge, samples);
   console.log(`1,000 samples: mean max-softmax confidence ${confidence.toFixed(3)}; classes ${counts.map((n, k) => `${k}:${n}`).join(" ")}; trained in ${seconds.toFixed(1)} s`);
   const path = join(out, "gan-mnist.png");
-  imageGrid(samples.subarray(0, 64 * 784), 64, 28, 28, { cols: 8, scale: 2 }).save(path);
+  labelled(imageGrid(samples.subarray(0, 64 * 784), 64, 28, 28, { cols: 8, scale: 2 }), {
+    title: `GAN: 64 generated digits after ${epochs} epochs`,
+    caption: `judge confidence ${confidence.toFixed(3)} over 1,000 samples`,
+  }).save(path);
   console.log(`wrote ${path} (64 samples)`);
 }
 

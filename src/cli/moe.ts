@@ -4,7 +4,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { evaluate, fit, manualSeed, models, optim, piecewise4, scope, tensor, type nn } from "../index.js";
-import { Canvas, PALETTE } from "../viz/png.js";
+import { PALETTE, type Canvas } from "../viz/png.js";
+import { axesOn, figure, legend } from "../viz/plot.js";
 import { choice, num, type Options } from "./args.js";
 
 export async function trainMoe(o: Options): Promise<void> {
@@ -63,12 +64,21 @@ export function gateMap(moe: ReturnType<typeof models.mixtureOfExperts>, size = 
     }
   }
   const { probs, top1 } = scope(() => moe.gateProbabilities(tensor(grid, [size * size, 2])));
-  const c = new Canvas(size, size);
-  for (let q = 0; q < size * size; q++) {
-    const p = probs[q * e + top1[q]];
-    c.set(q % size, Math.floor(q / size), PALETTE[top1[q] % PALETTE.length].map((v) => Math.round(255 - p * (255 - v))));
+  const c = figure(size + 220, size + 70, "Mixture of experts: which expert the gate picks");
+  const ax = axesOn(c, { lo: -1, hi: 1 }, { lo: -1, hi: 1 }, 150);
+  const { x, y, w, h } = ax.box;
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const q = Math.min(size - 1, Math.floor((j / h) * size)) * size + Math.min(size - 1, Math.floor((i / w) * size));
+      const p = probs[q * e + top1[q]];
+      c.set(x + i, y + j, PALETTE[top1[q] % PALETTE.length].map((v) => Math.round(255 - p * (255 - v))));
+    }
   }
-  c.fillRect(size / 2, 0, 1, size, [0, 0, 0]);
-  c.fillRect(0, size / 2, size, 1, [0, 0, 0]);
+  ax.frame("x1", "x2", { grid: false });
+  ax.line([0, 0], [-1, 1], [0, 0, 0], 1);
+  ax.line([-1, 1], [0, 0], [0, 0, 0], 1);
+  const entries = Array.from({ length: e }, (_, k) => ({ name: `expert ${k}`, color: PALETTE[k % PALETTE.length] }));
+  legend(c, { ...ax.box, w: ax.box.w + 140 }, [...entries, { name: "quadrant borders", color: [0, 0, 0] }]);
+  c.text(x + w + 12, y + h - 10, "paler: less sure", { color: [90, 90, 90] });
   return c;
 }

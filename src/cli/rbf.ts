@@ -6,7 +6,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { evaluate, fit, manualSeed, models, optim, predict, sinCos, twoSpirals, type Dataset } from "../index.js";
 import type { BasisName } from "../nn/rbf.js";
-import { Canvas, PALETTE } from "../viz/png.js";
+import { PALETTE, type Canvas } from "../viz/png.js";
+import { axesOn, figure, legend } from "../viz/plot.js";
 import { choice, num, type Options } from "./args.js";
 
 export async function trainRbf(o: Options): Promise<void> {
@@ -65,47 +66,52 @@ function acc(model: models.RbfNetwork, d: Dataset): string {
 }
 
 function curvePicture(test: Dataset, a: models.RbfNetwork, b: models.RbfNetwork): Canvas {
-  const w = 600, h = 300;
-  const c = new Canvas(w, h);
-  const px = (x: number) => ((x + Math.PI) / (2 * Math.PI)) * (w - 1);
-  const py = (y: number) => h / 2 - y * (h * 0.4);
-  c.fillRect(0, Math.round(py(0)), w, 1, [220, 220, 220]);
+  const c = figure(680, 380, "RBF network fitting sin(x)·cos(2x)");
+  const ax = axesOn(c, { lo: -Math.PI, hi: Math.PI }, { lo: -1.2, hi: 1.2 });
+  ax.frame("x", "y");
   const pa = predict(a, test.x, { sampleShape: [1] });
   const pb = predict(b, test.x, { sampleShape: [1] });
   const ya = pa.toArray();
   const yb = pb.toArray();
   pa.dispose();
   pb.dispose();
-  for (let i = 0; i < test.length; i++) {
-    const x = px(test.x[i]);
-    c.dot(x, py(test.y[i]), 3, [200, 200, 200]);
-    c.dot(x, py(ya[i]), 1, PALETTE[0]);
-    c.dot(x, py(yb[i]), 1, PALETTE[1]);
-  }
+  const grey = [190, 190, 190];
+  ax.line(test.x, test.y, grey, 5);
+  ax.line(test.x, ya, PALETTE[0], 2);
+  ax.line(test.x, yb, PALETTE[1], 1);
   const centers = a.rbf.centers.toArray();
-  for (const x of centers) c.fillRect(Math.round(px(x)), h - 12, 1, 10, [0, 0, 0]);
+  for (const x of centers) ax.line([x, x], [-1.2, -1.05], [0, 0, 0], 1);
+  legend(c, ax.box, [
+    { name: "sin(x)·cos(2x)", color: grey },
+    { name: "closed form (least squares)", color: PALETTE[0] },
+    { name: "gradient descent", color: PALETTE[1] },
+    { name: "centres (closed form)", color: [0, 0, 0] },
+  ], "bottom-left");
   return c;
 }
 
 function spiralPicture(model: models.RbfNetwork, d: Dataset): Canvas {
   const size = 400;
-  const c = new Canvas(size, size);
   const lim = 1.1;
-  const grid = new Float32Array(size * size * 2);
-  for (let j = 0; j < size; j++) {
-    for (let i = 0; i < size; i++) {
-      grid[2 * (j * size + i)] = -lim + (2 * lim * (i + 0.5)) / size;
-      grid[2 * (j * size + i) + 1] = lim - (2 * lim * (j + 0.5)) / size;
+  const c = figure(size + 220, size + 70, "RBF network on two spirals: decision regions");
+  const ax = axesOn(c, { lo: -lim, hi: lim }, { lo: -lim, hi: lim }, 150);
+  const { x, y, w, h } = ax.box;
+  const grid = new Float32Array(w * h * 2);
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      grid[2 * (j * w + i)] = -lim + (2 * lim * (i + 0.5)) / w;
+      grid[2 * (j * w + i) + 1] = lim - (2 * lim * (j + 0.5)) / h;
     }
   }
   const p = predict(model, grid, { sampleShape: [2], batchSize: 4096 });
   const logits = p.toArray();
   p.dispose();
   const tint = (k: number) => PALETTE[k].map((v) => Math.round(255 - 0.3 * (255 - v)));
-  for (let q = 0; q < size * size; q++) c.set(q % size, Math.floor(q / size), tint(logits[2 * q + 1] > logits[2 * q] ? 1 : 0));
-  const toPx = (x: number, y: number): [number, number] => [((x + lim) / (2 * lim)) * size, ((lim - y) / (2 * lim)) * size];
-  for (let i = 0; i < d.length; i++) c.dot(...toPx(d.x[2 * i], d.x[2 * i + 1]), 2, PALETTE[d.y[i]]);
+  for (let q = 0; q < w * h; q++) c.set(x + (q % w), y + Math.floor(q / w), tint(logits[2 * q + 1] > logits[2 * q] ? 1 : 0));
+  ax.frame("x1", "x2", { grid: false });
+  for (let i = 0; i < d.length; i++) ax.scatter([d.x[2 * i]], [d.x[2 * i + 1]], PALETTE[d.y[i]], 2);
   const centers = model.rbf.centers.toArray();
-  for (let j = 0; j < centers.length / 2; j++) c.dot(...toPx(centers[2 * j], centers[2 * j + 1]), 3, [0, 0, 0]);
+  for (let j = 0; j < centers.length / 2; j++) ax.scatter([centers[2 * j]], [centers[2 * j + 1]], [0, 0, 0], 3);
+  legend(c, { ...ax.box, w: ax.box.w + 140 }, [{ name: "class 0", color: PALETTE[0] }, { name: "class 1", color: PALETTE[1] }, { name: "centres", color: [0, 0, 0] }]);
   return c;
 }

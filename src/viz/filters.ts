@@ -12,6 +12,12 @@ import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "../nn/pool.js";
 import type { Sequential } from "../nn/sequential.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Canvas } from "./png.js";
+import { figure } from "./plot.js";
+import { textWidth } from "./font.js";
+
+const MUTED: [number, number, number] = [90, 90, 90];
+/** Where the first line below a figure's title band may start. */
+const TITLE_TOP = 32;
 
 const BACKGROUND: [number, number, number] = [40, 40, 40];
 
@@ -99,12 +105,18 @@ export interface ConvPictureOptions {
   scale?: number;
 }
 
-/**
- * One picture of a trained CNN: on top, the first convolution's filters; below, one row per
- * image: the input, then the feature maps of each convolution stage (each map stretched to its
- * own min..max). `images` holds `count` samples back to back.
- */
-export function convPicture(model: Sequential, images: ArrayLike<number>, count: number, options: ConvPictureOptions = {}): Canvas {
+/** convPicture's canvas and where its parts are, for labelling. */
+interface ConvLayout {
+  canvas: Canvas;
+  filterHeight: number;
+  rowHeight: number;
+  /** Left edge of each column group: the input digit, then each convolution stage. */
+  groupX: number[];
+  /** The convolution stages, as found for the first image. */
+  stages: FeatureMaps[];
+}
+
+function convLayout(model: Sequential, images: ArrayLike<number>, count: number, options: ConvPictureOptions): ConvLayout {
   const shape = options.imageShape ?? [1, 28, 28];
   const [ic, ih, iw] = shape;
   const size = ic * ih * iw;
@@ -118,36 +130,59 @@ export function convPicture(model: Sequential, images: ArrayLike<number>, count:
   const stages = rows[0] ?? [];
   const stageScale = stages.map((s) => Math.max(1, Math.round((scale * stages[0].h) / s.h)));
   const rowHeight = Math.max(ih * scale, ...stages.map((s, k) => s.h * stageScale[k]));
-  const stageWidth = stages.map((s, k) => s.channels * (s.w * stageScale[k] + 2) + 3 * pad);
-  const width = Math.max(filters.width, pad + iw * scale + 3 * pad + stageWidth.reduce((a, b) => a + b, 0));
-  const canvas = new Canvas(width, filters.height + count * (rowHeight + pad) + pad, BACKGROUND);
-  // Filters on top.
-  for (let y = 0; y < filters.height; y++) {
-    for (let x = 0; x < filters.width; x++) {
-      const p = (y * filters.width + x) * 4;
-      canvas.set(x, y, [filters.rgba[p], filters.rgba[p + 1], filters.rgba[p + 2]]);
-    }
-  }
+  const groupX = [pad];
+  for (const [k, s] of stages.entries()) groupX.push(groupX[k] + (k === 0 ? iw * scale : stages[k - 1].channels * (stages[k - 1].w * stageScale[k - 1] + 2)) + 3 * pad);
+  const last = stages.length > 0 ? groupX[stages.length] + stages[stages.length - 1].channels * (stages[stages.length - 1].w * stageScale[stages.length - 1] + 2) : pad + iw * scale;
+  const canvas = new Canvas(Math.max(filters.width, last + pad), filters.height + count * (rowHeight + pad) + pad, BACKGROUND);
+  canvas.draw(filters, 0, 0);
   rows.forEach((maps, r) => {
     const top = filters.height + r * (rowHeight + pad);
     const digit = Array.prototype.slice.call(images, r * size, r * size + ih * iw) as number[];
     const [lo, hi] = range(digit, 0, digit.length);
-    canvas.gray(digit, iw, ih, pad, top, scale, lo, hi);
-    let x = pad + iw * scale + 3 * pad;
+    canvas.gray(digit, iw, ih, groupX[0], top, scale, lo, hi);
     maps.forEach((s, k) => {
       const sc = stageScale[k];
+      let x = groupX[k + 1];
       for (let ch = 0; ch < s.channels; ch++) {
         const [mlo, mhi] = range(s.data, ch * s.h * s.w, s.h * s.w);
         canvas.gray(s.data.subarray(ch * s.h * s.w, (ch + 1) * s.h * s.w), s.w, s.h, x, top, sc, mlo, mhi > mlo ? mhi : mlo + 1);
         x += s.w * sc + 2;
       }
-      x += 3 * pad;
     });
   });
-  return canvas;
+  return { canvas, filterHeight: filters.height, rowHeight: rowHeight + pad, groupX, stages };
 }
 
-/** Write convPicture(...) to `path` as a PNG. */
+/**
+ * One picture of a trained CNN: on top, the first convolution's filters; below, one row per
+ * image: the input, then the feature maps of each convolution stage (each map stretched to its
+ * own min..max). `images` holds `count` samples back to back.
+ */
+export function convPicture(model: Sequential, images: ArrayLike<number>, count: number, options: ConvPictureOptions = {}): Canvas {
+  return convLayout(model, images, count, options).canvas;
+}
+
+/**
+ * convPicture under a title, with labels: the band of first-layer filters, each image row, and
+ * above the rows the layer each group of maps comes from.
+ */
+export function convFigure(model: Sequential, images: ArrayLike<number>, count: number, options: ConvPictureOptions = {}): Canvas {
+  const l = convLayout(model, images, count, options);
+  const rowNames = Array.from({ length: count }, (_, r) => `test digit ${r + 1}`);
+  const left = Math.max(textWidth("first-layer"), ...rowNames.map((s) => textWidth(s))) + 16;
+  const top = TITLE_TOP + 14;
+  const c = figure(Math.max(l.canvas.width + left + 10, 600), l.canvas.height + top + 22, "What the CNN sees: first-layer filters and feature maps");
+  c.draw(l.canvas, left, top);
+  c.text(left - 8, top + l.filterHeight / 2 - 9, "first-layer", { align: "right" });
+  c.text(left - 8, top + l.filterHeight / 2 + 3, "filters", { align: "right" });
+  rowNames.forEach((s, r) => c.text(left - 8, top + l.filterHeight + (r + 0.5) * l.rowHeight - 3, s, { align: "right" }));
+  const groups = ["input", ...l.stages.map((s) => `${s.channels} maps after layer ${s.layer} (${model.layers[s.layer].describe()})`)];
+  groups.forEach((s, k) => c.text(left + l.groupX[k], top - 12, s, { color: MUTED }));
+  c.text(c.width / 2, c.height - 14, "filters: grey 0, white the most positive weight, black the most negative; each map stretched to its own range", { align: "center", color: MUTED });
+  return c;
+}
+
+/** Write convFigure(...) to `path` as a PNG. */
 export function saveConvPicture(path: string, model: Sequential, images: ArrayLike<number>, count: number, options: ConvPictureOptions = {}): void {
-  convPicture(model, images, count, options).save(path);
+  convFigure(model, images, count, options).save(path);
 }

@@ -2,6 +2,19 @@
 // and simple plots, written as PNG with pngjs (pure JS). Node only.
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { rasterize, textWidth } from "./font.js";
+
+export type RGB = readonly [number, number, number];
+
+export interface TextOptions {
+  /** Pixel scale of the 5×7 font (default 1). */
+  scale?: number;
+  color?: readonly number[];
+  /** Where x is: the text's left end, centre or right end (default "left"). */
+  align?: "left" | "center" | "right";
+  /** Run upwards (a y-axis label); y is then the baseline's lower end before alignment. */
+  vertical?: boolean;
+}
 
 /** Ten distinguishable colours (Tableau 10), indexed by class. */
 export const PALETTE: readonly [number, number, number][] = [
@@ -32,6 +45,50 @@ export class Canvas {
   /** A filled dot of radius r (a scatter-plot marker). */
   dot(cx: number, cy: number, r: number, color: readonly number[]): void {
     for (let j = -r; j <= r; j++) for (let i = -r; i <= r; i++) if (i * i + j * j <= r * r) this.set(cx + i, cy + j, color);
+  }
+
+  /** A straight line from (x0, y0) to (x1, y1), `width` pixels thick (Bresenham, square brush). */
+  line(x0: number, y0: number, x1: number, y1: number, color: readonly number[], width = 1): void {
+    [x0, y0, x1, y1] = [x0, y0, x1, y1].map(Math.round);
+    const dx = Math.abs(x1 - x0);
+    const dy = -Math.abs(y1 - y0);
+    const sx = x0 < x1 ? 1 : -1;
+    const sy = y0 < y1 ? 1 : -1;
+    const lo = -Math.floor((width - 1) / 2);
+    let err = dx + dy;
+    for (;;) {
+      this.fillRect(x0 + lo, y0 + lo, width, width, color);
+      if (x0 === x1 && y0 === y1) break;
+      const e2 = 2 * err;
+      if (e2 >= dy) {
+        err += dy;
+        x0 += sx;
+      }
+      if (e2 <= dx) {
+        err += dx;
+        y0 += sy;
+      }
+    }
+  }
+
+  /** Text in the 5×7 bitmap font, its top at y (see TextOptions for x). */
+  text(x: number, y: number, text: string, options: TextOptions = {}): void {
+    const scale = options.scale ?? 1;
+    const color = options.color ?? [0, 0, 0];
+    const w = textWidth(text, scale);
+    const shift = options.align === "center" ? w / 2 : options.align === "right" ? w : 0;
+    if (options.vertical) rasterize(text, Math.round(x), Math.round(y + shift), scale, true, (px, py) => this.set(px, py, color));
+    else rasterize(text, Math.round(x - shift), Math.round(y), scale, false, (px, py) => this.set(px, py, color));
+  }
+
+  /** Copy another canvas onto this one with its top-left corner at (x, y). */
+  draw(src: Canvas, x: number, y: number): void {
+    for (let j = 0; j < src.height; j++) {
+      for (let i = 0; i < src.width; i++) {
+        const o = (j * src.width + i) * 4;
+        this.set(x + i, y + j, [src.rgba[o], src.rgba[o + 1], src.rgba[o + 2]]);
+      }
+    }
   }
 
   /** Draw a grayscale image (values mapped from [lo, hi] to black..white) at (x, y), each pixel `scale`×`scale`. */

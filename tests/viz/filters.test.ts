@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { beforeAll, describe, expect, it } from "vitest";
 import { manualSeed, models, noGrad, ready, setBackend, tensor } from "../../src/index.js";
-import { convPicture, featureMaps, filterCanvas, saveConvPicture } from "../../src/viz/filters.js";
+import { convFigure, convPicture, featureMaps, filterCanvas, saveConvPicture } from "../../src/viz/filters.js";
 import { Conv2d } from "../../src/nn/conv.js";
 import { randomData } from "../gradcheck.js";
 
@@ -52,6 +52,8 @@ describe("filters and feature maps", () => {
     saveConvPicture(path, model, images, 3);
     const { PNG } = createRequire(import.meta.url)("pngjs") as typeof import("pngjs");
     const png = PNG.sync.read(readFileSync(path));
-    expect([png.width, png.height]).toEqual([canvas.width, canvas.height]);
+    const figure = convFigure(model, images, 3);
+    expect([png.width, png.height]).toEqual([figure.width, figure.height]);
+    expect(figure.height).toBeGreaterThan(canvas.height);
   });
 });
