@@ -6,7 +6,7 @@ export type { Backend, BackendName, ReadyOptions, WasmSource } from "./backend/i
 export { Activation, Binary, Unary } from "./backend/opcodes.js";
 export { Tensor } from "./tensor/tensor.js";
 export { tensor, zeros, ones, full, rand, randn, type CreateOptions } from "./tensor/creation.js";
-export { Random, manualSeed, rng } from "./tensor/random.js";
+export { Random, manualSeed, rng, type RandomState } from "./tensor/random.js";
 export { scope, keep, liveTensors } from "./memory/scope.js";
 export { Heap } from "./memory/heap.js";
 export * as ops from "./autograd/index.js";
@@ -25,3 +25,6 @@ export { mobyDick, CharVocab, charCorpus, TextStreams } from "./data/text.js";
 export { gaussianRing, ringModes, modeCoverage, type RingOptions, type ModeCoverage } from "./data/gaussians.js";
 export { fitGan, discriminatorLoss, generatorLoss, formatGanLogs, type GanFitOptions, type GanEpochLogs } from "./train/gan.js";
 export * as models from "./models/index.js";
+// Model files: safetensors, config.json, checkpoints, ONNX.
+export * as io from "./io/index.js";
+export { save, load, loadWeights, toSafetensors, fromSafetensors, toFiles, resume, checkpoint } from "./io/index.js";

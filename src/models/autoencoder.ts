@@ -44,7 +44,8 @@ import { Tensor } from "../tensor/tensor.js";
  * reproducible whatever else draws random numbers.
  */
 export class GaussianNoise extends Module {
-  private readonly rng: Random;
+  /** The noise generator (checkpoints save its state). */
+  readonly rng: Random;
 
   constructor(readonly std: number, seed = 0) {
     super();
@@ -198,7 +199,8 @@ export class Autoencoder extends Module {
   readonly code: number;
   readonly output: "logits" | "sigmoid";
 
-  constructor(options: AutoencoderOptions) {
+  /** The options it was built with (config.json stores them). */
+  constructor(readonly options: AutoencoderOptions) {
     super();
     const kind = options.kind ?? "dense";
     if (kind !== "dense" && kind !== "conv") throw new Error(`autoencoder: kind must be "dense" or "conv", got "${String(kind)}"`);

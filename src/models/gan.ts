@@ -87,7 +87,8 @@ export class GAN extends Module {
   readonly latent: number;
   readonly features: number;
 
-  constructor(options: GanOptions) {
+  /** The options it was built with (config.json stores them). */
+  constructor(readonly options: GanOptions) {
     super();
     const gHidden = options.generatorHidden ?? [128, 128];
     const dHidden = options.discriminatorHidden ?? [128, 128];

@@ -33,7 +33,8 @@ export class ConvTranspose2d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly kernelSize: [number, number];
-  private readonly options: ConvTranspose2dOptions;
+  /** Stride, padding, output padding and dilation, as given. */
+  readonly options: ConvTranspose2dOptions;
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: ConvTranspose2dLayerOptions = {}) {
     super();

@@ -31,7 +31,8 @@ export class Conv2d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly kernelSize: [number, number];
-  private readonly options: Conv2dOptions;
+  /** Stride, padding and dilation, as given. */
+  readonly options: Conv2dOptions;
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
     super();

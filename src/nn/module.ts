@@ -8,9 +8,44 @@ import { keep } from "../memory/scope.js";
 import { fmt, sameShape, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
+/**
+ * While a model is built from a file: how many values its parameters and buffers may still take
+ * (the weights file holds exactly that many, so more means the config claims sizes the file does
+ * not have), and the tensors made so far, freed if the build fails.
+ */
+let allocationGuard: { remaining: number; made: Tensor[]; what: string } | null = null;
+
+/**
+ * Run `build` with at most `limit` values of parameters and buffers allocated; past the limit,
+ * an error before the allocation. If `build` throws, everything it allocated is freed.
+ */
+export function withAllocationLimit<T>(limit: number, what: string, build: () => T): T {
+  const outer = allocationGuard;
+  allocationGuard = { remaining: limit, made: [], what };
+  try {
+    return build();
+  } catch (e) {
+    for (const t of allocationGuard.made) t.dispose();
+    throw e;
+  } finally {
+    allocationGuard = outer;
+  }
+}
+
+function persistent(shape: Shape): Tensor {
+  if (allocationGuard !== null) {
+    const size = shape.reduce((a, d) => a * d, 1);
+    if (size > allocationGuard.remaining) throw new Error(`a tensor of shape ${fmt(shape)} (${size} values) is more than ${allocationGuard.what} holds (${allocationGuard.remaining} values left)`);
+    allocationGuard.remaining -= size;
+  }
+  const t = keep(new Tensor(getBackend(), shape));
+  allocationGuard?.made.push(t);
+  return t;
+}
+
 /** A trainable tensor: requiresGrad, and exempt from scopes (it lives as long as its module). */
 export function parameter(shape: Shape, init?: (view: Float32Array) => void): Tensor {
-  const t = keep(new Tensor(getBackend(), shape));
+  const t = persistent(shape);
   const v = t.backend.heap.f32(t.ptr, t.size);
   if (init) init(v);
   else v.fill(0);
@@ -20,9 +55,25 @@ export function parameter(shape: Shape, init?: (view: Float32Array) => void): Te
 
 /** A persistent, untrained tensor (running statistics and the like). */
 export function buffer(shape: Shape, value = 0): Tensor {
-  const t = keep(new Tensor(getBackend(), shape));
+  const t = persistent(shape);
   t.backend.fill(t.ptr, t.size, value);
   return t;
+}
+
+/**
+ * A stateDict entry. JSON.stringify would turn its Float32Array into an object of numbered keys,
+ * so toJSON gives the values as a list instead: each f32 prints as the shortest decimal that
+ * reads back to the same f32, so a JSON round trip is bit-exact. NaN and ±Infinity have no JSON
+ * form (they would become null): they throw.
+ */
+function stateEntry(key: string, shape: number[], data: Float32Array): { shape: number[]; data: Float32Array } {
+  const toJSON = () => {
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) throw new Error(`stateDict: "${key}" holds ${data[i]} at index ${i}, which JSON cannot represent (it would become null); save with toSafetensors instead`);
+    }
+    return { shape, data: Array.from(data) };
+  };
+  return Object.defineProperty({ shape, data }, "toJSON", { value: toJSON, enumerable: false });
 }
 
 export abstract class Module {
@@ -99,10 +150,13 @@ export abstract class Module {
     }
   }
 
-  /** Parameters and buffers by PyTorch-style key, as {shape, data} copies. */
+  /**
+   * Parameters and buffers by PyTorch-style key, as {shape, data} copies. JSON.stringify writes
+   * each as {shape, data: [numbers]}, exactly (see stateEntry), and loadStateDict reads that back.
+   */
   stateDict(): Record<string, { shape: number[]; data: Float32Array }> {
     const out: Record<string, { shape: number[]; data: Float32Array }> = {};
-    for (const [k, t] of [...this.namedParameters(), ...this.namedBuffers()]) out[k] = { shape: [...t.shape], data: t.toArray() };
+    for (const [k, t] of [...this.namedParameters(), ...this.namedBuffers()]) out[k] = stateEntry(k, [...t.shape], t.toArray());
     return out;
   }
 

@@ -210,8 +210,11 @@ function rnnKind(layer: string, n: string | undefined): CellKind {
  * const { output, h } = rnn.forwardWithState(x); // x [B, T, 2] → output [B, T, 32], h [1, B, 32]
  */
 export class RNN extends RecurrentBase {
+  readonly nonlinearity: "tanh" | "relu";
+
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super(rnnKind("RNN", options.nonlinearity), inputSize, hiddenSize, options);
+    this.nonlinearity = this.kind === "rnnRelu" ? "relu" : "tanh";
   }
 
   forward(x: Tensor, h0?: Tensor): Tensor {
@@ -267,8 +270,11 @@ export abstract class CellBase extends Module {
  * h = cell.forward(x1, h);
  */
 export class RNNCell extends CellBase {
+  readonly nonlinearity: "tanh" | "relu";
+
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean; nonlinearity?: "tanh" | "relu" } = {}) {
     super(rnnKind("RNNCell", options.nonlinearity), inputSize, hiddenSize, options.bias ?? true);
+    this.nonlinearity = this.kind === "rnnRelu" ? "relu" : "tanh";
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {

@@ -41,7 +41,15 @@ export class Adam extends Optimizer {
 
   protected update(p: Tensor, g: Tensor): void {
     const [m, v] = this.slots(p, 2);
-    p.backend.adamStep(p.ptr, g.ptr, m.ptr, v.ptr, p.size, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, this.stepCount, this.decoupled);
+    p.backend.adamStep(p.ptr, g.ptr, m.ptr, v.ptr, p.size, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, this.stepOf(p), this.decoupled);
+  }
+
+  protected slotNames(): readonly string[] {
+    return ["exp_avg", "exp_avg_sq"];
+  }
+
+  hyperparameters(): Record<string, number | boolean | number[]> {
+    return { lr: this.lr, betas: [this.beta1, this.beta2], eps: this.eps, weight_decay: this.weightDecay };
   }
 }
 

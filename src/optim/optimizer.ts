@@ -15,6 +15,12 @@ export abstract class Optimizer {
   /** Number of step() calls so far. */
   stepCount = 0;
   protected readonly state = new Map<Tensor, Tensor[]>();
+  /**
+   * Steps taken by each parameter: the step() calls in which it had a gradient (PyTorch's
+   * state["step"]). A parameter that first gets a gradient at the 4th step() is at its own step 1,
+   * so Adam's bias correction 1/(1 − βᵗ) starts over for it instead of using t = 4.
+   */
+  protected readonly steps = new Map<Tensor, number>();
 
   constructor(params: Iterable<Tensor>, lr: number) {
     this.params = [...params];
@@ -40,8 +46,14 @@ export abstract class Optimizer {
     this.stepCount++;
     for (const p of this.params) {
       if (p.grad === null) continue;
+      this.steps.set(p, this.stepOf(p) + 1);
       this.update(p, p.grad);
     }
+  }
+
+  /** How many updates p has had (0 before its first gradient). */
+  stepOf(p: Tensor): number {
+    return this.steps.get(p) ?? 0;
   }
 
   /** The state tensors of p (created zero-filled on first use, persistent). */
@@ -67,9 +79,87 @@ export abstract class Optimizer {
   dispose(): void {
     for (const s of this.state.values()) s.forEach((t) => t.dispose());
     this.state.clear();
+    this.steps.clear();
   }
 
   protected abstract update(p: Tensor, g: Tensor): void;
+
+  /** The names of the state tensors each parameter gets, in slot order (PyTorch's: "exp_avg", ...). */
+  protected abstract slotNames(): readonly string[];
+
+  /** The hyperparameters under PyTorch's param_groups names (lr, betas, weight_decay, ...). */
+  abstract hyperparameters(): Record<string, number | boolean | number[]>;
+
+  /**
+   * PyTorch's optimizer.state_dict(): per parameter (by index in `params`) its step count and
+   * state tensors (copies), or null before its first update; and the hyperparameters.
+   */
+  stateDict(): OptimizerState {
+    const names = this.slotNames();
+    return {
+      type: this.constructor.name,
+      hyperparameters: this.hyperparameters(),
+      stepCount: this.stepCount,
+      state: this.params.map((p) => {
+        const step = this.stepOf(p);
+        if (step === 0) return null;
+        const slots = this.state.get(p) ?? [];
+        return { step, buffers: Object.fromEntries(slots.map((t, i) => [names[i], t.toArray()])) };
+      }),
+    };
+  }
+
+  /**
+   * Restore a stateDict(): the step counts and state tensors, and the learning rate. The other
+   * hyperparameters must match this optimizer's. Everything is checked before anything changes.
+   */
+  loadStateDict(s: OptimizerState): void {
+    const name = this.constructor.name;
+    if (s.type !== name) throw new Error(`${name}.loadStateDict: the state is a ${s.type}'s`);
+    if (s.state.length !== this.params.length) throw new Error(`${name}.loadStateDict: the state has ${s.state.length} parameters, this optimizer ${this.params.length}`);
+    const mine = this.hyperparameters();
+    for (const [k, v] of Object.entries(mine)) {
+      if (k !== "lr" && JSON.stringify(s.hyperparameters[k]) !== JSON.stringify(v)) {
+        throw new Error(`${name}.loadStateDict: the state has ${k} = ${JSON.stringify(s.hyperparameters[k])}, this optimizer ${JSON.stringify(v)}`);
+      }
+    }
+    const lr = s.hyperparameters.lr;
+    if (typeof lr !== "number" || !(lr > 0) || !Number.isFinite(lr)) throw new Error(`${name}.loadStateDict: lr must be a positive number, got ${String(lr)}`);
+    if (!Number.isSafeInteger(s.stepCount) || s.stepCount < 0) throw new Error(`${name}.loadStateDict: stepCount must be an integer ≥ 0, got ${s.stepCount}`);
+    const names = this.slotNames();
+    s.state.forEach((e, i) => {
+      if (e === null) return;
+      const p = this.params[i];
+      const where = `${name}.loadStateDict: parameter ${i} (Tensor${fmt(p.shape)})`;
+      if (!Number.isSafeInteger(e.step) || e.step < 1) throw new Error(`${where}: step must be an integer ≥ 1, got ${e.step}`);
+      const got = Object.keys(e.buffers);
+      if (got.length !== names.length || !names.every((n) => got.includes(n))) throw new Error(`${where}: state holds [${got.join(", ")}], expected [${names.join(", ")}]`);
+      for (const n of names) {
+        const b = e.buffers[n];
+        if (b.length !== p.size) throw new Error(`${where}: ${n} has ${b.length} values, expected ${p.size}`);
+        for (let j = 0; j < b.length; j++) if (!Number.isFinite(b[j])) throw new Error(`${where}: ${n} holds ${b[j]} at index ${j}`);
+      }
+    });
+    this.dispose();
+    this.lr = lr;
+    this.stepCount = s.stepCount;
+    s.state.forEach((e, i) => {
+      if (e === null) return;
+      const p = this.params[i];
+      this.steps.set(p, e.step);
+      if (names.length > 0) this.slots(p, names.length).forEach((t, j) => t.set(e.buffers[names[j]]));
+    });
+  }
+}
+
+/** An optimizer's state as stateDict() gives it and loadStateDict() takes it. */
+export interface OptimizerState {
+  /** The optimizer's class name. */
+  type: string;
+  hyperparameters: Record<string, number | boolean | number[]>;
+  stepCount: number;
+  /** Per parameter, by index: its step count and state tensors, or null before its first update. */
+  state: ({ step: number; buffers: Record<string, ArrayLike<number>> } | null)[];
 }
 
 export function checkRange(opt: string, name: string, v: number, lo: number, hi: number, hiOpen = false): void {

@@ -37,4 +37,12 @@ export class RMSprop extends Optimizer {
     const [v, buf] = this.slots(p, this.momentum > 0 ? 2 : 1);
     p.backend.rmspropStep(p.ptr, g.ptr, v.ptr, buf?.ptr ?? 0, p.size, this.lr, this.alpha, this.eps, this.weightDecay, this.momentum);
   }
+
+  protected slotNames(): readonly string[] {
+    return this.momentum > 0 ? ["square_avg", "momentum_buffer"] : ["square_avg"];
+  }
+
+  hyperparameters(): Record<string, number | boolean | number[]> {
+    return { lr: this.lr, alpha: this.alpha, eps: this.eps, weight_decay: this.weightDecay, momentum: this.momentum };
+  }
 }

@@ -43,4 +43,12 @@ export class SGD extends Optimizer {
     const bufPtr = this.momentum > 0 ? this.slots(p, 1)[0].ptr : 0;
     p.backend.sgdStep(p.ptr, g.ptr, bufPtr, p.size, this.lr, this.momentum, this.dampening, this.weightDecay, this.nesterov, first);
   }
+
+  protected slotNames(): readonly string[] {
+    return this.momentum > 0 ? ["momentum_buffer"] : [];
+  }
+
+  hyperparameters(): Record<string, number | boolean | number[]> {
+    return { lr: this.lr, momentum: this.momentum, dampening: this.dampening, weight_decay: this.weightDecay, nesterov: this.nesterov };
+  }
 }

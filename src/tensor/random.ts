@@ -28,6 +28,22 @@ export class Random {
     for (let i = 0; i < 12; i++) this.uint32();
   }
 
+  /** The whole state, to save and restore (checkpoints): four 32-bit words and the kept normal. */
+  getState(): RandomState {
+    return { words: [this.a, this.b, this.c, this.d], spare: this.spare };
+  }
+
+  /** Continue exactly where a getState() left off. */
+  setState(state: RandomState): void {
+    const { words, spare } = state;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= -(2 ** 31) && w < 2 ** 32)) {
+      throw new Error(`Random.setState: words must be four 32-bit integers, got ${JSON.stringify(words)}`);
+    }
+    if (spare !== null && !(typeof spare === "number" && Number.isFinite(spare))) throw new Error(`Random.setState: spare must be a finite number or null, got ${JSON.stringify(spare)}`);
+    [this.a, this.b, this.c, this.d] = words.map((w) => w | 0);
+    this.spare = spare;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   uint32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
@@ -79,6 +95,11 @@ export class Random {
     }
     return a;
   }
+}
+
+export interface RandomState {
+  words: number[];
+  spare: number | null;
 }
 
 let global = new Random(0);

@@ -29,6 +29,13 @@ export interface FitOptions {
   verbose?: boolean;
   /** Print through this instead of console.log. */
   log?: (line: string) => void;
+  /**
+   * Epochs already done (Keras's initial_epoch): training runs epochs initialEpoch + 1 … epochs,
+   * shuffled as they would have been in one uninterrupted run with the same seed. With a model,
+   * optimizer and random state restored from a checkpoint after epoch k (io.resume), initialEpoch
+   * k continues that run bit for bit.
+   */
+  initialEpoch?: number;
 }
 
 /** Yield to the event loop at most this often, so that a page stays responsive while training. */
@@ -43,6 +50,10 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   const batchSize = options.batchSize ?? 32;
   checkBatchSize("fit", batchSize);
   if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${options.epochs}`);
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= options.epochs) {
+    throw new Error(`fit: initialEpoch must be an integer in [0, ${options.epochs - 1}] (epochs already done, fewer than epochs = ${options.epochs}), got ${initialEpoch}`);
+  }
   validateDataset("fit", data);
   if (options.validation) validateDataset("fit (validation)", options.validation);
   const lossFn = resolveLoss(options.loss);
@@ -57,7 +68,9 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   const ctx: TrainContext = { model, stop: () => void (stopping = true) };
   const opt = options.optimizer;
 
-  for (let epoch = 1; epoch <= options.epochs && !stopping; epoch++) {
+  // Each epoch shuffles the previous epoch's order, so a resumed run replays the skipped shuffles.
+  for (let epoch = 1; epoch <= initialEpoch; epoch++) if (options.shuffle ?? true) rng.shuffle(order);
+  for (let epoch = initialEpoch + 1; epoch <= options.epochs && !stopping; epoch++) {
     if (options.shuffle ?? true) rng.shuffle(order);
     model.train();
     const bar = verbose ? new ProgressBar(`epoch ${epoch}/${options.epochs}`, data.length) : null;

@@ -1,0 +1,47 @@
+// The Node file wrappers of src/io: the only code there that touches the file system. The
+// node: modules are imported when a function runs, so a page that imports wasmnn never loads them.
+import type { ModelFiles, SourceFiles } from "./model-files.js";
+
+/** The files a model directory may hold; others in the directory are left alone. */
+const KNOWN = ["config.json", "model.safetensors", "optimizer.safetensors", "trainer_state.json"];
+
+async function node() {
+  const [fs, path] = await Promise.all([import("node:fs/promises"), import("node:path")]);
+  return { fs, path };
+}
+
+/** Write `files` into directory `dir` (created if missing). */
+export async function writeModelFiles(dir: string, files: ModelFiles): Promise<void> {
+  const { fs, path } = await node();
+  await fs.mkdir(dir, { recursive: true });
+  // Each file is written whole under a temporary name and renamed, so a crash mid-save never
+  // leaves a truncated model.safetensors where a good one was.
+  for (const [name, bytes] of Object.entries(files)) {
+    const target = path.join(dir, name);
+    await fs.writeFile(`${target}.tmp`, bytes);
+    await fs.rename(`${target}.tmp`, target);
+  }
+}
+
+/** Read a model directory (its known files), or one .safetensors file. */
+export async function readModelFiles(where: string): Promise<SourceFiles> {
+  const { fs, path } = await node();
+  let stat;
+  try {
+    stat = await fs.stat(where);
+  } catch {
+    throw new Error(`load: ${where} does not exist`);
+  }
+  if (stat.isFile()) {
+    return { files: { "model.safetensors": new Uint8Array(await fs.readFile(where)) }, where: (f) => (f === "model.safetensors" ? where : f) };
+  }
+  const files: ModelFiles = {};
+  for (const name of KNOWN) {
+    try {
+      files[name] = new Uint8Array(await fs.readFile(path.join(where, name)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+  }
+  return { files, where: (f) => path.join(where, f) };
+}
