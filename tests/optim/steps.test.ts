@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { nn, optim, ready, setBackend, tensor, type Tensor } from "../../src/index.js";
 import { expectClose } from "../gradcheck.js";
+import { adamRef } from "./reference.js";
 
 /** Gradients for p (every step) and q (from step 4 on): step s, element i. */
 const gradP = (s: number) => [0.3 * Math.sin(s), -0.2 + 0.05 * s];
@@ -13,22 +14,19 @@ const P0 = [0.5, -1];
 const Q0 = [2, 0.25];
 const STEPS = 7;
 
-type Ref = (p: number[], g: number[], state: Record<string, number[] | number>) => void;
+type Ref = (p: number[], g: number[], state: Record<string, any>) => void;
 
-function adamRef(lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, sharedStep?: () => number): Ref {
+/** adamRef (./reference.ts) one step at a time, for the per-parameter state of reference(). */
+function adamStep(lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, sharedStep?: () => number): Ref {
   return (p, g, s) => {
     const t = (s.step = ((s.step as number | undefined) ?? 0) + 1);
-    const step = sharedStep ? sharedStep() : t;
-    const m = (s.m ??= [0, 0]) as number[];
-    const v = (s.v ??= [0, 0]) as number[];
-    for (let i = 0; i < p.length; i++) {
-      let d = g[i];
-      if (decoupled) p[i] *= 1 - lr * wd;
-      else d += wd * p[i];
-      m[i] = b1 * m[i] + (1 - b1) * d;
-      v[i] = b2 * v[i] + (1 - b2) * d * d;
-      p[i] -= (lr * m[i]) / (1 - b1 ** step) / (Math.sqrt(v[i] / (1 - b2 ** step)) + eps);
-    }
+    const grads = ((s.grads ??= []) as number[][]);
+    const steps = ((s.steps ??= []) as number[]);
+    grads.push([...g]);
+    steps.push(sharedStep ? sharedStep() : t);
+    const start = (s.p0 ??= [...p]) as number[];
+    const out = adamRef(start, grads, { lr, betas: [b1, b2], eps, weightDecay: wd }, decoupled, steps).params.at(-1)!;
+    for (let i = 0; i < p.length; i++) p[i] = out[i];
   };
 }
 
@@ -89,17 +87,17 @@ for (const name of ["js", "wasm"] as const) {
     it("Adam: q, first updated at step 4, is corrected as at its own step 1 (PyTorch), not as at step 4", () => {
       const got = run((ps) => new optim.Adam(ps, { lr: 0.1 }));
       expect(got.steps).toEqual([STEPS, STEPS - 3]);
-      const want = reference(adamRef(0.1, 0.9, 0.999, 1e-8, 0, false));
+      const want = reference(adamStep(0.1, 0.9, 0.999, 1e-8, 0, false));
       expectClose(got.q, want, 1e-6, 1e-6);
       // One count shared by all parameters (the step() call number) moves q visibly elsewhere.
       let call = 0;
-      const shared = reference(adamRef(0.1, 0.9, 0.999, 1e-8, 0, false, () => call), () => call++);
+      const shared = reference(adamStep(0.1, 0.9, 0.999, 1e-8, 0, false, () => call), () => call++);
       expect(Math.max(...shared.map((v, i) => Math.abs(v - want[i])))).toBeGreaterThan(1e-2);
     });
 
     it("AdamW (decoupled decay): the same per-parameter correction", () => {
       const got = run((ps) => new optim.AdamW(ps, { lr: 0.05, weightDecay: 0.1, betas: [0.8, 0.99] }));
-      expectClose(got.q, reference(adamRef(0.05, 0.8, 0.99, 1e-8, 0.1, true)), 1e-6, 1e-6);
+      expectClose(got.q, reference(adamStep(0.05, 0.8, 0.99, 1e-8, 0.1, true)), 1e-6, 1e-6);
     });
 
     it("SGD with momentum: q's buffer starts as its first gradient at step 4", () => {
