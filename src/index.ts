@@ -27,4 +27,4 @@ export { fitGan, discriminatorLoss, generatorLoss, formatGanLogs, type GanFitOpt
 export * as models from "./models/index.js";
 // Model files: safetensors, config.json, checkpoints, ONNX.
 export * as io from "./io/index.js";
-export { save, load, loadWeights, toSafetensors, fromSafetensors, toFiles, resume, checkpoint } from "./io/index.js";
+export { save, load, loadWeights, toSafetensors, fromSafetensors, toFiles, resume, checkpoint, exportOnnx } from "./io/index.js";

@@ -1,0 +1,91 @@
+// exportOnnx: a wasmnn model as an ONNX file, to run in ONNX Runtime (or anything that reads
+// ONNX) with no converter. Each module type is one registry entry that appends the nodes of its
+// forward pass to the graph (src/io/onnx/layers.ts, recurrent.ts); containers emit their
+// children. Weights become initializers under their stateDict names ("0.weight"). The model is
+// exported in eval mode: dropout is the identity, batch norm uses its running statistics.
+import { noGrad } from "../../autograd/engine.js";
+import { scope } from "../../memory/scope.js";
+import type { Module } from "../../nn/module.js";
+import { zeros } from "../../tensor/creation.js";
+import { fmt } from "../../tensor/shape.js";
+import { OnnxGraph, OPSETS } from "./graph.js";
+
+export interface OnnxContext {
+  readonly graph: OnnxGraph;
+  /** The module's stateDict prefix ("encoder.0."), for initializer names. */
+  readonly prefix: string;
+  /** Emit a child module on value `x` of shape `shape`; returns its output value and shape. */
+  child(m: Module, name: string, x: string, shape: readonly number[]): { name: string; shape: number[] };
+}
+
+export interface OnnxEntry<M extends Module = Module> {
+  cls: abstract new (...args: never[]) => M;
+  /** Append m's forward pass on value x (shape `shape`, batch included) and return the output value's name. */
+  emit(m: M, x: string, shape: readonly number[], ctx: OnnxContext): string;
+}
+
+const entries = new Map<unknown, OnnxEntry>();
+
+/** Add an ONNX mapping for a module type (exact class). */
+export function registerOnnx<M extends Module>(entry: OnnxEntry<M>): void {
+  entries.set(entry.cls, entry as unknown as OnnxEntry);
+}
+
+/** The output shape of m on an input of `shape`, found by running it (on zeros, without a graph). */
+function outputShape(m: Module, shape: readonly number[]): number[] {
+  return scope(() => noGrad(() => [...m.forward(zeros(shape)).shape]));
+}
+
+function emitModule(graph: OnnxGraph, m: Module, path: string, prefix: string, x: string, shape: readonly number[]): { name: string; shape: number[] } {
+  const entry = entries.get(m.constructor);
+  if (entry === undefined) throw new Error(`exportOnnx: ${path} is a ${m.constructor.name}, which has no ONNX mapping`);
+  const out = outputShape(m, shape);
+  const ctx: OnnxContext = {
+    graph,
+    prefix,
+    child: (c, name, cx, cshape) => emitModule(graph, c, `${path}.${name}`, `${prefix}${name}.`, cx, cshape),
+  };
+  return { name: entry.emit(m, x, shape, ctx), shape: out };
+}
+
+export interface OnnxOptions {
+  /** Operator-set version, 13 to 21 (default 17). */
+  opset?: number;
+  /**
+   * Axes of the input left symbolic in the file, so that other sizes run too (default [0], the
+   * batch). The output's axis of the same index is declared symbolic as well.
+   */
+  dynamicAxes?: number[];
+}
+
+/**
+ * The ONNX bytes of `model` for inputs of `inputShape` (batch included, e.g. [1, 784]).
+ * Mapped: Linear, Conv2d, ConvTranspose2d, pooling, batch norm, activations, Dropout, Flatten,
+ * Unflatten, Sequential, RNN/LSTM/GRU, the autoencoders and the GAN generator; any other module
+ * is an error naming it.
+ * @example
+ * const bytes = exportOnnx(model, [1, 1, 28, 28]);               // then, with onnxruntime:
+ * const session = await ort.InferenceSession.create(bytes);
+ * const { output } = await session.run({ input: new ort.Tensor("float32", pixels, [1, 1, 28, 28]) });
+ */
+export function exportOnnx(model: Module, inputShape: readonly number[], options: OnnxOptions = {}): Uint8Array {
+  const opset = options.opset ?? 17;
+  if (!OPSETS.includes(opset)) throw new Error(`exportOnnx: opset must be one of ${OPSETS.join(", ")}, got ${opset}`);
+  if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new Error(`exportOnnx: inputShape must be a list of positive integers (batch included), got ${JSON.stringify(inputShape)}`);
+  }
+  const dynamic = options.dynamicAxes ?? [0];
+  for (const a of dynamic) if (!Number.isInteger(a) || a < 0 || a >= inputShape.length) throw new Error(`exportOnnx: dynamic axis ${a} is not an axis of the input ${fmt(inputShape)}`);
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    const graph = new OnnxGraph(opset);
+    const input = graph.unique("input");
+    const out = emitModule(graph, model, "model", "", input, inputShape);
+    const output = graph.op("Identity", [out.name], {}, "output");
+    const dims = (shape: readonly number[]) => shape.map((d, i) => (dynamic.includes(i) ? `d${i}` : d));
+    return graph.encode({ name: input, dims: dims(inputShape) }, { name: output, dims: dims(out.shape) }, model.describe());
+  } finally {
+    model.train(wasTraining);
+  }
+}
