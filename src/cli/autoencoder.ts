@@ -8,6 +8,7 @@ import { evaluate, fit, loadMnist, manualSeed, models, nn, noGrad, optim, predic
 import { imageGrid, PALETTE, type Canvas } from "../viz/png.js";
 import { axesOn, figure, labelled, legend, rangeOf } from "../viz/plot.js";
 import { choice, num, type Options } from "./args.js";
+import { fitCheckpoints } from "./checkpoint.js";
 
 export async function trainAutoencoder(o: Options): Promise<void> {
   const kind = choice(o, "kind", ["dense", "conv"] as const, "dense");
@@ -26,7 +27,8 @@ export async function trainAutoencoder(o: Options): Promise<void> {
   console.log(nn.summary(ae, [1, ...ae.inputShape]));
   const opt = new optim.Adam(ae.parameters(), { lr });
   const t0 = performance.now();
-  await fit(ae, models.autoencoderData(train), { epochs, batchSize, optimizer: opt, loss: ae.loss, seed });
+  const checkpoints = await fitCheckpoints(o, ae, opt, epochs, [1, ...ae.inputShape]);
+  await fit(ae, models.autoencoderData(train), { epochs, batchSize, optimizer: opt, loss: ae.loss, seed, ...checkpoints });
   const seconds = (performance.now() - t0) / 1000;
   const report = evaluateAutoencoder(ae, test, noise, seed);
   console.log(`test reconstruction MSE ${report.cleanMse.toFixed(5)} per pixel (clean inputs); trained in ${seconds.toFixed(1)} s`);

@@ -7,6 +7,7 @@ import { evaluate, fit, fitGan, gaussianRing, loadMnist, manualSeed, modeCoverag
 import { imageGrid, type Canvas } from "../viz/png.js";
 import { axesOn, figure, labelled, legend } from "../viz/plot.js";
 import { choice, num, type Options } from "./args.js";
+import { loopCheckpoints } from "./checkpoint.js";
 
 export async function trainGan(o: Options): Promise<void> {
   const data = choice(o, "data", ["ring", "mnist"], "ring");
@@ -30,6 +31,11 @@ function optimizers(g: models.GAN, lr: number, epochs: number) {
   return { generatorOptimizer, discriminatorOptimizer, onEpochEnd };
 }
 
+/** --resume and --save for both optimizers; fitGan draws its noise from its own generator, so a resume is a warm start. */
+function ganCheckpoints(o: Options, g: models.GAN, opts: ReturnType<typeof optimizers>) {
+  return loopCheckpoints(o, g, { generator: opts.generatorOptimizer, discriminator: opts.discriminatorOptimizer }, [1, g.latent]);
+}
+
 async function ring(o: Options, out: string): Promise<void> {
   const seed = num(o, "seed", 1);
   const epochs = num(o, "epochs", 130);
@@ -39,7 +45,10 @@ async function ring(o: Options, out: string): Promise<void> {
   const g = models.gan({ latent: 8, features: 2, generatorHidden: [128, 128], discriminatorHidden: [128, 128] });
   console.log(`GAN on a ring of 8 Gaussians (radius 2, σ = ${std}), ${data.length} samples; backend ${o.backend ?? "wasm"}, seed ${seed}`);
   const t0 = performance.now();
-  await fitGan(g, data, { epochs, batchSize: num(o, "batch-size", 128), labelSmoothing: num(o, "label-smoothing", 0.1), seed, ...optimizers(g, num(o, "lr", 1e-3), epochs) });
+  const opts = optimizers(g, num(o, "lr", 1e-3), epochs);
+  const files = await ganCheckpoints(o, g, opts);
+  await fitGan(g, data, { epochs, batchSize: num(o, "batch-size", 128), labelSmoothing: num(o, "label-smoothing", 0.1), seed, ...opts });
+  await files.save();
   const samples = g.sample(2000, new Random(seed + 1));
   const c = modeCoverage(samples, { std });
   console.log(`2,000 samples: ${c.covered} of 8 modes covered (≥ 2 % of the samples within 3σ), ${(100 * c.highQuality).toFixed(1)} % of the samples within 3σ of a mode; trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -93,7 +102,10 @@ async function mnist(o: Options, out: string): Promise<void> {
   });
   const data = { ...train, x: train.x.map((v) => 2 * v - 1) };
   const t0 = performance.now();
-  await fitGan(g, data, { epochs, batchSize: num(o, "batch-size", 64), labelSmoothing: num(o, "label-smoothing", 0.1), seed, ...optimizers(g, num(o, "lr", 1e-3), epochs) });
+  const opts = optimizers(g, num(o, "lr", 1e-3), epochs);
+  const files = await ganCheckpoints(o, g, opts);
+  await fitGan(g, data, { epochs, batchSize: num(o, "batch-size", 64), labelSmoothing: num(o, "label-smoothing", 0.1), seed, ...opts });
+  await files.save();
   const seconds = (performance.now() - t0) / 1000;
   const samples = g.sample(1000, new Random(seed + 1)).map((v) => (v + 1) / 2);
   const { confidence, counts } = judgeSamples(judge, samples);

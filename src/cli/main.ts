@@ -11,6 +11,7 @@ import { trainAutoencoder } from "./autoencoder.js";
 import { trainGan } from "./gan.js";
 import { trainSpirals, trainXor } from "./toy.js";
 import { trainAdding, trainText } from "./recurrent.js";
+import { fileCommands, fileUsage } from "./files.js";
 
 /** Each task: its runner, its usage line, and the names of the string options it reads. */
 const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string; options: string[] }> = {
@@ -26,8 +27,8 @@ const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string;
 };
 
 function usage(): string {
-  const lines = Object.entries(tasks).map(([name, t]) => `  wasmnn train ${name.padEnd(10)} ${t.usage ? t.usage + " " : ""}[--backend wasm|js] [--seed S]`);
-  return ["usage:", ...lines, "  wasmnn bench            [--json] [--quick] [--filter NAME]"].join("\n");
+  const lines = Object.entries(tasks).map(([name, t]) => `  wasmnn train ${name.padEnd(10)} ${t.usage ? t.usage + " " : ""}[--backend wasm|js] [--seed S] [--save DIR] [--resume DIR]`);
+  return ["usage:", ...lines, "  wasmnn bench            [--json] [--quick] [--filter NAME]", ...fileUsage].join("\n");
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -42,6 +43,11 @@ async function main(argv: string[]): Promise<void> {
       json: { type: "boolean" },
       quick: { type: "boolean" },
       help: { type: "boolean", short: "h" },
+      // Model files: every train task saves and resumes (src/cli/checkpoint.ts); export and info.
+      save: { type: "string" },
+      resume: { type: "string" },
+      shape: { type: "string" },
+      opset: { type: "string" },
     },
   });
   const [command, task] = positionals;
@@ -57,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
     if (t === undefined) throw new Error(`train: unknown task "${task ?? ""}"\n${usage()}`);
     return t.run(values);
   }
+  if (command === "export" || command === "info") return fileCommands[command](positionals.slice(1), values);
   if (command === "bench") {
     const { runBench } = await import("../../bench/index.js");
     await runBench({ json: values.json === true, quick: values.quick === true, filter: values.filter as string | undefined });

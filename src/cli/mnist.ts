@@ -1,6 +1,7 @@
 // `wasmnn train mnist --model NAME`: a classifier on the 8,000/2,000 MNIST split.
 import { evaluate, fit, loadMnist, manualSeed, models, nn, optim } from "../index.js";
 import { choice, num, type Options } from "./args.js";
+import { fitCheckpoints } from "./checkpoint.js";
 import { saveConvPicture } from "../viz/filters.js";
 
 /** Models for MNIST classification: how to build each and the sample shape it takes. */
@@ -24,7 +25,8 @@ export async function trainMnist(o: Options): Promise<void> {
   console.log(nn.summary(model, [1, ...train.sampleShape]));
   const opt = new optim.Adam(model.parameters(), { lr });
   const t0 = performance.now();
-  await fit(model, train, { epochs, batchSize, optimizer: opt, loss: "crossEntropy", validation: test, seed });
+  const checkpoints = await fitCheckpoints(o, model, opt, epochs, [1, ...train.sampleShape]);
+  await fit(model, train, { epochs, batchSize, optimizer: opt, loss: "crossEntropy", validation: test, seed, ...checkpoints });
   const seconds = (performance.now() - t0) / 1000;
   const result = evaluate(model, test, { loss: "crossEntropy" });
   console.log(`test accuracy ${(100 * result.accuracy!).toFixed(2)}% (loss ${result.loss.toFixed(4)}) on ${test.length} held-out digits; trained in ${seconds.toFixed(1)} s`);

@@ -7,6 +7,7 @@ import { evaluate, fit, manualSeed, models, optim, piecewise4, scope, tensor, ty
 import { PALETTE, type Canvas } from "../viz/png.js";
 import { axesOn, figure, legend } from "../viz/plot.js";
 import { choice, num, type Options } from "./args.js";
+import { fitCheckpoints } from "./checkpoint.js";
 
 export async function trainMoe(o: Options): Promise<void> {
   const seed = num(o, "seed", 1);
@@ -27,7 +28,8 @@ export async function trainMoe(o: Options): Promise<void> {
   console.log(`  ${moe.describe()}: ${experts} experts 2→${hidden}→1 and a linear gate, ${moe.parameterCount()} parameters; ${lossKind === "competitive" ? "competitive loss (Jacobs et al., 1991), σ = 0.5" : "MSE of the blended output"} + 0.1 × load-balancing loss`);
   const loss = lossKind === "competitive" ? models.competitiveLoss(moe, 0.5, 0.1) : models.moeLoss(moe, "mse", 0.1);
   let t0 = performance.now();
-  await fit(moe, train, { epochs, batchSize: 32, optimizer: new optim.Adam(moe.parameters(), { lr }), loss, verbose: false, seed });
+  const moeOpt = new optim.Adam(moe.parameters(), { lr });
+  await fit(moe, train, { epochs, batchSize: 32, optimizer: moeOpt, loss, verbose: false, seed, ...(await fitCheckpoints(o, moe, moeOpt, epochs, [1, 2], "mixture")) });
   const moeSeconds = (performance.now() - t0) / 1000;
   moe.resetUsage();
   const moeMse = evaluate(moe, test, { loss: "mse" }).loss;
@@ -35,7 +37,8 @@ export async function trainMoe(o: Options): Promise<void> {
 
   manualSeed(seed);
   t0 = performance.now();
-  await fit(single, train, { epochs, batchSize: 32, optimizer: new optim.Adam(single.parameters(), { lr }), loss: "mse", verbose: false, seed });
+  const singleOpt = new optim.Adam(single.parameters(), { lr });
+  await fit(single, train, { epochs, batchSize: 32, optimizer: singleOpt, loss: "mse", verbose: false, seed, ...(await fitCheckpoints(o, single, singleOpt, epochs, [1, 2], "single")) });
   const singleSeconds = (performance.now() - t0) / 1000;
   const singleMse = evaluate(single, test, { loss: "mse" }).loss;
   console.log(`  test MSE: mixture ${moeMse.toExponential(3)} (${moeSeconds.toFixed(1)} s) vs single MLP 2→${(single.layers[0] as nn.Linear).outFeatures}→1, ${single.parameterCount()} parameters, ${singleMse.toExponential(3)} (${singleSeconds.toFixed(1)} s): ${(singleMse / moeMse).toFixed(2)}× lower with the mixture`);

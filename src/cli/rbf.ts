@@ -9,6 +9,7 @@ import type { BasisName } from "../nn/rbf.js";
 import { PALETTE, type Canvas } from "../viz/png.js";
 import { axesOn, figure, legend } from "../viz/plot.js";
 import { choice, num, type Options } from "./args.js";
+import { fitCheckpoints } from "./checkpoint.js";
 
 export async function trainRbf(o: Options): Promise<void> {
   const seed = num(o, "seed", 1);
@@ -32,7 +33,8 @@ export async function trainRbf(o: Options): Promise<void> {
   manualSeed(seed);
   t0 = performance.now();
   const gd = models.rbfNetwork({ inputs: 1, centers, outputs: 1, basis, data: train.x, seed });
-  await fit(gd, train, { epochs, batchSize: 20, optimizer: new optim.Adam(gd.parameters(), { lr }), loss: "mse", verbose: false, seed });
+  const gdOpt = new optim.Adam(gd.parameters(), { lr });
+  await fit(gd, train, { epochs, batchSize: 20, optimizer: gdOpt, loss: "mse", verbose: false, seed, ...(await fitCheckpoints(o, gd, gdOpt, epochs, [1, 1], "sincos")) });
   console.log(`  gradient descent (Adam, ${epochs} epochs, centers and widths trained too): test MSE ${mse(gd, test).toExponential(2)} (${secs(t0)})`);
   const curve = join(out, "rbf-sincos.png");
   curvePicture(test, closed, gd).save(curve);
@@ -50,7 +52,9 @@ export async function trainRbf(o: Options): Promise<void> {
   manualSeed(seed);
   t0 = performance.now();
   const sg = models.rbfNetwork({ inputs: 2, centers: k, outputs: 2, basis, data: spirals.x, seed });
-  await fit(sg, spirals, { epochs: Math.min(epochs, 100), batchSize: 32, optimizer: new optim.Adam(sg.parameters(), { lr }), loss: "crossEntropy", verbose: false, seed });
+  const sgOpt = new optim.Adam(sg.parameters(), { lr });
+  const sgEpochs = Math.min(epochs, 100);
+  await fit(sg, spirals, { epochs: sgEpochs, batchSize: 32, optimizer: sgOpt, loss: "crossEntropy", verbose: false, seed, ...(await fitCheckpoints(o, sg, sgOpt, sgEpochs, [1, 2], "spirals")) });
   console.log(`  gradient descent (cross-entropy, ${Math.min(epochs, 100)} epochs): train ${acc(sg, spirals)}, held-out ${acc(sg, held)} (${secs(t0)})`);
   const map = join(out, "rbf-spirals.png");
   spiralPicture(sg, spirals).save(map);

@@ -6,6 +6,7 @@
 // then a sample.
 import { addingProblem, charCorpus, losses, manualSeed, mobyDick, nn, noGrad, ops, optim, Random, scope, tensor, TextStreams, type Tensor } from "../index.js";
 import { choice, num, type Options } from "./args.js";
+import { loopCheckpoints } from "./checkpoint.js";
 
 type CellName = "lstm" | "gru" | "rnn";
 
@@ -33,13 +34,17 @@ interface Curve {
   seconds: number;
 }
 
-/** Train one cell on the adding problem; the validation MSE every `every` steps. */
-function trainAddingCell(cell: CellName, o: { T: number; hidden: number; steps: number; batch: number; lr: number; every: number; seed: number; clip: number }): Curve {
+/**
+ * Train one cell on the adding problem; the validation MSE every `every` steps. Saved (--save) as
+ * Sequential(cell, head): the head then reads every step, and its last output is the answer.
+ */
+async function trainAddingCell(cell: CellName, o: { T: number; hidden: number; steps: number; batch: number; lr: number; every: number; seed: number; clip: number }, options: Options): Promise<Curve> {
   manualSeed(o.seed);
   const rnn = makeCell(cell, 2, o.hidden);
   const head = new nn.Linear(o.hidden, 1);
   const params = [...rnn.parameters(), ...head.parameters()];
   const opt = new optim.Adam(params, { lr: o.lr });
+  const files = await loopCheckpoints(options, new nn.Sequential(rnn, head), opt, [o.T, 1, 2], cell);
   const valid = addingProblem({ length: o.T, count: 1000, seed: o.seed + 1000 });
   const vx = timeMajor(valid.x, o.T, 2, Array.from({ length: valid.length }, (_, i) => i));
   const predictLast = (x: Tensor, B: number): Tensor => head.forward(ops.reshape(rnn.forwardWithState(x).h, [B, o.hidden]));
@@ -67,6 +72,7 @@ function trainAddingCell(cell: CellName, o: { T: number; hidden: number; steps: 
     }
   }
   curve.seconds = (performance.now() - t0) / 1000;
+  await files.save();
   return curve;
 }
 
@@ -86,7 +92,7 @@ export async function trainAdding(o: Options): Promise<void> {
   console.log(`adding problem, T = ${cfg.T}: hidden ${cfg.hidden}, batch ${cfg.batch}, Adam lr ${cfg.lr}, clip ${cfg.clip}, ${cfg.steps} steps; validation MSE on 1,000 held-out sequences (predicting the mean scores ≈ 0.167)`);
   const curves: Curve[] = [];
   for (const c of cells) {
-    const curve = trainAddingCell(c, cfg);
+    const curve = await trainAddingCell(c, cfg, o);
     curves.push(curve);
     const r = curve.reached ? `reached MSE < 0.01 at step ${curve.reached.step} (${curve.reached.seconds.toFixed(1)} s)` : "never reached MSE < 0.01";
     console.log(`  ${c.toUpperCase()}: final ${curve.mse[curve.mse.length - 1].toFixed(4)}, ${r}; ${curve.seconds.toFixed(1)} s, ${((cfg.steps * cfg.batch) / curve.seconds).toFixed(0)} sequences/s`);
@@ -254,6 +260,8 @@ export async function trainText(o: Options): Promise<void> {
       `batch ${B}, T ${T}, AdamW lr ${lr} (β₂ ${beta2}, weight decay ${weightDecay}) decaying linearly to 0 over ${charBudget > 0 ? `${charBudget} characters` : `${minutes} min`}, gradient norm clipped at 5`,
   );
   const opt = new optim.AdamW(model.parameters(), { lr, betas: [0.9, beta2], weightDecay });
+  // A warm start: the budget and its learning-rate decay run again from the restored weights.
+  const files = await loopCheckpoints(o, model, opt);
   const streams = new TextStreams(train, B, T);
   // The running figure: the first 500 characters of 40 streams spread over the held-out text
   // (20,000 characters, ~2 s, each stream starting from a blank state); the whole of it once, at
@@ -327,4 +335,5 @@ export async function trainText(o: Options): Promise<void> {
       `${reached ? `; the sample first reached ≤ 2.0 at ${reached}` : ""}`,
   );
   console.log(`\nsample (temperature ${temperature}):\n${sample(model, vocab, "The whale ", 300, temperature, new Random(seed))}`);
+  await files.save();
 }

@@ -5,6 +5,7 @@
 //                          and its state tensors under PyTorch's names ("state.{i}.exp_avg", ...);
 //                          metadata: the optimizer's type, hyperparameters, and the model's name
 //                          of every parameter, so a mismatch is caught on resuming
+//   (several optimizers, as a GAN's: optimizer.{name}.safetensors each)
 //   trainer_state.json     the epoch, and the state of every random generator: the global one
 //                          (dropout, initializers) and those owned by layers (GaussianNoise)
 //
@@ -21,9 +22,22 @@ import { readSafetensors, writeSafetensors, type TensorToWrite } from "./safeten
 export const OPTIMIZER_FILE = "optimizer.safetensors";
 export const TRAINER_STATE_FILE = "trainer_state.json";
 
+/** One optimizer, or several by name (a GAN's generator and discriminator optimizers). */
+export type Optimizers = Optimizer | Record<string, Optimizer>;
+
+/** Each optimizer with the file it is saved in. */
+function optimizerFiles(o: Optimizers | undefined): [string, Optimizer][] {
+  if (o === undefined) return [];
+  if (typeof (o as Optimizer).stateDict === "function") return [[OPTIMIZER_FILE, o as Optimizer]];
+  return Object.entries(o as Record<string, Optimizer>).map(([name, opt]) => {
+    if (!/^\w+$/.test(name)) throw new Error(`checkpoint: optimizer name "${name}" must be letters, digits and _`);
+    return [`optimizer.${name}.safetensors`, opt];
+  });
+}
+
 export interface SaveOptions extends SafetensorsOptions {
-  /** Save this optimizer's state too (a checkpoint; its parameters must be the model's). */
-  optimizer?: Optimizer;
+  /** Save the optimizer's state too (a checkpoint; its parameters must be the model's); several by name. */
+  optimizer?: Optimizers;
   /** The number of epochs completed, for resume() (default 0). */
   epoch?: number;
 }
@@ -67,10 +81,11 @@ export function checkpointFiles(model: Module, options: SaveOptions = {}): Model
   if (options.optimizer === undefined && options.epoch === undefined) return files;
   const epoch = options.epoch ?? 0;
   if (!Number.isSafeInteger(epoch) || epoch < 0) throw new Error(`save: epoch must be an integer ≥ 0, got ${epoch}`);
-  if (options.optimizer) files[OPTIMIZER_FILE] = optimizerBytes(model, options.optimizer);
+  const opts = optimizerFiles(options.optimizer);
+  for (const [file, opt] of opts) files[file] = optimizerBytes(model, opt);
   const state: TrainerState = {
     epoch,
-    global_step: options.optimizer?.stepCount ?? null,
+    global_step: opts[0]?.[1].stepCount ?? null,
     rng: { global: rng().getState(), modules: Object.fromEntries(moduleGenerators(model).map(([k, g]) => [k, g.getState()])) },
     metadata: options.metadata ?? {},
   };
@@ -150,7 +165,7 @@ function parseOptimizer(bytes: Uint8Array, file: string, model: Module, optimize
  * const { epoch } = await resume("./runs/mnist", model, opt);
  * await fit(model, train, { epochs: 10, optimizer: opt, loss: "crossEntropy", initialEpoch: epoch });
  */
-export async function resume(source: ModelSource, model: Module, optimizer?: Optimizer): Promise<{ epoch: number; metadata: Record<string, string> }> {
+export async function resume(source: ModelSource, model: Module, optimizer?: Optimizers): Promise<{ epoch: number; metadata: Record<string, string> }> {
   const src = await readSource(source, "resume");
   const need = (f: string, why: string): Uint8Array => {
     const b = src.files[f];
@@ -159,19 +174,23 @@ export async function resume(source: ModelSource, model: Module, optimizer?: Opt
   };
   const weights = fromSafetensors(need(WEIGHTS_FILE, "the weights"), { name: src.where(WEIGHTS_FILE) });
   const trainer = parseTrainerState(need(TRAINER_STATE_FILE, "not a checkpoint: save with { optimizer } or { epoch }"), src.where(TRAINER_STATE_FILE));
-  const opt = optimizer && parseOptimizer(need(OPTIMIZER_FILE, "the optimizer state"), src.where(OPTIMIZER_FILE), model, optimizer);
+  const opts = optimizerFiles(optimizer).map(([file, o]) => [file, o, parseOptimizer(need(file, "the optimizer state"), src.where(file), model, o)] as const);
   const generators = moduleGenerators(model);
   const saved = Object.keys(trainer.rng.modules);
   if (saved.join() !== generators.map(([k]) => k).join()) throw new Error(`${src.where(TRAINER_STATE_FILE)}: random generators [${saved.join(", ")}] do not match the model's [${generators.map(([k]) => k).join(", ")}]`);
 
   const before = model.stateDict();
   loadState(model, weights, src.where(WEIGHTS_FILE));
-  if (opt && optimizer) {
+  const restored: [Optimizer, OptimizerState][] = [];
+  for (const [file, o, state] of opts) {
     try {
-      optimizer.loadStateDict(opt);
+      const previous = o.stateDict();
+      o.loadStateDict(state);
+      restored.push([o, previous]);
     } catch (e) {
       model.loadStateDict(before);
-      throw new Error(`${src.where(OPTIMIZER_FILE)}: ${(e as Error).message}`);
+      for (const [r, previous] of restored) r.loadStateDict(previous);
+      throw new Error(`${src.where(file)}: ${(e as Error).message}`);
     }
   }
   rng().setState(trainer.rng.global);
@@ -184,7 +203,7 @@ export async function resume(source: ModelSource, model: Module, optimizer?: Opt
  * `target` (Node), or handed to a function (anywhere). Resume with resume() and initialEpoch.
  * @example await fit(model, train, { epochs: 10, optimizer: opt, loss: "crossEntropy", callbacks: [checkpoint("./runs/mnist", { optimizer: opt })] });
  */
-export function checkpoint(target: string | ((files: ModelFiles, epoch: number) => void | Promise<void>), options: { optimizer: Optimizer; every?: number; metadata?: Record<string, string> }): Callback {
+export function checkpoint(target: string | ((files: ModelFiles, epoch: number) => void | Promise<void>), options: { optimizer: Optimizers; every?: number; metadata?: Record<string, string> }): Callback {
   const every = options.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new Error(`checkpoint: every must be a positive integer, got ${every}`);
   return {

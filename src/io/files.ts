@@ -2,7 +2,7 @@
 // node: modules are imported when a function runs, so a page that imports wasmnn never loads them.
 import type { ModelFiles, SourceFiles } from "./model-files.js";
 
-/** The files a model directory may hold; others in the directory are left alone. */
+/** The files a model directory may hold (and optimizer.{name}.safetensors); others are left alone. */
 const KNOWN = ["config.json", "model.safetensors", "optimizer.safetensors", "trainer_state.json"];
 
 async function node() {
@@ -36,7 +36,8 @@ export async function readModelFiles(where: string): Promise<SourceFiles> {
     return { files: { "model.safetensors": new Uint8Array(await fs.readFile(where)) }, where: (f) => (f === "model.safetensors" ? where : f) };
   }
   const files: ModelFiles = {};
-  for (const name of KNOWN) {
+  const optimizers = (await fs.readdir(where)).filter((n) => /^optimizer\.\w+\.safetensors$/.test(n));
+  for (const name of [...KNOWN, ...optimizers]) {
     try {
       files[name] = new Uint8Array(await fs.readFile(path.join(where, name)));
     } catch (e) {
