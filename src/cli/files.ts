@@ -31,7 +31,7 @@ async function exportCommand(args: string[], o: Options): Promise<void> {
   const weights = await readFile((await stat(dir)).isDirectory() ? join(dir, "model.safetensors") : dir);
   const shape = inputShape(o, io.readSafetensorsHeader(weights).metadata, model);
   const opset = o.opset === undefined ? undefined : Number(o.opset);
-  const bytes = exportOnnx(model, shape, { opset });
+  const bytes = await exportOnnx(model, shape, { opset });
   await writeFile(out, bytes);
   console.log(`${out}: ${model.describe()} for inputs ${JSON.stringify(shape)} (batch axis symbolic), ${bytes.length.toLocaleString("en-US")} bytes, opset ${opset ?? 17}`);
 }

@@ -64,11 +64,11 @@ export interface OnnxOptions {
  * Unflatten, Sequential, RNN/LSTM/GRU, the autoencoders and the GAN generator; any other module
  * is an error naming it.
  * @example
- * const bytes = exportOnnx(model, [1, 1, 28, 28]);               // then, with onnxruntime:
+ * const bytes = await exportOnnx(model, [1, 1, 28, 28]);               // then, with onnxruntime:
  * const session = await ort.InferenceSession.create(bytes);
  * const { output } = await session.run({ input: new ort.Tensor("float32", pixels, [1, 1, 28, 28]) });
  */
-export function exportOnnx(model: Module, inputShape: readonly number[], options: OnnxOptions = {}): Uint8Array {
+export async function exportOnnx(model: Module, inputShape: readonly number[], options: OnnxOptions = {}): Promise<Uint8Array> {
   const opset = options.opset ?? 17;
   if (!OPSETS.includes(opset)) throw new Error(`exportOnnx: opset must be one of ${OPSETS.join(", ")}, got ${opset}`);
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
@@ -78,14 +78,15 @@ export function exportOnnx(model: Module, inputShape: readonly number[], options
   for (const a of dynamic) if (!Number.isInteger(a) || a < 0 || a >= inputShape.length) throw new Error(`exportOnnx: dynamic axis ${a} is not an axis of the input ${fmt(inputShape)}`);
   const wasTraining = model.training;
   model.eval();
+  const graph = new OnnxGraph(opset);
+  const input = graph.unique("input");
+  let out: { name: string; shape: number[] };
   try {
-    const graph = new OnnxGraph(opset);
-    const input = graph.unique("input");
-    const out = emitModule(graph, model, "model", "", input, inputShape);
-    const output = graph.op("Identity", [out.name], {}, "output");
-    const dims = (shape: readonly number[]) => shape.map((d, i) => (dynamic.includes(i) ? `d${i}` : d));
-    return graph.encode({ name: input, dims: dims(inputShape) }, { name: output, dims: dims(out.shape) }, model.describe());
+    out = emitModule(graph, model, "model", "", input, inputShape);
   } finally {
     model.train(wasTraining);
   }
+  const output = graph.op("Identity", [out.name], {}, "output");
+  const dims = (shape: readonly number[]) => shape.map((d, i) => (dynamic.includes(i) ? `d${i}` : d));
+  return graph.encode({ name: input, dims: dims(inputShape) }, { name: output, dims: dims(out.shape) }, model.describe());
 }

@@ -2,7 +2,7 @@
 // protobuf ModelProto: a graph of operator nodes (Gemm, Conv, LSTM, ...) over named values, the
 // weights as initializer tensors, and the operator-set version the nodes follow. The bytes are
 // written by protobufjs from the official schema (src/io/onnx/schema.ts), not by hand.
-import protobuf from "protobufjs/light.js";
+import type protobuf from "protobufjs/light.js";
 import { ONNX_SCHEMA } from "./schema.js";
 
 /** An attribute value, tagged with its ONNX type. */
@@ -19,8 +19,15 @@ export const OPSETS = Object.keys(IR_VERSION).map(Number);
 
 let modelProto: protobuf.Type | null = null;
 
-function ModelProto(): protobuf.Type {
-  modelProto ??= protobuf.Root.fromJSON(ONNX_SCHEMA as unknown as protobuf.INamespace).lookupType("onnx.ModelProto");
+/**
+ * The ModelProto type. protobufjs is a CommonJS package: it is imported when an export runs, so
+ * that a page importing wasmnn as plain ES modules (no bundler) never has to resolve it.
+ */
+async function ModelProto(): Promise<protobuf.Type> {
+  if (modelProto === null) {
+    const pb = ((await import("protobufjs/light.js")) as unknown as { default: typeof protobuf }).default;
+    modelProto = pb.Root.fromJSON(ONNX_SCHEMA as unknown as protobuf.INamespace).lookupType("onnx.ModelProto");
+  }
   return modelProto;
 }
 
@@ -80,7 +87,7 @@ export class OnnxGraph {
   }
 
   /** The ModelProto bytes, with one float input and one float output. Dims that are strings are symbolic. */
-  encode(input: { name: string; dims: (number | string)[] }, output: { name: string; dims: (number | string)[] }, docString: string): Uint8Array {
+  async encode(input: { name: string; dims: (number | string)[] }, output: { name: string; dims: (number | string)[] }, docString: string): Promise<Uint8Array> {
     const valueInfo = (v: { name: string; dims: (number | string)[] }) => ({
       name: v.name,
       type: { tensor_type: { elem_type: FLOAT, shape: { dim: v.dims.map((d) => (typeof d === "string" ? { dim_param: d } : { dim_value: d })) } } },
@@ -92,7 +99,7 @@ export class OnnxGraph {
       doc_string: docString,
       graph: { name: "wasmnn", node: this.nodes, initializer: this.initializers, input: [valueInfo(input)], output: [valueInfo(output)] },
     };
-    const type = ModelProto();
+    const type = await ModelProto();
     return type.encode(type.fromObject(model)).finish();
   }
 }
