@@ -12,9 +12,12 @@ import { fmt } from "../tensor/shape.js";
 import { installBackward, Tensor, type Node } from "../tensor/tensor.js";
 
 let gradEnabled = true;
-/** Tensors whose node a backward pass has consumed and freed. */
-const released = new WeakSet<Tensor>();
-
+/**
+ * Tensors whose node a backward pass has consumed and freed, with the op and inputs that made
+ * them: the saved state is gone, but the structure stays readable (producer(), nn.drawGraph) for
+ * as long as the tensor itself, as PyTorch keeps grad_fn after backward().
+ */
+const consumed = new WeakMap<Tensor, Pick<Node, "op" | "inputs">>();
 
 /** Run fn without recording a graph (inference, optimizer updates, metrics). */
 export function noGrad<T>(fn: () => T): T {
@@ -47,6 +50,14 @@ export function record(out: Tensor, op: string, inputs: readonly Tensor[], backw
   return out;
 }
 
+/**
+ * The op that produced `t` and its inputs, also after backward() has consumed the node; null for
+ * a leaf (a parameter, an input, anything made without recording).
+ */
+export function producer(t: Tensor): Pick<Node, "op" | "inputs"> | null {
+  return t.node ?? consumed.get(t) ?? null;
+}
+
 /** Tensors reachable from root through nodes, inputs before the tensors computed from them. */
 function topoOrder(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
@@ -74,6 +85,19 @@ function addInto(dst: Tensor, src: Tensor): void {
   dst.backend.binary(Binary.Add, dst.ptr, src.ptr, dst.ptr, dst.size, dst.size, 1);
 }
 
+/** Accumulate g into t.grad, where it outlives the step; a copy when g is still to be passed on. */
+function accumulate(t: Tensor, g: Tensor, copy: boolean): void {
+  if (t.grad !== null) {
+    addInto(t.grad, g);
+    if (!copy) g.dispose();
+  } else if (copy) {
+    t.grad = keep(new Tensor(g.backend, g.shape));
+    g.backend.copy(g.ptr, t.grad.ptr, g.size);
+  } else {
+    t.grad = keep(g);
+  }
+}
+
 function backward(root: Tensor, grad?: Tensor, options?: { retainGraph?: boolean }): void {
   if (!root.requiresGrad) throw new Error(`backward: Tensor${fmt(root.shape)} does not require grad (no parameter or input with requiresGrad reaches it)`);
   if (grad === undefined && root.size !== 1) throw new Error(`backward: Tensor${fmt(root.shape)} is not a single value; pass d(loss)/d(output) as \`grad\``);
@@ -81,7 +105,7 @@ function backward(root: Tensor, grad?: Tensor, options?: { retainGraph?: boolean
 
   const order = topoOrder(root);
   for (const t of order) {
-    if (released.has(t)) {
+    if (consumed.has(t)) {
       throw new Error(`backward: the graph through Tensor${fmt(t.shape)} was already freed by an earlier backward(); pass { retainGraph: true } to that call to backpropagate twice`);
     }
   }
@@ -104,13 +128,10 @@ function backpropagate(order: Tensor[], grads: Map<Tensor, Tensor>, retainGraph:
     const node = t.node;
     if (node === null) {
       // A leaf: accumulate into .grad, which outlives the step (the optimizer reads it).
-      if (t.grad === null) t.grad = keep(g);
-      else {
-        addInto(t.grad, g);
-        g.dispose();
-      }
+      accumulate(t, g, false);
       continue;
     }
+    if (t.retainsGrad) accumulate(t, g, true);
     const inputGrads = node.backward(g);
     // A rule may hand the same tensor to several inputs (add gives g to both sides): each
     // input must own its gradient, so later claims get a copy.
@@ -143,7 +164,7 @@ function backpropagate(order: Tensor[], grads: Map<Tensor, Tensor>, retainGraph:
     if (!retainGraph) {
       node.release?.();
       t.node = null;
-      released.add(t);
+      consumed.set(t, { op: node.op, inputs: node.inputs });
     }
   }
 }

@@ -36,6 +36,8 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The op that produced this tensor, while the graph is alive; null for leaves. */
   node: Node | null = null;
+  /** backward() keeps this non-leaf tensor's gradient in `grad` too (set by retainGrad()). */
+  retainsGrad = false;
 
   /** Use tensor(), zeros() and friends; this wraps a block already allocated on `backend`. */
   constructor(backend: Backend, shape: Shape, ptr?: number) {
@@ -99,11 +101,31 @@ export class Tensor {
     backwardImpl(this, grad, options);
   }
 
+  /**
+   * Keep d(loss)/d(this) in `grad` although this tensor is not a leaf, PyTorch's retain_grad():
+   * backward() otherwise frees an intermediate gradient as soon as it has been passed on. The
+   * kept gradient accumulates over backward() calls, as a leaf's does, and is freed with the tensor.
+   * @example
+   * const h = ops.relu(ops.matmul(x, w)).retainGrad();
+   * ops.sum(h).backward();
+   * h.grad; // d(sum)/d(h): ones of h's shape
+   */
+  retainGrad(): this {
+    if (!this.requiresGrad) throw new Error(`retainGrad: Tensor${fmt(this.shape)} does not require grad, so backward() never reaches it`);
+    this.retainsGrad = true;
+    return this;
+  }
+
   /** Free the values now. Further use throws. Safe to call twice. */
   dispose(): void {
     if (this._ptr < 0) return;
     this.backend.heap.release(this._ptr, this.size * 4);
     this._ptr = -1;
+    // A retained intermediate gradient has no other owner (a parameter's belongs to its optimizer).
+    if (this.retainsGrad) {
+      this.grad?.dispose();
+      this.grad = null;
+    }
     this.node?.release?.();
     this.node = null;
     untrackDisposed(this);
