@@ -19,3 +19,6 @@ export { BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from "./batchnor
 export { Flatten, Unflatten } from "./flatten.js";
 export { Dropout2d } from "./dropout2d.js";
 export * as init from "./init.js";
+// The computation graph behind a tensor, and its picture.
+export { computationGraph, layoutGraph, retainGrads, formatValue, type ComputationGraph, type GraphNode, type TensorNode, type OpNode, type GraphEdge, type GraphOptions, type GraphLayout, type PlacedNode, type TensorRole, type TextMetrics } from "./graph.js";
+export { drawGraph, type DrawGraphOptions } from "./draw-graph.js";
