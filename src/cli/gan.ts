@@ -22,7 +22,7 @@ export async function trainGan(o: Options): Promise<void> {
  * and a step schedule: lr for the first 70 % of the epochs, lr/5 after. At a constant lr the
  * generator keeps hopping between modes as D chases it; the smaller steps let it settle.
  */
-function optimizers(g: models.GAN, lr: number, epochs: number) {
+export function optimizers(g: models.GAN, lr: number, epochs: number) {
   const generatorOptimizer = new optim.Adam(g.generator.parameters(), { lr, betas: [0.5, 0.999] });
   const discriminatorOptimizer = new optim.Adam(g.discriminator.parameters(), { lr, betas: [0.5, 0.999] });
   const onEpochEnd = (l: { epoch: number }) => {
@@ -59,8 +59,8 @@ async function ring(o: Options, out: string): Promise<void> {
 }
 
 /** Data (grey) and generated samples (blue) in the square [−3, 3]², with the 3σ circles of the modes. */
-export function ringPlot(real: ArrayLike<number>, generated: ArrayLike<number>, std = 0.02, size = 500): Canvas {
-  const c = figure(size + 90, size + 70, "GAN on 8 Gaussians: data and generated samples");
+export function ringPlot(real: ArrayLike<number>, generated: ArrayLike<number>, std = 0.02, size = 500, title = "GAN on 8 Gaussians: data and generated samples"): Canvas {
+  const c = figure(size + 90, size + 70, title);
   const ax = axesOn(c, { lo: -3, hi: 3 }, { lo: -3, hi: 3 });
   ax.frame("x1", "x2");
   const grey = [180, 180, 180];

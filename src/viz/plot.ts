@@ -236,9 +236,10 @@ export function colorbar(c: Canvas, box: Omit<Box, "w">, lo: number, hi: number,
   for (const t of ticks) {
     const y = box.y + box.h - ((t - lo) / (hi - lo || 1)) * box.h;
     c.line(box.x + 14, y, box.x + 18, y, INK);
-    c.text(box.x + 21, y - 3, formatTick(t, step), { color: MUTED });
+    // A gap wider than a minus sign, so that the tick mark does not read as one.
+    c.text(box.x + 24, y - 3, formatTick(t, step), { color: MUTED });
   }
-  c.text(box.x + 60, box.y + box.h / 2, label, { align: "center", vertical: true, color: INK });
+  c.text(box.x + 64, box.y + box.h / 2, label, { align: "center", vertical: true, color: INK });
 }
 
 export interface HeatmapOptions {

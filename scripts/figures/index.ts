@@ -1,0 +1,68 @@
+// npm run docs:figures [-- name …]: every picture of the guide (docs/guide/), written to
+// docs/figures/*.png by wasmnn itself: each trains what it shows with a small budget and a fixed
+// seed, so a run gives the same PNGs every time. A name (e.g. `activations`, `spirals`) runs one
+// group; the CPU seconds each group takes are printed.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { manualSeed, ready } from "../../src/index.js";
+import type { Canvas } from "../../src/viz/png.js";
+import { activations, graph, lossFunctions, neuron, weightsAndBiases } from "./basics.js";
+import { optimizers } from "./optimizers.js";
+import { learningCurves, spiralFigures } from "./training.js";
+import { autoencoderCode, cnn } from "./vision.js";
+import { recurrentFigures } from "./sequences.js";
+import { ganEpochs, moeGate, rbfBumps } from "./others.js";
+
+type Group = () => Record<string, Canvas> | Promise<Record<string, Canvas>>;
+
+const GROUPS: Record<string, Group> = {
+  neuron: () => ({ neuron: neuron() }),
+  weights: () => ({ "weights-biases": weightsAndBiases() }),
+  activations: () => ({ activations: activations() }),
+  losses: () => ({ losses: lossFunctions() }),
+  graph: () => ({ graph: graph() }),
+  optimizers: () => ({ optimizers: optimizers() }),
+  spirals: spiralFigures,
+  curves: async () => ({ "learning-curves": await learningCurves() }),
+  cnn: async () => {
+    const r = await cnn();
+    console.log(`  LeNet, 3 epochs: ${(100 * r.accuracy).toFixed(2)} % on the 2,000 held-out digits`);
+    return { "cnn-filters": r.canvas };
+  },
+  autoencoder: async () => {
+    const r = await autoencoderCode();
+    console.log(`  autoencoder with a 2-number code, 10 epochs: test MSE ${r.mse.toFixed(4)} per pixel`);
+    return { "autoencoder-code": r.canvas };
+  },
+  recurrent: recurrentFigures,
+  rbf: () => ({ "rbf-bumps": rbfBumps() }),
+  moe: async () => {
+    const r = await moeGate();
+    console.log(`  mixture of experts, 100 epochs: each quadrant's share routed to its top expert ${r.routed.map((f) => `${(100 * f).toFixed(1)} %`).join(", ")}`);
+    return { "moe-gate": r.canvas };
+  },
+  gan: async () => {
+    const r = await ganEpochs();
+    console.log(`  GAN, 130 epochs: ${r.covered} of 8 modes covered`);
+    return { "gan-epochs": r.canvas };
+  },
+};
+
+const OUT = "docs/figures";
+const wanted = process.argv.slice(2);
+for (const name of wanted) if (!(name in GROUPS)) throw new Error(`docs:figures: no group "${name}"; the groups are ${Object.keys(GROUPS).join(", ")}`);
+await ready();
+mkdirSync(OUT, { recursive: true });
+let total = 0;
+for (const [name, group] of Object.entries(GROUPS)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  manualSeed(1);
+  const t0 = process.cpuUsage();
+  const figures = await group();
+  const cpu = process.cpuUsage(t0);
+  const seconds = (cpu.user + cpu.system) / 1e6;
+  total += seconds;
+  for (const [file, canvas] of Object.entries(figures)) canvas.save(join(OUT, `${file}.png`));
+  console.log(`${name.padEnd(12)} ${seconds.toFixed(1).padStart(6)} s CPU  → ${Object.keys(figures).map((f) => `${OUT}/${f}.png`).join(", ")}`);
+}
+console.log(`${"total".padEnd(12)} ${total.toFixed(1).padStart(6)} s CPU`);
