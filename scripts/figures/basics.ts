@@ -129,7 +129,8 @@ export function lossFunctions(): Canvas {
   );
 }
 
-export function graph(): Canvas {
+/** The same graph twice: as nn.drawGraph's SVG, and as a PNG figure drawn with the bitmap font. */
+export function graph(): Record<string, Canvas | string> {
   // One neuron and its squared error: loss = (tanh(x·wᵀ + b) − y)², micrograd's example on tensors.
   const x = tensor([2, 0], [1, 2]);
   const w = tensor([-3, 1], [1, 2], { requiresGrad: true });
@@ -139,5 +140,9 @@ export function graph(): Canvas {
   const o = ops.tanh(n);
   const loss = ops.sum(ops.square(ops.sub(o, y)));
   nn.retainGrads(loss).backward();
-  return graphFigure(loss, { title: "Backpropagation: loss = (tanh(x·wᵀ + b) − y)², after loss.backward()", labels: { x, w, b, y, n, o, loss } });
+  const labels = { x, w, b, y, n, o, loss };
+  return {
+    graph: graphFigure(loss, { title: "Backpropagation: loss = (tanh(x·wᵀ + b) − y)², after loss.backward()", labels }),
+    "graph.svg": nn.drawGraph(loss, { title: "loss = (tanh(x·wᵀ + b) − y)² after loss.backward()", labels }),
+  };
 }

@@ -2,7 +2,7 @@
 // docs/figures/*.png by wasmnn itself: each trains what it shows with a small budget and a fixed
 // seed, so a run gives the same PNGs every time. A name (e.g. `activations`, `spirals`) runs one
 // group; the CPU seconds each group takes are printed.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { manualSeed, ready } from "../../src/index.js";
 import type { Canvas } from "../../src/viz/png.js";
@@ -13,14 +13,15 @@ import { autoencoderCode, cnn } from "./vision.js";
 import { recurrentFigures } from "./sequences.js";
 import { ganEpochs, moeGate, rbfBumps } from "./others.js";
 
-type Group = () => Record<string, Canvas> | Promise<Record<string, Canvas>>;
+/** A group's figures by file name: canvases are written as `name.png`, strings (SVG documents) under their name as given. */
+type Group = () => Record<string, Canvas | string> | Promise<Record<string, Canvas | string>>;
 
 const GROUPS: Record<string, Group> = {
   neuron: () => ({ neuron: neuron() }),
   weights: () => ({ "weights-biases": weightsAndBiases() }),
   activations: () => ({ activations: activations() }),
   losses: () => ({ losses: lossFunctions() }),
-  graph: () => ({ graph: graph() }),
+  graph: graph,
   optimizers: () => ({ optimizers: optimizers() }),
   spirals: spiralFigures,
   curves: async () => ({ "learning-curves": await learningCurves() }),
@@ -62,7 +63,12 @@ for (const [name, group] of Object.entries(GROUPS)) {
   const cpu = process.cpuUsage(t0);
   const seconds = (cpu.user + cpu.system) / 1e6;
   total += seconds;
-  for (const [file, canvas] of Object.entries(figures)) canvas.save(join(OUT, `${file}.png`));
-  console.log(`${name.padEnd(12)} ${seconds.toFixed(1).padStart(6)} s CPU  → ${Object.keys(figures).map((f) => `${OUT}/${f}.png`).join(", ")}`);
+  const written = Object.entries(figures).map(([file, figure]) => {
+    const path = join(OUT, typeof figure === "string" ? file : `${file}.png`);
+    if (typeof figure === "string") writeFileSync(path, figure + "\n");
+    else figure.save(path);
+    return path;
+  });
+  console.log(`${name.padEnd(12)} ${seconds.toFixed(1).padStart(6)} s CPU  → ${written.join(", ")}`);
 }
 console.log(`${"total".padEnd(12)} ${total.toFixed(1).padStart(6)} s CPU`);
