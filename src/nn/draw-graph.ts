@@ -6,6 +6,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { computationGraph, foldedEdges, layoutGraph, type GraphLayout, type GraphOptions, type TensorRole } from "./graph.js";
 
+/** drawGraph's options: GraphOptions, a title, and how many values to show. */
 export interface DrawGraphOptions extends GraphOptions {
   /** A heading above the graph. */
   title?: string;

@@ -14,13 +14,19 @@ import type { Module } from "./module.js";
 /** What a tensor node is: a parameter or input (a leaf), a value computed from them, or the root. */
 export type TensorRole = "parameter" | "input" | "intermediate" | "output";
 
+/** A tensor of the graph, with copies of its values and gradient taken when the graph was read. */
 export interface TensorNode {
+  /** Tells a tensor node from an op node. */
   kind: "tensor";
+  /** Its index in ComputationGraph.nodes (the root is 0). */
   id: number;
+  /** The tensor itself. */
   tensor: Tensor;
   /** Its name from GraphOptions (labels, or the model's parameter names), else "". */
   label: string;
+  /** Parameter, input, intermediate or output (see TensorRole). */
   role: TensorRole;
+  /** The tensor's shape. */
   shape: readonly number[];
   /** A copy of the values (null once the tensor is disposed). */
   data: Float32Array | null;
@@ -30,27 +36,36 @@ export interface TensorNode {
   gradNote: string;
 }
 
+/** An op of the graph: what computed the tensor its one outgoing edge points to. */
 export interface OpNode {
+  /** Tells an op node from a tensor node. */
   kind: "op";
+  /** Its index in ComputationGraph.nodes. */
   id: number;
   /** The op's name as recorded ("matmul", "add", "crossEntropy", …). */
   op: string;
 }
 
+/** A node of the graph: a tensor or an op. */
 export type GraphNode = TensorNode | OpNode;
 
 /** An arrow of the graph: a tensor into the op that reads it, or an op into the tensor it made. */
 export interface GraphEdge {
+  /** The id of the node the arrow leaves. */
   from: number;
+  /** The id of the node it enters. */
   to: number;
 }
 
+/** Tensors and ops, and the arrows between them, as found by computationGraph(). */
 export interface ComputationGraph {
   /** Nodes by id; the root is node 0. */
   nodes: GraphNode[];
+  /** Every input of every op (a tensor read twice gives two edges), and every op's output. */
   edges: GraphEdge[];
 }
 
+/** What computationGraph() and drawGraph() name and how far they go. */
 export interface GraphOptions {
   /** Names for tensors of the graph, as `{ x, w, loss }`. */
   labels?: Record<string, Tensor>;
@@ -170,21 +185,27 @@ export function foldedEdges(edges: readonly GraphEdge[]): (GraphEdge & { count: 
 
 /** Text metrics of the renderer: a monospace character's advance and a line's height, in pixels. */
 export interface TextMetrics {
+  /** Advance of one character, in pixels. */
   charWidth: number;
+  /** Height of one line of text, in pixels. */
   lineHeight: number;
 }
 
 /** A node placed on the page: its box, top-left corner at (x, y). */
 export interface PlacedNode {
   node: GraphNode;
+  /** The text it shows, one string per line (see nodeLines). */
   lines: string[];
+  /** Its column, 0 at the left. */
   column: number;
+  /** Top-left corner, width and height, in pixels. */
   x: number;
   y: number;
   w: number;
   h: number;
 }
 
+/** A graph placed on a page: its nodes by id, its edges, and the page's size in pixels. */
 export interface GraphLayout {
   placed: PlacedNode[];
   edges: GraphEdge[];

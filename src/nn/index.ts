@@ -20,5 +20,5 @@ export { Flatten, Unflatten } from "./flatten.js";
 export { Dropout2d } from "./dropout2d.js";
 export * as init from "./init.js";
 // The computation graph behind a tensor, and its picture.
-export { computationGraph, layoutGraph, retainGrads, formatValue, type ComputationGraph, type GraphNode, type TensorNode, type OpNode, type GraphEdge, type GraphOptions, type GraphLayout, type PlacedNode, type TensorRole, type TextMetrics } from "./graph.js";
+export { computationGraph, retainGrads, type ComputationGraph, type GraphNode, type TensorNode, type OpNode, type GraphEdge, type GraphOptions, type TensorRole } from "./graph.js";
 export { drawGraph, type DrawGraphOptions } from "./draw-graph.js";

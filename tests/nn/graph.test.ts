@@ -3,6 +3,7 @@
 // 0.7071, do/dn = 1 − o² = 0.5, so do/dx = 0.5·w = (−1.5, 0.5), do/dw = 0.5·x = (1, 0), do/db = 0.5.
 import { beforeAll, describe, expect, it } from "vitest";
 import { nn, ops, ready, setBackend, tensor, type Tensor } from "../../src/index.js";
+import { layoutGraph } from "../../src/nn/graph.js";
 import type { TensorNode } from "../../src/nn/graph.js";
 
 function neuron(): { x: Tensor; w: Tensor; b: Tensor; xw: Tensor; n: Tensor; o: Tensor } {
@@ -84,7 +85,7 @@ for (const name of ["js", "wasm"] as const) {
     it("lays the graph out left to right: every arrow points rightwards, no boxes overlap", () => {
       const { o } = neuron();
       o.backward();
-      const l = nn.layoutGraph(nn.computationGraph(o), { charWidth: 6, lineHeight: 12 });
+      const l = layoutGraph(nn.computationGraph(o), { charWidth: 6, lineHeight: 12 });
       for (const e of l.edges) expect(l.placed[e.from].x + l.placed[e.from].w).toBeLessThan(l.placed[e.to].x);
       expect(l.placed[0].x + l.placed[0].w).toBe(Math.max(...l.placed.map((p) => p.x + p.w)));
       for (const a of l.placed) {

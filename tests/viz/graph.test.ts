@@ -4,6 +4,7 @@ import { nn, ops, ready, tensor } from "../../src/index.js";
 import { ROLE_COLORS } from "../../src/nn/draw-graph.js";
 import { CELL_W } from "../../src/viz/font.js";
 import { graphFigure } from "../../src/viz/graph.js";
+import { layoutGraph } from "../../src/nn/graph.js";
 
 const hex = (s: string): number[] => [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16));
 
@@ -18,7 +19,7 @@ describe("graphFigure", () => {
     const loss = ops.sum(ops.mul(x, w));
     loss.backward();
     const c = graphFigure(loss, { title: "graph", labels: { x, w, loss } });
-    const l = nn.layoutGraph(nn.computationGraph(loss), { charWidth: CELL_W, lineHeight: 12 });
+    const l = layoutGraph(nn.computationGraph(loss), { charWidth: CELL_W, lineHeight: 12 });
     const pixel = (px: number, py: number): number[] => Array.from(c.rgba.subarray((py * c.width + px) * 4, (py * c.width + px) * 4 + 3));
     for (const p of l.placed) {
       const role = p.node.kind === "op" ? "op" : p.node.role;
