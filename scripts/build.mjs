@@ -3,7 +3,7 @@
 // that `npm test`, `npm start` and `npx wasmnn` after an install do not rebuild for nothing.
 // `npm run build -- --force` always rebuilds.
 import { execSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const STAMP = "dist/.build-stamp";
@@ -21,11 +21,16 @@ if (!force && existsSync(STAMP) && statSync(STAMP).mtimeMs >= Math.max(...INPUTS
   console.log("wasmnn: build is up to date");
   process.exit(0);
 }
+// From scratch, so that no file of an earlier build (a module since removed) reaches the package.
+rmSync("dist", { recursive: true, force: true });
 for (const step of [
   "asc assembly/index.ts --target release",
   "asc assembly/index.ts --target debug",
   "tsc -p tsconfig.build.json",
   "node scripts/finish-build.mjs",
+  // The single-file ESM build for CDNs and plain <script type="module"> pages: the whole library
+  // with the core inlined, no import left to resolve.
+  "esbuild dist/src/inline.js --bundle --format=esm --platform=browser --target=es2022 --minify --outfile=dist/wasmnn.browser.js --log-level=warning",
 ]) {
   console.log(`> ${step}`);
   execSync(step, { stdio: "inherit", env: { ...process.env, PATH: `${join(process.cwd(), "node_modules", ".bin")}:${process.env.PATH}` } });

@@ -65,7 +65,10 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === "export" || command === "info") return fileCommands[command](positionals.slice(1), values);
   if (command === "bench") {
-    const { runBench } = await import("../../bench/index.js");
+    // The benchmarks are not in the npm package, only in a source checkout.
+    const { runBench } = await import("../../bench/index.js").catch(() => {
+      throw new Error("bench: the benchmarks ship in wasmnn's source checkout, not in the npm package; run `npm run bench` there");
+    });
     await runBench({ json: values.json === true, quick: values.quick === true, filter: values.filter as string | undefined });
     return;
   }

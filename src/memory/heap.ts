@@ -20,14 +20,20 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/** A growable linear memory, as `WebAssembly.Memory` is (declared here so that the types need no DOM library). */
+export interface LinearMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
 export class Heap {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: LinearMemory;
   private top: number;
   private readonly free = new Map<number, number[]>();
   private used = 0;
 
   /** @param base first usable byte (the Wasm module's static data lies below it) */
-  constructor(memory: WebAssembly.Memory, base: number) {
+  constructor(memory: LinearMemory, base: number) {
     this.memory = memory;
     this.top = Math.ceil(base / ALIGN) * ALIGN;
   }

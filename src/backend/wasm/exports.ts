@@ -1,7 +1,9 @@
 // The exports of the Wasm core (assembly/index.ts), typed. Pointers are byte offsets into
 // `memory`; booleans travel as 0/1.
+import type { LinearMemory } from "../../memory/heap.js";
+
 export interface CoreExports {
-  memory: WebAssembly.Memory;
+  memory: LinearMemory;
   heapBase(): number;
   copy(srcPtr: number, dstPtr: number, n: number): void;
   fill(outPtr: number, n: number, value: number): void;

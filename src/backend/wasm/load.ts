@@ -1,45 +1,125 @@
 // Instantiating the Wasm core, in Node and in browsers.
 //
-// wasmnn uses @assemblyscript/loader: it accepts bytes, a Response or a compiled Module alike
-// (streaming compilation in browsers when given a fetch), and it supplies the `abort` import that
-// the debug build's assertions call, turning a failed kernel assertion into a readable Error.
-import { instantiate } from "@assemblyscript/loader";
+// Where the core comes from when ready() is given no location:
+// - Node: the file dist/wasmnn.wasm of the package (or build/ in a source checkout), read with
+//   fs, reached through src/platform.ts so that no bundler meets a Node module in this graph.
+// - Everywhere else: the copy inlined as base64 in wasm-inline.js, loaded by a relative dynamic
+//   import. That is the one kind of reference every bundler follows with no configuration:
+//   esbuild and Rollup leave `new URL("./wasmnn.wasm", import.meta.url)` as it is and do not copy
+//   the file, so a page built by them would fetch a .wasm that is not there. Bundlers that split
+//   code put the inlined core in a chunk of its own, loaded only when no location is given.
+// A location given to ready() is fetched (streaming compilation) or, in Node, read from disk.
+//
+// The core takes only numbers and pointers, so instantiating it needs no glue beyond the `abort`
+// import through which the debug build's assertions report, read here as an AssemblyScript string.
 import type { CoreExports } from "./exports.js";
+import { hasNodeBuiltins, nodeBuiltin, type UrlLike } from "../../platform.js";
 
-/** Where to find the core: a URL or path, its bytes, or an already compiled module. */
-export type WasmSource = string | URL | ArrayBuffer | Uint8Array | WebAssembly.Module | Response | Promise<Response>;
+/** The parts of a fetch `Response` that wasmnn reads. */
+export interface ResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
 
-const isNode = typeof process !== "undefined" && process.versions?.node !== undefined;
+/**
+ * Where to find the core: a URL or path, its bytes, a fetch `Response` (or its promise), or an
+ * already compiled `WebAssembly.Module` (typed as `object`, so that the declarations need no DOM
+ * library).
+ */
+export type WasmSource = string | UrlLike | ArrayBuffer | Uint8Array | ResponseLike | Promise<ResponseLike> | object;
 
-/** The default location: `wasmnn.wasm` at the root of dist/, else the build/ folder of a source checkout. */
-async function defaultSource(debug: boolean): Promise<WasmSource> {
+type NodeFs = typeof import("node:fs");
+
+function nodeFs(): NodeFs | null {
+  return hasNodeBuiltins() ? nodeBuiltin<NodeFs>("fs", "ready") : null;
+}
+
+/** Node: the core file in dist/ of the package, else in build/ of a source checkout. */
+function nodeDefault(fs: NodeFs, debug: boolean): URL {
   const file = debug ? "wasmnn.debug.wasm" : "wasmnn.wasm";
-  const beside = new URL(`../../../${file}`, import.meta.url);
-  if (!isNode) return fetch(beside);
-  const fs = await import("node:fs");
-  const inBuild = new URL(`../../../build/${file}`, import.meta.url);
-  return fs.existsSync(beside) ? beside : inBuild;
-}
-
-async function toInstantiable(source: WasmSource): Promise<ArrayBuffer | Uint8Array | WebAssembly.Module | Response | Promise<Response>> {
-  if (typeof source === "string" || source instanceof URL) {
-    const url = source instanceof URL ? source : /^[a-z]+:/i.test(source) ? new URL(source) : null;
-    if (isNode && (url === null || url.protocol === "file:")) {
-      const fs = await import("node:fs/promises");
-      return fs.readFile(url ?? source);
-    }
-    return fetch(url ?? source);
+  const candidates = [new URL(`../../../${file}`, import.meta.url), new URL(`../../../build/${file}`, import.meta.url)];
+  const found = candidates.find((u) => fs.existsSync(u));
+  if (found === undefined) {
+    throw new Error(`wasmnn: the Wasm core ${file} is in none of ${candidates.map((u) => u.pathname).join(", ")}${debug ? " (the debug core ships only in a source checkout: run `npm run build` there)" : ""}; pass its location to ready({ wasm })`);
   }
-  return source;
+  return found;
 }
 
+function isResponse(x: unknown): x is ResponseLike {
+  return typeof x === "object" && x !== null && typeof (x as ResponseLike).arrayBuffer === "function" && "ok" in x;
+}
+
+function describe(source: WasmSource): string {
+  if (typeof source === "string") return source;
+  if (typeof source === "object" && source !== null && "href" in source) return source.href;
+  return "the given source";
+}
+
+async function fromResponse(response: ResponseLike): Promise<WebAssembly.Module> {
+  if (!response.ok) throw new Error(`HTTP status ${response.status} for ${response.url}`);
+  // Streaming compilation needs the application/wasm type; a server without it still works.
+  if (typeof WebAssembly.compileStreaming === "function" && response.headers.get("content-type")?.startsWith("application/wasm")) {
+    return WebAssembly.compileStreaming(response as unknown as Response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+async function compile(source: WasmSource | undefined, debug: boolean): Promise<WebAssembly.Module> {
+  if (source === undefined) {
+    const fs = nodeFs();
+    if (fs !== null) return WebAssembly.compile(fs.readFileSync(nodeDefault(fs, debug)));
+    if (debug) throw new Error("the debug core is not inlined; pass its location to ready({ wasm, debug: true })");
+    const { wasmBase64 } = await import("../../wasm-inline.js");
+    return WebAssembly.compile(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
+  }
+  if (typeof source === "string" || (typeof source === "object" && source !== null && "href" in source && !isResponse(source))) {
+    const href = typeof source === "string" ? source : source.href;
+    const fs = nodeFs();
+    const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(href);
+    if (fs !== null && (!isUrl || href.startsWith("file:"))) return WebAssembly.compile(fs.readFileSync(isUrl ? new URL(href) : href));
+    const base = (globalThis as { location?: UrlLike }).location?.href;
+    return fromResponse(await fetch(base === undefined ? href : new URL(href, base)));
+  }
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || source instanceof Uint8Array) return WebAssembly.compile(source as Uint8Array<ArrayBuffer>);
+  const awaited = await source;
+  if (isResponse(awaited)) return fromResponse(awaited);
+  throw new Error("expected a URL or path, bytes, a Response or a WebAssembly.Module");
+}
+
+/** The bytes of a base64 string (atob exists in browsers, workers and Node ≥ 16). */
+export function decodeBase64(base64: string): Uint8Array {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** An AssemblyScript string: UTF-16 code units, its byte length stored just before it. */
+function readString(memory: WebAssembly.Memory | undefined, ptr: number): string {
+  if (memory === undefined || ptr === 0) return "?";
+  const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
+  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
+}
+
+/** Compile and instantiate the core; errors name the location tried. */
 export async function instantiateCore(source?: WasmSource, debug = false): Promise<CoreExports> {
-  const src = await toInstantiable(source ?? (await defaultSource(debug)));
+  let memory: WebAssembly.Memory | undefined;
+  const env = {
+    abort(msg: number, file: number, line: number, column: number): never {
+      throw new Error(`wasmnn core: assertion failed: ${readString(memory, msg)} at ${readString(memory, file)}:${line}:${column}`);
+    },
+  };
   try {
-    const { exports } = await instantiate<Record<string, unknown>>(src as never, {});
-    return exports as unknown as CoreExports;
+    const instance = await WebAssembly.instantiate(await compile(source, debug), { env });
+    const exports = instance.exports as unknown as CoreExports;
+    memory = exports.memory as WebAssembly.Memory;
+    return exports;
   } catch (err) {
-    const where = typeof source === "string" || source instanceof URL ? String(source) : "the given source";
+    const where = source === undefined ? "its default location" : describe(source);
     throw new Error(`wasmnn: could not instantiate the Wasm core from ${where}: ${(err as Error).message}`);
   }
 }
