@@ -28,3 +28,7 @@ export * as models from "./models/index.js";
 // Model files: safetensors, config.json, checkpoints, ONNX.
 export * as io from "./io/index.js";
 export { save, load, loadWeights, toSafetensors, fromSafetensors, toFiles, resume, checkpoint, exportOnnx } from "./io/index.js";
+// In the browser and in workers: training off the main thread, per-batch logs, MNIST from a compact file.
+export { postTraining, receiveTraining, type BatchLogs, type TrainContext, type PostPort, type PostTrainingOptions, type ReceiveTrainingHandlers, type StateDict, type TrainingMessage, type WorkerLike } from "./train/index.js";
+export { mnistFile } from "./data/mnist.js";
+export type { UrlLike } from "./platform.js";

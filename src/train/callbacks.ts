@@ -1,4 +1,4 @@
-// Callbacks: code that runs at the end of each epoch and may stop training.
+// Callbacks: code that runs at the end of each batch and each epoch, and may stop training.
 import type { Module } from "../nn/module.js";
 
 export interface EpochLogs {
@@ -12,13 +12,28 @@ export interface EpochLogs {
   samplesPerSecond: number;
 }
 
+/** What fit reports after each optimizer step. */
+export interface BatchLogs {
+  epoch: number;
+  /** The batch's index within its epoch, from 0. */
+  batch: number;
+  /** Batches per epoch. */
+  batches: number;
+  /** Samples in this batch (the last one of an epoch may be smaller). */
+  size: number;
+  /** The batch's mean loss, computed before the step. */
+  loss: number;
+}
+
 export interface TrainContext {
   readonly model: Module;
-  /** Ask fit to stop after this epoch. */
+  /** Ask fit to stop: after this epoch, or, from onBatchEnd, right after this batch. */
   stop(): void;
 }
 
 export interface Callback {
+  /** After each optimizer step; fit awaits a returned promise before the next batch. */
+  onBatchEnd?(logs: BatchLogs, ctx: TrainContext): void | Promise<void>;
   onEpochEnd?(logs: EpochLogs, ctx: TrainContext): void | Promise<void>;
   onTrainEnd?(history: EpochLogs[], ctx: TrainContext): void | Promise<void>;
 }

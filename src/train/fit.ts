@@ -8,7 +8,7 @@ import type { Module } from "../nn/module.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Random } from "../tensor/random.js";
 import { validateDataset, type Dataset } from "../data/dataset.js";
-import type { Callback, EpochLogs, TrainContext } from "./callbacks.js";
+import type { BatchLogs, Callback, EpochLogs, TrainContext } from "./callbacks.js";
 import { batchTensors, checkBatchSize, evaluate } from "./evaluate.js";
 import { countCorrect, resolveLoss, type LossFn, type LossName } from "./losses.js";
 import { ProgressBar } from "./progress.js";
@@ -78,8 +78,11 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
     let lastYield = t0;
     let lossSum = 0;
     let correct: number | null = 0;
-    for (let from = 0; from < data.length; from += batchSize) {
+    let seen = 0;
+    const batches = Math.ceil(data.length / batchSize);
+    for (let from = 0; from < data.length && !stopping; from += batchSize) {
       const to = Math.min(from + batchSize, data.length);
+      const batch: BatchLogs = { epoch, batch: from / batchSize, batches, size: to - from, loss: NaN };
       scope(() => {
         const { x, y } = batchTensors(data, order, from, to);
         const pred = model.forward(x);
@@ -92,12 +95,18 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
         loss.backward();
         opt.step();
         lossSum += value * (to - from);
+        batch.loss = value;
         if (correct !== null) {
           const c = noGrad(() => countCorrect(options.loss, pred.toArray(), y.toArray(), to - from));
           correct = c === null ? null : correct + c;
         }
       });
+      seen = to;
       bar?.update(to, `loss ${(lossSum / to).toFixed(4)}`);
+      for (const cb of options.callbacks ?? []) {
+        const pending = cb.onBatchEnd?.(batch, ctx);
+        if (pending) await pending;
+      }
       if (performance.now() - lastYield > YIELD_MS) {
         await new Promise((r) => setTimeout(r, 0));
         lastYield = performance.now();
@@ -105,8 +114,9 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
     }
     bar?.end();
     const seconds = (performance.now() - t0) / 1000;
-    const logs: EpochLogs = { epoch, loss: lossSum / data.length, seconds, samplesPerSecond: data.length / seconds };
-    if (correct !== null) logs.accuracy = correct / data.length;
+    // `seen` is the whole epoch unless a batch callback stopped it early.
+    const logs: EpochLogs = { epoch, loss: lossSum / seen, seconds, samplesPerSecond: seen / seconds };
+    if (correct !== null) logs.accuracy = correct / seen;
     if (options.validation) {
       const v = evaluate(model, options.validation, { loss: options.loss, batchSize: Math.max(batchSize, 256) });
       logs.valLoss = v.loss;
