@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     reporters: ["default", "./tests/summary-reporter.ts"],
+    // Says in one line when the browser tests are skipped (no Chromium, not in CI).
+    globalSetup: ["./tests/browser/setup.ts"],
   },
 });

@@ -40,10 +40,13 @@ function nodeFs(): NodeFs | null {
 /** Node: the core file in dist/ of the package, else in build/ of a source checkout. */
 function nodeDefault(fs: NodeFs, debug: boolean): URL {
   const file = debug ? "wasmnn.debug.wasm" : "wasmnn.wasm";
-  const candidates = [new URL(`../../../${file}`, import.meta.url), new URL(`../../../build/${file}`, import.meta.url)];
+  // Through a variable: bundlers turn `new URL(…, import.meta.url)` into assets, and this path is
+  // for Node only (Vite would otherwise emit every file of dist/ into a page's build).
+  const here = import.meta.url;
+  const candidates = [new URL(`../../../${file}`, here), new URL(`../../../build/${file}`, here)];
   const found = candidates.find((u) => fs.existsSync(u));
   if (found === undefined) {
-    throw new Error(`wasmnn: the Wasm core ${file} is in none of ${candidates.map((u) => u.pathname).join(", ")}${debug ? " (the debug core ships only in a source checkout: run `npm run build` there)" : ""}; pass its location to ready({ wasm })`);
+    throw new Error(`the Wasm core ${file} is in none of ${candidates.map((u) => u.pathname).join(", ")}${debug ? " (the debug core ships only in a source checkout: run `npm run build` there)" : ""}; pass its location to ready({ wasm })`);
   }
   return found;
 }

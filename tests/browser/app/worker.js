@@ -1,0 +1,4 @@
+import * as wn from "wasmnn";
+import { serve } from "./xor.js";
+
+serve(wn);
