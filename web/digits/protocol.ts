@@ -1,0 +1,14 @@
+// What the draw-a-digit page and its worker say to each other (besides postTraining's progress).
+export type ModelName = "cnn" | "mlp";
+
+export type ToWorker =
+  /** `data`: the URL of the compact MNIST file, beside the page. */
+  | { type: "train"; model: ModelName; epochs: number; data: string }
+  /** 784 pixels in [0, 1], row-major, white ink on black as in MNIST. */
+  | { type: "predict"; pixels: Float32Array };
+
+export type FromWorker =
+  | { type: "loaded"; train: number; test: number; bytes: number }
+  | { type: "evaluated"; epoch: number; accuracy: number; seconds: number; filters: { count: number; size: number; values: Float32Array } | null }
+  | { type: "probs"; probs: number[] }
+  | { type: "failed"; message: string };
