@@ -58,7 +58,7 @@ export class NetworkView {
       const canvas = nodeCanvas(FEATURES[id].label);
       const f = featurize(values, [id]);
       heatmap(canvas, f, NEURON_GRID, neuronScale("linear", f, 0, f.length));
-      node.append(canvas, el("span", {}, FEATURES[id].label));
+      node.append(el("span", {}, FEATURES[id].label), canvas);
       node.addEventListener("click", () => this.on.toggleFeature(id));
       inputs.append(node);
       if (on) active.push(canvas);
