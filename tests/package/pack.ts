@@ -2,6 +2,7 @@
 // node_modules/wasmnn (no dependencies installed: the browser needs none, and the optional data
 // sets are deliberately absent). Made once per build and shared by the test files that need it.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +20,9 @@ export interface Packed {
 export function packed(): Packed {
   const stamp = join(ROOT, "dist", ".build-stamp");
   if (!existsSync(stamp)) throw new Error("dist/ is not built: run `npm run build` (npm test does) first");
-  const dir = join(tmpdir(), `wasmnn-packed-${Math.round(statSync(stamp).mtimeMs)}`);
+  // One directory per checkout and build; those of this checkout's earlier builds are removed.
+  const prefix = `wasmnn-packed-${createHash("sha256").update(ROOT).digest("hex").slice(0, 8)}-`;
+  const dir = join(tmpdir(), `${prefix}${Math.round(statSync(stamp).mtimeMs)}`);
   const result = (): Packed => ({ tarball: join(dir, readdirSync(dir).find((f) => f.endsWith(".tgz"))!), app: join(dir, "app") });
   if (existsSync(join(dir, "app"))) return result();
   // Built in a directory of its own and renamed into place, so that test files packing at the
@@ -33,6 +36,7 @@ export function packed(): Packed {
   writeFileSync(join(work, "app", "package.json"), JSON.stringify({ name: "empty-app", version: "1.0.0", private: true, type: "module" }, null, 2));
   try {
     renameSync(work, dir);
+    for (const old of readdirSync(tmpdir())) if (old.startsWith(prefix) && join(tmpdir(), old) !== dir) rmSync(join(tmpdir(), old), { recursive: true, force: true });
   } catch {
     rmSync(work, { recursive: true, force: true }); // another test file got there first
   }
