@@ -14,11 +14,19 @@ import { withAllocationLimit, type Module } from "../nn/module.js";
 import { buildModule, entryOf, moduleConfig, type ModuleConfig } from "./config.js";
 import { readSafetensors, readSafetensorsHeader, writeSafetensors, type TensorToWrite } from "./safetensors.js";
 import type { DType } from "./dtypes.js";
+import type { ResponseLike } from "../backend/wasm/load.js";
 
 /** The files of a saved model by name ("config.json", "model.safetensors", ...). */
 export type ModelFiles = Record<string, Uint8Array>;
+/** A Blob or a File, by what load() reads of it (declared here so that the types need no DOM library). */
+export interface BlobLike {
+  readonly size: number;
+  readonly type: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 /** What load() reads: a Node path, a safetensors file's bytes, a Blob, a Response, or the files of a directory. */
-export type ModelSource = string | ArrayBuffer | Uint8Array | Blob | Response | ModelFiles;
+export type ModelSource = string | ArrayBuffer | Uint8Array | BlobLike | ResponseLike | ModelFiles;
 export type StateDict = Record<string, { shape: number[]; data: Float32Array | Float64Array }>;
 
 export const CONFIG_FILE = "config.json";

@@ -46,21 +46,28 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serve `root` on localhost; `alias` maps request paths to other paths under root. */
-export async function serveStatic(root: string, alias: Record<string, string> = {}): Promise<StaticServer> {
+export interface ServeOptions {
+  /** Request paths served from other paths under root. */
+  alias?: Record<string, string>;
+  /** Request paths served from memory. */
+  files?: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Serve `root` on localhost. */
+export async function serveStatic(root: string, options: ServeOptions = {}): Promise<StaticServer> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    let path = alias[url.pathname] ?? url.pathname;
+    let path = options.alias?.[url.pathname] ?? url.pathname;
     if (path.endsWith("/")) path += "index.html";
     const file = normalize(join(root, decodeURIComponent(path)));
-    const ok = file.startsWith(root) && existsSync(file) && statSync(file).isFile();
-    requests.push(`${ok ? 200 : 404} ${url.pathname}`);
-    if (!ok) {
+    const body = options.files?.get(path) ?? (file.startsWith(root) && existsSync(file) && statSync(file).isFile() ? readFileSync(file) : undefined);
+    requests.push(`${body ? 200 : 404} ${url.pathname}`);
+    if (body === undefined) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const addr = server.address();

