@@ -1,6 +1,6 @@
-// The package as users get it: `npm pack` of the current build, unpacked into an empty app's
-// node_modules/wasmnn (no dependencies installed: the browser needs none, and the optional data
-// sets are deliberately absent). Made once per build and shared by the test files that need it.
+// The package as users get it: `npm pack` of the current build, installed into an empty app with
+// its dependencies (from npm's cache when it has them: `npm ci` fills it) and without the optional
+// data sets. Made once per build and shared by the test files that need it.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -30,10 +30,9 @@ export function packed(): Packed {
   const work = mkdtempSync(join(tmpdir(), "wasmnn-pack-"));
   execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", work], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   const tgz = readdirSync(work).find((f) => f.endsWith(".tgz"))!;
-  const pkg = join(work, "app", "node_modules", "wasmnn");
-  mkdirSync(pkg, { recursive: true });
-  execFileSync("tar", ["-xzf", join(work, tgz), "-C", pkg, "--strip-components=1"]);
+  mkdirSync(join(work, "app"));
   writeFileSync(join(work, "app", "package.json"), JSON.stringify({ name: "empty-app", version: "1.0.0", private: true, type: "module" }, null, 2));
+  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--silent", join(work, tgz)], { cwd: join(work, "app"), stdio: ["ignore", "ignore", "inherit"] });
   try {
     renameSync(work, dir);
     for (const old of readdirSync(tmpdir())) if (old.startsWith(prefix) && join(tmpdir(), old) !== dir) rmSync(join(tmpdir(), old), { recursive: true, force: true });
