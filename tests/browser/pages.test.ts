@@ -1,12 +1,13 @@
 // The playground and draw-a-digit pages, built as `npm run build:web` builds them, driven in
 // headless Chromium as a visitor would: press play and watch the test loss fall and the
 // boundary change; let the CNN train, then draw a 1 and a 0 with the mouse.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
+import { load, ready } from "../../src/index.js";
 import { collectErrors, describeBrowser, launch, serveStatic, type StaticServer } from "./chromium.js";
 
 const WEB = join(import.meta.dirname, "..", "..", "web");
@@ -74,7 +75,7 @@ describeBrowser("the pages (web/, built with Vite)", () => {
     await page.close();
   });
 
-  it("draw a digit: the CNN trains to ≥ 95 % in the page's worker, shows its filters, and reads a drawn 1 and 0", async () => {
+  it("draw a digit: the CNN trains to ≥ 95 % in the page's worker, shows its filters, reads a drawn 1 and 0, and saves and loads its model file", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     const errors = collectErrors(page);
     await page.goto(`${server.base}/digits/`);
@@ -103,6 +104,18 @@ describeBrowser("the pages (web/, built with Vite)", () => {
     await expect.poll(() => page.textContent("#prediction")).toBe("…");
     await stroke(Array.from({ length: 41 }, (_, i) => [140 + 60 * Math.sin((i / 40) * 2 * Math.PI), 140 - 90 * Math.cos((i / 40) * 2 * Math.PI)]));
     await expect.poll(() => page.textContent("#prediction"), { timeout: 10_000 }).toBe("0");
+
+    // Save the model, check the file in Node, and load it back into the page: same accuracy.
+    const accuracy = await page.getAttribute("#status", "data-accuracy");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
+    const bytes = readFileSync((await download.path())!);
+    await ready();
+    const inNode = await load(bytes);
+    expect(inNode.constructor.name).toBe("Sequential");
+    await page.setInputFiles("#load", { name: "mine.safetensors", mimeType: "application/octet-stream", buffer: bytes });
+    await page.waitForSelector("#status[data-loaded='mine.safetensors']");
+    expect(await page.getAttribute("#status", "data-accuracy")).toBe(accuracy);
+    await expect.poll(() => page.textContent("#prediction")).toBe("0");
     expect(errors).toEqual([]);
     await page.close();
   });

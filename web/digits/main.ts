@@ -2,11 +2,12 @@
 // CNN's first-layer filters. Training and prediction run in worker.ts.
 import { receiveTraining } from "wasmnn";
 import { drawable, toMnist } from "./draw.js";
-import type { FromWorker, ModelName, ToWorker } from "./protocol.js";
+import type { Filters, FromWorker, ModelName, ToWorker } from "./protocol.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
 const send = (m: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer);
+const DATA = new URL("./mnist.idx.gz", location.href).href;
 
 const bars = $("bars");
 const rows = Array.from({ length: 10 }, (_, d) => {
@@ -52,7 +53,7 @@ $("clear").addEventListener("click", () => {
   classify();
 });
 
-function drawFilters(f: NonNullable<Extract<FromWorker, { type: "evaluated" }>["filters"]>): void {
+function drawFilters(f: Filters): void {
   const canvas = $<HTMLCanvasElement>("filters");
   const cell = 40;
   canvas.width = f.count * (cell + 8);
@@ -81,7 +82,27 @@ worker.addEventListener("message", (e: MessageEvent<FromWorker>) => {
     if (m.filters) drawFilters(m.filters);
     $("filters").hidden = m.filters === null;
   } else if (m.type === "probs") showProbs(m.probs);
-  else $("status").textContent = `training failed: ${m.message}`;
+  else if (m.type === "loadedModel") {
+    $("status").textContent = `loaded ${m.name}: ${m.parameters.toLocaleString("en-US")} parameters, test accuracy ${(100 * m.accuracy).toFixed(2)} % on 2,000 held-out digits. Draw!`;
+    $("status").dataset.accuracy = String(m.accuracy);
+    $("status").dataset.loaded = m.name;
+    $("filters").hidden = m.filters === null;
+    if (m.filters) drawFilters(m.filters);
+    trained = true;
+    classify();
+  } else if (m.type === "saved") {
+    const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(new Blob([m.bytes as Uint8Array<ArrayBuffer>])), download: "model.safetensors" });
+    a.click();
+    URL.revokeObjectURL(a.href);
+  } else $("status").textContent = `failed: ${m.message}`;
+});
+
+$("save").addEventListener("click", () => send({ type: "save" }));
+$<HTMLInputElement>("load").addEventListener("change", async (e) => {
+  const file = (e.target as HTMLInputElement).files?.[0];
+  if (!file) return;
+  const bytes = await file.arrayBuffer();
+  send({ type: "load", bytes, name: file.name, data: DATA }, [bytes]);
 });
 
 async function train(): Promise<void> {
@@ -89,7 +110,7 @@ async function train(): Promise<void> {
   $<HTMLButtonElement>("train").disabled = true;
   const model = $<HTMLSelectElement>("model").value as ModelName;
   const epochs = Number($<HTMLSelectElement>("epochs").value);
-  send({ type: "train", model, epochs, data: new URL("./mnist.idx.gz", location.href).href });
+  send({ type: "train", model, epochs, data: DATA });
   const t0 = performance.now();
   try {
     await receiveTraining(worker, {
@@ -102,6 +123,7 @@ async function train(): Promise<void> {
     const accuracy = Number($("status").dataset.accuracy);
     $("status").textContent = `trained in ${((performance.now() - t0) / 1000).toFixed(1)} s: test accuracy ${(100 * accuracy).toFixed(2)} % on 2,000 held-out digits. Draw!`;
     $("status").dataset.done = "true";
+    $<HTMLButtonElement>("save").disabled = false;
     classify();
   } catch (err) {
     $("status").textContent = (err as Error).message;

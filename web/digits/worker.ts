@@ -1,8 +1,8 @@
 // The draw-a-digit worker: it loads MNIST from the compact file built with the page, trains the
 // chosen model with fit (its progress posted by postTraining), and classifies the drawings the
 // page sends, all off the page's thread.
-import { evaluate, fit, loadMnist, manualSeed, models, nn, noGrad, optim, postTraining, ready, scope, tensor, type Dataset } from "wasmnn";
-import type { FromWorker, ModelName, ToWorker } from "./protocol.js";
+import { evaluate, fit, load, loadMnist, manualSeed, models, nn, noGrad, optim, postTraining, ready, scope, tensor, toSafetensors, type Dataset } from "wasmnn";
+import type { Filters, FromWorker, ModelName, ToWorker } from "./protocol.js";
 
 const port = self as unknown as { postMessage(m: unknown, transfer?: ArrayBuffer[]): void; onmessage: ((e: { data: ToWorker }) => void) | null };
 const post = (m: FromWorker) => port.postMessage(m);
@@ -11,7 +11,7 @@ let data: Promise<Record<"flat" | "image", { train: Dataset; test: Dataset }>> |
 let model: nn.Sequential | null = null;
 let shape: "flat" | "image" = "image";
 
-function load(url: string): NonNullable<typeof data> {
+function digits(url: string): NonNullable<typeof data> {
   return (data ??= (async () => {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`could not fetch the digits (mnist.idx.gz): HTTP ${response.status}`);
@@ -29,7 +29,7 @@ function build(name: ModelName): nn.Sequential {
   return name === "cnn" ? models.lenet({ batchNorm: true }) : models.mlp({ inputs: 784, hidden: [128], outputs: 10 });
 }
 
-function firstLayerFilters(m: nn.Sequential): Extract<FromWorker, { type: "evaluated" }>["filters"] {
+function firstLayerFilters(m: nn.Sequential): Filters | null {
   const conv = m.layers[0];
   if (!(conv instanceof nn.Conv2d)) return null;
   const [count, , size] = conv.weight.shape;
@@ -38,7 +38,7 @@ function firstLayerFilters(m: nn.Sequential): Extract<FromWorker, { type: "evalu
 
 async function train(name: ModelName, epochs: number, url: string): Promise<void> {
   await ready();
-  const sets = await load(url);
+  const sets = await digits(url);
   shape = name === "cnn" ? "image" : "flat";
   const { train: trainSet, test } = sets[shape];
   manualSeed(1);
@@ -72,8 +72,29 @@ function predict(pixels: Float32Array): void {
   post({ type: "probs", probs });
 }
 
+/** A model from a file: it must take 28×28 digits (as images or flat) and give 10 classes. */
+async function loadModel(bytes: ArrayBuffer, name: string, url: string): Promise<void> {
+  await ready();
+  const loaded = await load(new Uint8Array(bytes));
+  if (!(loaded instanceof nn.Sequential)) throw new Error(`${name} holds a ${loaded.constructor.name}; this page reads nn.Sequential classifiers of 28×28 digits`);
+  const inputShape = loaded.layers[0] instanceof nn.Conv2d ? "image" : "flat";
+  const out = scope(() => noGrad(() => loaded.forward(tensor(new Float32Array(784), inputShape === "image" ? [1, 1, 28, 28] : [1, 784])).shape));
+  if (out.join() !== "1,10") throw new Error(`${name}: the model gives [${out.join(", ")}] for one digit, expected [1, 10] (ten class scores)`);
+  const sets = await digits(url);
+  const { accuracy } = evaluate(loaded, sets[inputShape].test, { loss: "crossEntropy" });
+  model = loaded;
+  shape = inputShape;
+  post({ type: "loadedModel", name, parameters: loaded.parameterCount(), accuracy: accuracy!, filters: firstLayerFilters(loaded) });
+}
+
 port.onmessage = (e) => {
   const m = e.data;
-  if (m.type === "train") train(m.model, m.epochs, m.data).catch((err: Error) => post({ type: "failed", message: err.message }));
-  else predict(m.pixels);
+  const failed = (err: Error) => post({ type: "failed", message: err.message });
+  if (m.type === "train") train(m.model, m.epochs, m.data).catch(failed);
+  else if (m.type === "predict") predict(m.pixels);
+  else if (m.type === "load") loadModel(m.bytes, m.name, m.data).catch(failed);
+  else if (model !== null) {
+    const bytes = toSafetensors(model);
+    port.postMessage({ type: "saved", bytes } satisfies FromWorker, [bytes.buffer as ArrayBuffer]);
+  }
 };
