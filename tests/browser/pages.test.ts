@@ -60,7 +60,8 @@ describeBrowser("the pages (web/, built with Vite)", () => {
     expect(await number(page, "#test-loss")).toBeLessThan(0.2);
 
     await page.click("#play"); // pause
-    await page.waitForTimeout(300); // let the frame in flight arrive
+    // The worker says when its loop has stopped; the last frame it posted arrives before that word.
+    await page.waitForFunction(() => document.body.dataset.paused !== undefined, null, { timeout: 30_000 });
     const paused = await number(page, "#epoch");
     await page.waitForTimeout(300);
     expect(await number(page, "#epoch")).toBe(paused);

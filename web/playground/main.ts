@@ -65,6 +65,7 @@ function setPlaying(on: boolean): void {
   playing = on;
   $("play").textContent = on ? "❚❚" : "▶";
   $("play").title = on ? "pause" : "train";
+  delete document.body.dataset.paused;
   send({ type: on ? "play" : "pause" });
 }
 
@@ -99,6 +100,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
   if (m.type === "data") points = { train: m.train, test: m.test };
   else if (m.type === "frame") showFrame(m);
+  // The page's own record that training has stopped (what a test waits for after a pause).
+  else if (m.type === "paused") document.body.dataset.paused = String(m.epoch);
   else {
     $("error").textContent = `training stopped: ${m.message}`;
     if (playing) setPlaying(false);

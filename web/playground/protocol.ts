@@ -66,4 +66,6 @@ export interface Frame {
 export type FromWorker =
   | { type: "data"; train: Points; test: Points }
   | Frame
+  /** The loop has stopped after a pause: no frame follows until the next play or step. */
+  | { type: "paused"; epoch: number }
   | { type: "error"; message: string };

@@ -159,7 +159,8 @@ port.onmessage = (e) => {
     const resume = m.type === "play" || (m.type === "set" && playing);
     playing = false;
     await running;
-    if (m.type === "reset") {
+    if (m.type === "pause") port.postMessage({ type: "paused", epoch });
+    else if (m.type === "reset") {
       dispose();
       reset(m.config);
     } else if (m.type === "step") {
