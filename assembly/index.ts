@@ -12,3 +12,4 @@ export * from "./pool";
 export * from "./norm";
 export * from "./recurrent";
 export * from "./distance";
+export * from "./capsule";

@@ -32,3 +32,4 @@ export { save, load, loadWeights, toSafetensors, fromSafetensors, toFiles, resum
 export { postTraining, receiveTraining, type BatchLogs, type TrainContext, type PostPort, type PostTrainingOptions, type ReceiveTrainingHandlers, type StateDict, type TrainingMessage, type WorkerLike } from "./train/index.js";
 export { mnistFile } from "./data/mnist.js";
 export type { UrlLike } from "./platform.js";
+export { fitCapsNet, capsuleAccuracy, formatCapsNetLogs, type CapsNetFitOptions, type CapsNetEpochLogs, type CapsuleClassifier } from "./train/capsnet.js";

@@ -9,3 +9,5 @@ export { crossEntropy, mse, binaryCrossEntropy } from "./loss.js";
 export { embedding } from "./embedding.js";
 export { conv2d, maxPool2d, avgPool2d, batchNorm, type Conv2dOptions, type Pool2dOptions, type BatchNormOptions, type Pair } from "./conv.js";
 export { convTranspose2d, type ConvTranspose2dOptions } from "./conv-transpose.js";
+export { squash, norm, capsulePredictions, dynamicRouting, type RoutingGradient, type RoutingOptions, type RoutingResult } from "./capsule.js";
+export { marginLoss, type MarginLossOptions } from "./margin-loss.js";

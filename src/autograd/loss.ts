@@ -13,7 +13,7 @@ import { backendOf, empty } from "./util.js";
  * `grad` is freed as soon as nothing can use it: at once when no graph is recorded, else when
  * backward() consumes the graph or the loss is disposed.
  */
-function fused(name: string, be: Backend, value: number, input: Tensor, grad: Tensor): Tensor {
+export function fused(name: string, be: Backend, value: number, input: Tensor, grad: Tensor): Tensor {
   const loss = empty(be, []);
   be.fill(loss.ptr, 1, value);
   return record(
@@ -30,9 +30,9 @@ function fused(name: string, be: Backend, value: number, input: Tensor, grad: Te
 }
 
 /** Labels given as a tensor or as plain numbers, checked to be class indices in [0, classes). */
-function labelTensor(op: string, be: Backend, labels: Tensor | ArrayLike<number>, rows: number, classes: number): Tensor {
+export function labelTensor(op: string, be: Backend, labels: Tensor | ArrayLike<number>, rows: number, classes: number, what = "logits"): Tensor {
   const values = labels instanceof Tensor ? labels.toArray() : Float32Array.from(labels);
-  if (values.length !== rows) throw new Error(`${op}: got ${values.length} labels for ${rows} rows of logits`);
+  if (values.length !== rows) throw new Error(`${op}: got ${values.length} labels for ${rows} rows of ${what}`);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isInteger(v) || v < 0 || v >= classes) {

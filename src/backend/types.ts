@@ -233,4 +233,29 @@ export interface Backend {
    * 0, dwidth[j] = Σ_i q·(−2s/σ_j) ([k]); both written, not accumulated.
    */
   rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void;
+
+  // ---- capsules -------------------------------------------------------------------------------
+  /** Each of `rows` vectors of `dim` floats squashed: y = s·‖s‖/(1 + ‖s‖²) (0 for s = 0). y may alias x. */
+  squash(xPtr: number, yPtr: number, rows: number, dim: number): void;
+  /** dx = f·dy + s·(s·dy)·(1 − n²)/(n(1 + n²)²), n = ‖s‖, f = n/(1 + n²); the second term 0 at n = 0. dx may alias dy. */
+  squashBackward(xPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void;
+  /** out[r] = ‖x_r‖ for `rows` vectors of `dim` floats. */
+  vectorNorm(xPtr: number, outPtr: number, rows: number, dim: number): void;
+  /** dx_r = dy_r·x_r/‖x_r‖, 0 where ‖x_r‖ = 0; norm is vectorNorm's output. */
+  vectorNormBackward(xPtr: number, normPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void;
+  /** uhat[b, i, r] = Σ_t w[i, r, t]·u[b, i, t]; u [batch, inCaps, k], w [inCaps, outRows, k], uhat [batch, inCaps, outRows]. */
+  capsulePredict(uPtr: number, wPtr: number, uhatPtr: number, batch: number, inCaps: number, outRows: number, k: number): void;
+  /** du = Σ_r dy·w and dw = Σ_b dy·u of capsulePredict, written; duPtr / dwPtr 0: not computed. */
+  capsulePredictBackward(uPtr: number, wPtr: number, dyPtr: number, duPtr: number, dwPtr: number, batch: number, inCaps: number, outRows: number, k: number): void;
+  /** s[b, j, :] = Σ_i c[b, i, j]·uhat[b, i, j, :]; c [batch, inCaps, outCaps], uhat [batch, inCaps, outCaps, dim]; written. */
+  routingWeightedSum(cPtr: number, uhatPtr: number, sPtr: number, batch: number, inCaps: number, outCaps: number, dim: number): void;
+  /** a[b, i, j] (+)= uhat[b, i, j, :]·v[b, j, :]; v [batch, outCaps, dim]. */
+  routingAgreement(uhatPtr: number, vPtr: number, aPtr: number, batch: number, inCaps: number, outCaps: number, dim: number, accumulate: boolean): void;
+  /** duhat[b, i, j, :] (+)= c[b, i, j]·g[b, j, :]. */
+  routingOuter(cPtr: number, gPtr: number, duhatPtr: number, batch: number, inCaps: number, outCaps: number, dim: number, accumulate: boolean): void;
+  /**
+   * Margin loss over rows of capsule lengths ℓ with integer labels (f32, in [0, cols)):
+   * mean_r Σ_k T_k·max(0, m⁺ − ℓ_k)² + λ(1 − T_k)·max(0, ℓ_k − m⁻)²; grad = dL/dℓ. Returns the loss.
+   */
+  marginLoss(lenPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number, mPlus: number, mMinus: number, lambda: number): number;
 }

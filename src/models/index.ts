@@ -5,3 +5,4 @@ export { mixtureOfExperts, moeLoss, competitiveLoss, regionRouting, mlpWithParam
 export { autoencoder, autoencoderData, corrupt, Autoencoder, GaussianNoise, type AutoencoderOptions, type DenseAutoencoderOptions, type ConvAutoencoderOptions } from "./autoencoder.js";
 export { gan, GAN, MinibatchStdDev, type GanOptions } from "./gan.js";
 export { lenet, type LenetOptions } from "./lenet.js";
+export { capsNet, CapsNet, longest, type CapsNetOptions, type CapsNetLoss } from "./capsnet.js";

@@ -22,3 +22,4 @@ export * as init from "./init.js";
 // The computation graph behind a tensor, and its picture.
 export { computationGraph, retainGrads, type ComputationGraph, type GraphNode, type TensorNode, type OpNode, type GraphEdge, type GraphOptions, type TensorRole } from "./graph.js";
 export { drawGraph, type DrawGraphOptions } from "./draw-graph.js";
+export { PrimaryCapsules, DigitCapsules, type PrimaryCapsulesOptions, type DigitCapsulesOptions } from "./capsule.js";

@@ -16,6 +16,7 @@ import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, type ConvGeometry } 
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, type PoolGeometry } from "./pool.js";
 import { batchNorm, batchNormBackward, batchNormStats } from "./norm.js";
 import * as rnn from "./recurrent.js";
+import * as caps from "./capsule.js";
 
 export class JsBackend implements Backend {
   readonly name = "js" as const;
@@ -236,5 +237,44 @@ export class JsBackend implements Backend {
   rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
     const m = n * k;
     rbfBasisBackward(kind, this.v(d2Ptr, m), this.v(widthPtr, k), this.v(phiPtr, m), this.v(dphiPtr, m), this.v(dd2Ptr, m), this.optional(dwidthPtr, k), n, k);
+  }
+
+  // ---- capsules -------------------------------------------------------------------------------
+  squash(xPtr: number, yPtr: number, rows: number, dim: number): void {
+    caps.squash(this.v(xPtr, rows * dim), this.v(yPtr, rows * dim), rows, dim);
+  }
+  squashBackward(xPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void {
+    const n = rows * dim;
+    caps.squashBackward(this.v(xPtr, n), this.v(dyPtr, n), this.v(dxPtr, n), rows, dim);
+  }
+  vectorNorm(xPtr: number, outPtr: number, rows: number, dim: number): void {
+    caps.vectorNorm(this.v(xPtr, rows * dim), this.v(outPtr, rows), rows, dim);
+  }
+  vectorNormBackward(xPtr: number, normPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void {
+    caps.vectorNormBackward(this.v(xPtr, rows * dim), this.v(normPtr, rows), this.v(dyPtr, rows), this.v(dxPtr, rows * dim), rows, dim);
+  }
+  capsulePredict(uPtr: number, wPtr: number, uhatPtr: number, batch: number, inCaps: number, outRows: number, k: number): void {
+    caps.capsulePredict(this.v(uPtr, batch * inCaps * k), this.v(wPtr, inCaps * outRows * k), this.v(uhatPtr, batch * inCaps * outRows), batch, inCaps, outRows, k);
+  }
+  capsulePredictBackward(uPtr: number, wPtr: number, dyPtr: number, duPtr: number, dwPtr: number, batch: number, inCaps: number, outRows: number, k: number): void {
+    const nu = batch * inCaps * k;
+    const nw = inCaps * outRows * k;
+    caps.capsulePredictBackward(this.v(uPtr, nu), this.v(wPtr, nw), this.v(dyPtr, batch * inCaps * outRows), this.optional(duPtr, nu), this.optional(dwPtr, nw), batch, inCaps, outRows, k);
+  }
+  routingWeightedSum(cPtr: number, uhatPtr: number, sPtr: number, batch: number, inCaps: number, outCaps: number, dim: number): void {
+    const nc = batch * inCaps * outCaps;
+    caps.routingWeightedSum(this.v(cPtr, nc), this.v(uhatPtr, nc * dim), this.v(sPtr, batch * outCaps * dim), batch, inCaps, outCaps, dim);
+  }
+  routingAgreement(uhatPtr: number, vPtr: number, aPtr: number, batch: number, inCaps: number, outCaps: number, dim: number, accumulate: boolean): void {
+    const nc = batch * inCaps * outCaps;
+    caps.routingAgreement(this.v(uhatPtr, nc * dim), this.v(vPtr, batch * outCaps * dim), this.v(aPtr, nc), batch, inCaps, outCaps, dim, accumulate);
+  }
+  routingOuter(cPtr: number, gPtr: number, duhatPtr: number, batch: number, inCaps: number, outCaps: number, dim: number, accumulate: boolean): void {
+    const nc = batch * inCaps * outCaps;
+    caps.routingOuter(this.v(cPtr, nc), this.v(gPtr, batch * outCaps * dim), this.v(duhatPtr, nc * dim), batch, inCaps, outCaps, dim, accumulate);
+  }
+  marginLoss(lenPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number, mPlus: number, mMinus: number, lambda: number): number {
+    const n = rows * cols;
+    return caps.marginLoss(this.v(lenPtr, n), this.v(labelsPtr, rows), this.v(gradPtr, n), rows, cols, mPlus, mMinus, lambda);
   }
 }

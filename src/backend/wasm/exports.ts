@@ -75,4 +75,16 @@ export interface CoreExports {
   sqDist(xPtr: number, cPtr: number, outPtr: number, n: number, k: number, d: number): void;
   rbfBasis(kind: number, d2Ptr: number, widthPtr: number, phiPtr: number, n: number, k: number): void;
   rbfBasisBackward(kind: number, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void;
+
+  // ---- capsules ----
+  squash(xPtr: number, yPtr: number, rows: number, dim: number): void;
+  squashBackward(xPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void;
+  vectorNorm(xPtr: number, outPtr: number, rows: number, dim: number): void;
+  vectorNormBackward(xPtr: number, normPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void;
+  capsulePredict(uPtr: number, wPtr: number, uhatPtr: number, batch: number, inCaps: number, outRows: number, k: number): void;
+  capsulePredictBackward(uPtr: number, wPtr: number, dyPtr: number, duPtr: number, dwPtr: number, batch: number, inCaps: number, outRows: number, k: number): void;
+  routingWeightedSum(cPtr: number, uhatPtr: number, sPtr: number, batch: number, inCaps: number, outCaps: number, dim: number): void;
+  routingAgreement(uhatPtr: number, vPtr: number, aPtr: number, batch: number, inCaps: number, outCaps: number, dim: number, accumulate: number): void;
+  routingOuter(cPtr: number, gPtr: number, duhatPtr: number, batch: number, inCaps: number, outCaps: number, dim: number, accumulate: number): void;
+  marginLoss(lenPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number, mPlus: number, mMinus: number, lambda: number): number;
 }

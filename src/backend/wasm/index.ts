@@ -233,4 +233,36 @@ export class WasmBackend implements Backend {
   rbfBasisBackward(kind: Basis, d2Ptr: number, widthPtr: number, phiPtr: number, dphiPtr: number, dd2Ptr: number, dwidthPtr: number, n: number, k: number): void {
     this.x.rbfBasisBackward(kind, d2Ptr, widthPtr, phiPtr, dphiPtr, dd2Ptr, dwidthPtr, n, k);
   }
+
+  // ---- capsules -------------------------------------------------------------------------------
+  squash(xPtr: number, yPtr: number, rows: number, dim: number): void {
+    this.x.squash(xPtr, yPtr, rows, dim);
+  }
+  squashBackward(xPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void {
+    this.x.squashBackward(xPtr, dyPtr, dxPtr, rows, dim);
+  }
+  vectorNorm(xPtr: number, outPtr: number, rows: number, dim: number): void {
+    this.x.vectorNorm(xPtr, outPtr, rows, dim);
+  }
+  vectorNormBackward(xPtr: number, normPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void {
+    this.x.vectorNormBackward(xPtr, normPtr, dyPtr, dxPtr, rows, dim);
+  }
+  capsulePredict(uPtr: number, wPtr: number, uhatPtr: number, batch: number, inCaps: number, outRows: number, k: number): void {
+    this.x.capsulePredict(uPtr, wPtr, uhatPtr, batch, inCaps, outRows, k);
+  }
+  capsulePredictBackward(uPtr: number, wPtr: number, dyPtr: number, duPtr: number, dwPtr: number, batch: number, inCaps: number, outRows: number, k: number): void {
+    this.x.capsulePredictBackward(uPtr, wPtr, dyPtr, duPtr, dwPtr, batch, inCaps, outRows, k);
+  }
+  routingWeightedSum(cPtr: number, uhatPtr: number, sPtr: number, batch: number, inCaps: number, outCaps: number, dim: number): void {
+    this.x.routingWeightedSum(cPtr, uhatPtr, sPtr, batch, inCaps, outCaps, dim);
+  }
+  routingAgreement(uhatPtr: number, vPtr: number, aPtr: number, batch: number, inCaps: number, outCaps: number, dim: number, accumulate: boolean): void {
+    this.x.routingAgreement(uhatPtr, vPtr, aPtr, batch, inCaps, outCaps, dim, +accumulate);
+  }
+  routingOuter(cPtr: number, gPtr: number, duhatPtr: number, batch: number, inCaps: number, outCaps: number, dim: number, accumulate: boolean): void {
+    this.x.routingOuter(cPtr, gPtr, duhatPtr, batch, inCaps, outCaps, dim, +accumulate);
+  }
+  marginLoss(lenPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number, mPlus: number, mMinus: number, lambda: number): number {
+    return this.x.marginLoss(lenPtr, labelsPtr, gradPtr, rows, cols, mPlus, mMinus, lambda);
+  }
 }

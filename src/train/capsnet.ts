@@ -1,0 +1,156 @@
+// The training loop of a capsule network. It is fit's loop (shuffle, mini-batches, one optimizer
+// step each, a memory scope per step) with the CapsNet loss, which needs the images as well as
+// the labels: margin loss on the digit capsule lengths plus the scaled reconstruction error of
+// the decoder fed the true class's capsule.
+import { noGrad } from "../autograd/engine.js";
+import { validateDataset, type Dataset } from "../data/dataset.js";
+import { scope } from "../memory/scope.js";
+import type { Module } from "../nn/module.js";
+import type { Optimizer } from "../optim/optimizer.js";
+import { Random } from "../tensor/random.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { batchTensors, checkBatchSize } from "./evaluate.js";
+import { ProgressBar } from "./progress.js";
+
+/** What the loop needs of a capsule network (models.capsNet gives it). */
+export interface CapsuleClassifier extends Module {
+  readonly classes: number;
+  /** Capsule lengths [batch, classes]. */
+  forward(x: Tensor): Tensor;
+  loss(x: Tensor, labels: ArrayLike<number>): { loss: Tensor; margin: Tensor; reconstruction: Tensor; lengths: Tensor };
+}
+
+export interface CapsNetFitOptions {
+  epochs: number;
+  batchSize?: number;
+  optimizer: Optimizer;
+  /** Multiply the learning rate by this after every epoch (default 1: constant). */
+  lrDecay?: number;
+  /** Held-out data whose accuracy is measured after each epoch. */
+  validation?: Dataset;
+  /** Seed of the shuffling (default 0). */
+  seed?: number;
+  verbose?: boolean;
+  log?: (line: string) => void;
+  /** Called after each epoch with its logs. */
+  onEpochEnd?: (logs: CapsNetEpochLogs) => void | Promise<void>;
+}
+
+export interface CapsNetEpochLogs {
+  epoch: number;
+  /** Mean margin and reconstruction losses over the epoch's batches. */
+  margin: number;
+  reconstruction: number;
+  /** Training accuracy over the epoch (the longest capsule against the label). */
+  accuracy: number;
+  valAccuracy?: number;
+  seconds: number;
+  /** This process's CPU seconds for the epoch (the wall clock counts other processes too). */
+  cpuSeconds: number;
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+function argmaxCorrect(lengths: Float32Array, labels: Float32Array, classes: number): number {
+  let correct = 0;
+  for (let r = 0; r < labels.length; r++) {
+    let best = 0;
+    for (let j = 1; j < classes; j++) if (lengths[r * classes + j] > lengths[r * classes + best]) best = j;
+    if (best === labels[r]) correct++;
+  }
+  return correct;
+}
+
+/** Fraction of `data` whose longest capsule is the label, in eval mode. */
+export function capsuleAccuracy(model: CapsuleClassifier, data: Dataset, batchSize = 250): number {
+  checkBatchSize("capsuleAccuracy", batchSize);
+  validateDataset("capsuleAccuracy", data);
+  const order = Array.from({ length: data.length }, (_, i) => i);
+  const wasTraining = model.training;
+  model.eval();
+  let correct = 0;
+  try {
+    for (let from = 0; from < data.length; from += batchSize) {
+      const to = Math.min(from + batchSize, data.length);
+      scope(() => noGrad(() => {
+        const { x, y } = batchTensors(data, order, from, to);
+        correct += argmaxCorrect(model.forward(x).toArray(), y.toArray(), model.classes);
+      }));
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return correct / data.length;
+}
+
+/**
+ * Train a capsule network on images with class labels. Returns the per-epoch logs.
+ * @example await fitCapsNet(models.capsNet(), train, { epochs: 10, optimizer: new optim.Adam(net.parameters()), validation: test })
+ */
+export async function fitCapsNet(model: CapsuleClassifier, data: Dataset, options: CapsNetFitOptions): Promise<CapsNetEpochLogs[]> {
+  const batchSize = options.batchSize ?? 32;
+  checkBatchSize("fitCapsNet", batchSize);
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`fitCapsNet: epochs must be a positive integer, got ${options.epochs}`);
+  validateDataset("fitCapsNet", data);
+  if (options.validation) validateDataset("fitCapsNet (validation)", options.validation);
+  for (let i = 0; i < data.y.length; i++) {
+    const v = data.y[i];
+    if (!Number.isInteger(v) || v < 0 || v >= model.classes) throw new Error(`fitCapsNet: label ${v} of sample ${i} is not a class index in [0, ${model.classes - 1}]`);
+  }
+  const log = options.log ?? ((s: string) => console.log(s));
+  const verbose = options.verbose ?? true;
+  const rng = new Random(options.seed ?? 0);
+  const order = Array.from({ length: data.length }, (_, i) => i);
+  const opt = options.optimizer;
+  const history: CapsNetEpochLogs[] = [];
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    rng.shuffle(order);
+    model.train();
+    const bar = verbose ? new ProgressBar(`epoch ${epoch}/${options.epochs}`, data.length) : null;
+    const t0 = performance.now();
+    const c0 = cpuSeconds();
+    let margin = 0;
+    let recon = 0;
+    let correct = 0;
+    for (let from = 0; from < data.length; from += batchSize) {
+      const to = Math.min(from + batchSize, data.length);
+      scope(() => {
+        const { x, y } = batchTensors(data, order, from, to);
+        const labels = y.toArray();
+        const l = model.loss(x, labels);
+        const value = l.loss.item();
+        if (!Number.isFinite(value)) throw new Error(`fitCapsNet: the loss is ${value} at epoch ${epoch}, samples ${from}–${to - 1}; training stopped before this update`);
+        opt.zeroGrad();
+        l.loss.backward();
+        opt.step();
+        margin += l.margin.item() * (to - from);
+        recon += l.reconstruction.item() * (to - from);
+        correct += argmaxCorrect(l.lengths.toArray(), labels, model.classes);
+      });
+      bar?.update(to, `margin ${(margin / to).toFixed(4)} recon ${(recon / to).toFixed(4)}`);
+      // Let a page (or a progress timer) breathe between batches.
+      if (from % (batchSize * 16) === 0) await new Promise((r) => setTimeout(r, 0));
+    }
+    bar?.end();
+    const logs: CapsNetEpochLogs = {
+      epoch, margin: margin / data.length, reconstruction: recon / data.length, accuracy: correct / data.length,
+      seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds() - c0,
+    };
+    if (options.validation) logs.valAccuracy = capsuleAccuracy(model, options.validation);
+    history.push(logs);
+    if (verbose) log(formatCapsNetLogs(logs, options.epochs));
+    opt.lr *= options.lrDecay ?? 1;
+    await options.onEpochEnd?.(logs);
+  }
+  return history;
+}
+
+export function formatCapsNetLogs(l: CapsNetEpochLogs, epochs: number): string {
+  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+  let s = `epoch ${l.epoch}/${epochs}  margin ${l.margin.toFixed(4)}  recon ${l.reconstruction.toFixed(4)}  acc ${pct(l.accuracy)}`;
+  if (l.valAccuracy !== undefined) s += `  val_acc ${pct(l.valAccuracy)}`;
+  return `${s}  (${l.seconds.toFixed(1)} s, ${l.cpuSeconds.toFixed(1)} CPU s)`;
+}
