@@ -1,5 +1,6 @@
 // Capsule kernels (Sabour, Frosst & Hinton, 2017): the squash nonlinearity, vector lengths, the
-// prediction vectors û_j|i = W_ij·u_i, the two sums of routing by agreement, and the margin loss.
+// sums of routing by agreement, and the margin loss. (The prediction vectors û_j|i = W_ij·u_i are
+// the batched GEMM: see capsulePredictions in src/autograd/capsule.ts for why.)
 //
 // A capsule is a vector whose length says how likely an entity is present and whose direction
 // says how it looks. Every array is row-major; capsule vectors are the contiguous last axis.
@@ -94,49 +95,6 @@ export function vectorNormBackward(xPtr: usize, normPtr: usize, dyPtr: usize, dx
     const o = <usize>(r * dim) << 2;
     const n = load<f32>(normPtr + (<usize>r << 2));
     axpy(n > 0 ? load<f32>(dyPtr + (<usize>r << 2)) / n : 0, xPtr + o, dxPtr + o, dim, false);
-  }
-}
-
-/**
- * Prediction vectors of a capsule layer: uhat[b, i, r] = Σ_k w[i, r, k]·u[b, i, k] for u
- * [batch, inCaps, k], w [inCaps, outRows, k] (outRows = outCapsules·outDim, i.e. the weight
- * [inCaps, outCaps, outDim, inDim] read as rows), uhat [batch, inCaps, outRows]. Each output is
- * one dot product of length k. uhat aliases neither input.
- */
-export function capsulePredict(uPtr: usize, wPtr: usize, uhatPtr: usize, batch: i32, inCaps: i32, outRows: i32, k: i32): void {
-  // i outside b: the weight block of capsule i (outRows·k floats) stays in cache for the batch.
-  for (let i = 0; i < inCaps; i++) {
-    const wi = wPtr + (<usize>(i * outRows * k) << 2);
-    for (let b = 0; b < batch; b++) {
-      const u = uPtr + (<usize>((b * inCaps + i) * k) << 2);
-      const y = uhatPtr + (<usize>((b * inCaps + i) * outRows) << 2);
-      for (let r = 0; r < outRows; r++) store<f32>(y + (<usize>r << 2), dot(wi + (<usize>(r * k) << 2), u, k));
-    }
-  }
-}
-
-/**
- * Backward of capsulePredict from d(uhat): du[b, i, :] = Σ_r d(uhat)[b, i, r]·w[i, r, :] and
- * dw[i, r, :] = Σ_b d(uhat)[b, i, r]·u[b, i, :], both written (not accumulated); duPtr or dwPtr 0:
- * not computed.
- */
-export function capsulePredictBackward(
-  uPtr: usize, wPtr: usize, dyPtr: usize, duPtr: usize, dwPtr: usize, batch: i32, inCaps: i32, outRows: i32, k: i32,
-): void {
-  for (let i = 0; i < inCaps; i++) {
-    const wi = wPtr + (<usize>(i * outRows * k) << 2);
-    const dwi = dwPtr + (<usize>(i * outRows * k) << 2);
-    for (let b = 0; b < batch; b++) {
-      const u = uPtr + (<usize>((b * inCaps + i) * k) << 2);
-      const dy = dyPtr + (<usize>((b * inCaps + i) * outRows) << 2);
-      const du = duPtr + (<usize>((b * inCaps + i) * k) << 2);
-      for (let r = 0; r < outRows; r++) {
-        const g = load<f32>(dy + (<usize>r << 2));
-        const off = <usize>(r * k) << 2;
-        if (dwPtr != 0) axpy(g, u, dwi + off, k, b > 0);
-        if (duPtr != 0) axpy(g, wi + off, du, k, r > 0);
-      }
-    }
   }
 }
 

@@ -33,3 +33,4 @@ export { postTraining, receiveTraining, type BatchLogs, type TrainContext, type 
 export { mnistFile } from "./data/mnist.js";
 export type { UrlLike } from "./platform.js";
 export { fitCapsNet, capsuleAccuracy, formatCapsNetLogs, type CapsNetFitOptions, type CapsNetEpochLogs, type CapsuleClassifier } from "./train/capsnet.js";
+export { affineImage, randomAffine, randomAffineDataset, perturbedMnist, type AffineOptions } from "./data/transform.js";

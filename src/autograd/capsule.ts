@@ -3,6 +3,7 @@
 // stroke, a digit) is present, its direction the entity's pose. The kernels and the calculus of
 // each backward are in src/backend/js/capsule.ts (the reference) and assembly/capsule.ts.
 import { Binary } from "../backend/opcodes.js";
+import type { Backend } from "../backend/types.js";
 import { fmt, normAxis } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
@@ -75,11 +76,23 @@ export function norm(x: Tensor, axis = -1, keepDims = false): Tensor {
   });
 }
 
+/** dst [c, a, x] = src [a, c, x]: the first two axes swapped, one strided block copy per a. */
+function swapLeading(be: Backend, srcPtr: number, dstPtr: number, a: number, c: number, x: number): void {
+  for (let k = 0; k < a; k++) be.copyBlocks(srcPtr + k * c * x * 4, dstPtr + k * x * 4, c, x, x, a * x);
+}
+
 /**
  * The prediction vectors of a capsule layer, û_j|i = W_ij · u_i: every input capsule i's vote for
  * the pose of every output capsule j. u: [batch, inCaps, inDim]; weight: [inCaps, outCaps,
  * outDim, inDim] (one outDim×inDim matrix per pair); result [batch, inCaps, outCaps, outDim].
  * Backward: du_i = Σ_j W_ijᵀ·dû_j|i, dW_ij = Σ_batch dû_j|i·u_iᵀ.
+ *
+ * For each input capsule i this is one GEMM, [batch, inDim]·W_iᵀ with W_i read as
+ * [outCaps·outDim, inDim], so the op runs the batched GEMM over i on u and û with their first two
+ * axes swapped. A dedicated kernel (one dot product of length inDim per output, the backward as
+ * axpy loops) avoided the two copies but lost: forward + backward, batch 32, 288 → 10×16
+ * capsules, inDim 8 (CPU time, medians, interleaved): kernel 22.7 ms, swaps + batched GEMM 9.5 ms
+ * on Wasm (2.4×); 133 vs 44 ms on JS; at 1,152 input capsules 83 vs 37 ms (Wasm).
  */
 export function capsulePredictions(u: Tensor, weight: Tensor): Tensor {
   const be = backendOf("capsulePredictions", u, weight);
@@ -90,14 +103,33 @@ export function capsulePredictions(u: Tensor, weight: Tensor): Tensor {
   }
   const batch = u.shape[0];
   const rows = outCaps * outDim;
+  const uT = empty(be, [inCaps, batch, inDim]);
+  swapLeading(be, u.ptr, uT.ptr, batch, inCaps, inDim);
+  const yT = empty(be, [inCaps, batch, rows]);
+  be.gemmBatched(uT.ptr, weight.ptr, yT.ptr, inCaps, batch, rows, inDim, false, true, false, batch * inDim, rows * inDim, batch * rows);
   const uhat = empty(be, [batch, inCaps, outCaps, outDim]);
-  be.capsulePredict(u.ptr, weight.ptr, uhat.ptr, batch, inCaps, rows, inDim);
-  return record(uhat, "capsulePredictions", [u, weight], (g) => {
-    const du = u.requiresGrad ? empty(be, u.shape) : null;
-    const dw = weight.requiresGrad ? empty(be, weight.shape) : null;
-    be.capsulePredictBackward(u.ptr, weight.ptr, g.ptr, du?.ptr ?? 0, dw?.ptr ?? 0, batch, inCaps, rows, inDim);
+  swapLeading(be, yT.ptr, uhat.ptr, inCaps, batch, rows);
+  yT.dispose();
+  const backward = (g: Tensor) => {
+    const gT = empty(be, [inCaps, batch, rows]);
+    swapLeading(be, g.ptr, gT.ptr, batch, inCaps, rows);
+    let du: Tensor | null = null;
+    let dw: Tensor | null = null;
+    if (weight.requiresGrad) {
+      dw = empty(be, weight.shape);
+      be.gemmBatched(gT.ptr, uT.ptr, dw.ptr, inCaps, rows, inDim, batch, true, false, false, batch * rows, batch * inDim, rows * inDim);
+    }
+    if (u.requiresGrad) {
+      const duT = empty(be, uT.shape);
+      be.gemmBatched(gT.ptr, weight.ptr, duT.ptr, inCaps, batch, inDim, rows, false, false, false, batch * rows, rows * inDim, batch * inDim);
+      du = empty(be, u.shape);
+      swapLeading(be, duT.ptr, du.ptr, inCaps, batch, inDim);
+      duT.dispose();
+    }
+    gT.dispose();
     return [du, dw];
-  });
+  };
+  return record(uhat, "capsulePredictions", [u, weight], backward, () => uT.dispose());
 }
 
 /** Where the gradient of routing flows: see dynamicRouting. */

@@ -243,10 +243,6 @@ export interface Backend {
   vectorNorm(xPtr: number, outPtr: number, rows: number, dim: number): void;
   /** dx_r = dy_r·x_r/‖x_r‖, 0 where ‖x_r‖ = 0; norm is vectorNorm's output. */
   vectorNormBackward(xPtr: number, normPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void;
-  /** uhat[b, i, r] = Σ_t w[i, r, t]·u[b, i, t]; u [batch, inCaps, k], w [inCaps, outRows, k], uhat [batch, inCaps, outRows]. */
-  capsulePredict(uPtr: number, wPtr: number, uhatPtr: number, batch: number, inCaps: number, outRows: number, k: number): void;
-  /** du = Σ_r dy·w and dw = Σ_b dy·u of capsulePredict, written; duPtr / dwPtr 0: not computed. */
-  capsulePredictBackward(uPtr: number, wPtr: number, dyPtr: number, duPtr: number, dwPtr: number, batch: number, inCaps: number, outRows: number, k: number): void;
   /** s[b, j, :] = Σ_i c[b, i, j]·uhat[b, i, j, :]; c [batch, inCaps, outCaps], uhat [batch, inCaps, outCaps, dim]; written. */
   routingWeightedSum(cPtr: number, uhatPtr: number, sPtr: number, batch: number, inCaps: number, outCaps: number, dim: number): void;
   /** a[b, i, j] (+)= uhat[b, i, j, :]·v[b, j, :]; v [batch, outCaps, dim]. */

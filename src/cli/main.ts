@@ -15,7 +15,7 @@ import { fileCommands, fileUsage } from "./files.js";
 
 /** Each task: its runner, its usage line, and the names of the string options it reads. */
 const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string; options: string[] }> = {
-  mnist: { run: trainMnist, usage: "[--model mlp|cnn] [--epochs N] [--batch-size B] [--lr LR] [--filters PNG]", options: ["model", "epochs", "batch-size", "lr", "filters"] },
+  mnist: { run: trainMnist, usage: "[--model mlp|cnn|capsnet] [--epochs N] [--batch-size B] [--lr LR] [--filters PNG] [--out DIR] [--conv C] [--primary P] [--routing R] [--lr-decay D]", options: ["model", "epochs", "batch-size", "lr", "filters", "out", "conv", "primary", "routing", "lr-decay"] },
   xor: { run: trainXor, usage: "", options: ["epochs"] },
   spirals: { run: trainSpirals, usage: "[--epochs N]", options: ["epochs"] },
   rbf: { run: trainRbf, usage: "[--basis gaussian|multiquadric|inverseMultiquadric] [--centers K] [--spiral-centers K] [--epochs N] [--lr LR] [--out DIR]", options: ["basis", "centers", "spiral-centers", "epochs", "lr", "out"] },

@@ -1,8 +1,9 @@
 // `wasmnn train mnist --model NAME`: a classifier on the 8,000/2,000 MNIST split.
-import { evaluate, fit, loadMnist, manualSeed, models, nn, optim } from "../index.js";
+import { evaluate, fit, loadMnist, manualSeed, models, nn, optim, perturbedMnist } from "../index.js";
 import { choice, num, type Options } from "./args.js";
 import { fitCheckpoints } from "./checkpoint.js";
 import { saveConvPicture } from "../viz/filters.js";
+import { trainCapsNet } from "./capsnet.js";
 
 /** Models for MNIST classification: how to build each and the sample shape it takes. */
 const builders: Record<string, { shape: "flat" | "image"; build: () => nn.Module }> = {
@@ -13,7 +14,11 @@ const builders: Record<string, { shape: "flat" | "image"; build: () => nn.Module
 };
 
 export async function trainMnist(o: Options): Promise<void> {
-  const name = choice(o, "model", Object.keys(builders), "mlp");
+  const name = choice(o, "model", [...Object.keys(builders), "capsnet"], "mlp");
+  if (name === "capsnet") {
+    await trainCapsNet(o);
+    return;
+  }
   const epochs = num(o, "epochs", 15);
   const seed = num(o, "seed", 1);
   const batchSize = num(o, "batch-size", 32);
@@ -30,6 +35,8 @@ export async function trainMnist(o: Options): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const result = evaluate(model, test, { loss: "crossEntropy" });
   console.log(`test accuracy ${(100 * result.accuracy!).toFixed(2)}% (loss ${result.loss.toFixed(4)}) on ${test.length} held-out digits; trained in ${seconds.toFixed(1)} s`);
+  const moved = evaluate(model, perturbedMnist(test), { loss: "crossEntropy" });
+  console.log(`shifted by up to ±2 px and rotated by up to ±15° (seed 1): ${(100 * moved.accuracy!).toFixed(2)}%`);
   if (typeof o.filters === "string" && model instanceof nn.Sequential && builders[name].shape === "image") {
     saveConvPicture(o.filters, model, test.x, 4, { imageShape: test.sampleShape });
     console.log(`first-layer filters and feature maps of 4 test digits → ${o.filters}`);

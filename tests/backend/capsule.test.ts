@@ -67,62 +67,6 @@ describe("squash, vectorNorm and their backward", () => {
   });
 });
 
-function predictOn(b: Backend, u: Float32Array, w: Float32Array, dy: Float32Array, batch: number, inCaps: number, rows: number, k: number) {
-  const up = put(b, u);
-  const wp = put(b, w);
-  const y = guarded(b, batch * inCaps * rows);
-  b.capsulePredict(up, wp, y, batch, inCaps, rows, k);
-  expectGuard(b, y, batch * inCaps * rows, "capsulePredict");
-  const du = guarded(b, u.length, 3);
-  const dw = guarded(b, w.length, 3);
-  b.capsulePredictBackward(up, wp, put(b, dy), du, dw, batch, inCaps, rows, k);
-  expectGuard(b, du, u.length, "du");
-  expectGuard(b, dw, w.length, "dw");
-  return { y: get(b, y, batch * inCaps * rows), du: get(b, du, u.length), dw: get(b, dw, w.length) };
-}
-
-describe("capsulePredict and its backward", () => {
-  it("matches a float64 loop", () => {
-    const [batch, inCaps, rows, k] = [2, 3, 5, 7];
-    const u = seeded(batch * inCaps * k, 1);
-    const w = seeded(inCaps * rows * k, 2);
-    const dy = seeded(batch * inCaps * rows, 3);
-    for (const b of [js, wasm]) {
-      const got = predictOn(b, u, w, dy, batch, inCaps, rows, k);
-      const y = new Float32Array(got.y.length);
-      const du = new Float32Array(u.length);
-      const dw = new Float32Array(w.length);
-      for (let n = 0; n < batch; n++) for (let i = 0; i < inCaps; i++) for (let r = 0; r < rows; r++) {
-        let s = 0;
-        for (let t = 0; t < k; t++) {
-          s += w[(i * rows + r) * k + t] * u[(n * inCaps + i) * k + t];
-          du[(n * inCaps + i) * k + t] += dy[(n * inCaps + i) * rows + r] * w[(i * rows + r) * k + t];
-          dw[(i * rows + r) * k + t] += dy[(n * inCaps + i) * rows + r] * u[(n * inCaps + i) * k + t];
-        }
-        y[(n * inCaps + i) * rows + r] = s;
-      }
-      within(got.y, y, k, `${b.name} uhat`);
-      within(got.du, du, rows, `${b.name} du`);
-      within(got.dw, dw, batch, `${b.name} dw`);
-    }
-  });
-
-  it("Wasm matches JS at awkward sizes", () => {
-    for (const k of DIMS) {
-      for (const [batch, inCaps, rows] of [[1, 1, 1], [3, 7, 17], [2, 5, 160]]) {
-        const u = seeded(batch * inCaps * k, k + batch);
-        const w = seeded(inCaps * rows * k, k + rows);
-        const dy = seeded(batch * inCaps * rows, k + inCaps);
-        const a = predictOn(wasm, u, w, dy, batch, inCaps, rows, k);
-        const r = predictOn(js, u, w, dy, batch, inCaps, rows, k);
-        within(a.y, r.y, k, `uhat k=${k} ${batch}×${inCaps}×${rows}`);
-        within(a.du, r.du, rows, `du k=${k}`);
-        within(a.dw, r.dw, batch, `dw k=${k}`);
-      }
-    }
-  });
-});
-
 function routingOn(b: Backend, c: Float32Array, uhat: Float32Array, v: Float32Array, init: Float32Array, batch: number, inCaps: number, outCaps: number, dim: number) {
   const [cp, up, vp] = [put(b, c), put(b, uhat), put(b, v)];
   const s = guarded(b, batch * outCaps * dim);

@@ -54,47 +54,6 @@ export function vectorNormBackward(x: Float32Array, norm: Float32Array, dy: Floa
   }
 }
 
-/** uhat[b, i, r] = Σ_k w[i, r, k]·u[b, i, k]: each input capsule's vote for every output row. */
-export function capsulePredict(u: Float32Array, w: Float32Array, uhat: Float32Array, batch: number, inCaps: number, outRows: number, k: number): void {
-  for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < inCaps; i++) {
-      for (let r = 0; r < outRows; r++) uhat[(b * inCaps + i) * outRows + r] = dot(w, (i * outRows + r) * k, u, (b * inCaps + i) * k, k);
-    }
-  }
-}
-
-/** du[b, i, :] = Σ_r dy[b, i, r]·w[i, r, :]; dw[i, r, :] = Σ_b dy[b, i, r]·u[b, i, :]. */
-export function capsulePredictBackward(
-  u: Float32Array, w: Float32Array, dy: Float32Array, du: Float32Array | null, dw: Float32Array | null,
-  batch: number, inCaps: number, outRows: number, k: number,
-): void {
-  const acc = new Float64Array(k);
-  if (du) {
-    for (let b = 0; b < batch; b++) {
-      for (let i = 0; i < inCaps; i++) {
-        acc.fill(0);
-        for (let r = 0; r < outRows; r++) {
-          const g = dy[(b * inCaps + i) * outRows + r];
-          for (let t = 0; t < k; t++) acc[t] += g * w[(i * outRows + r) * k + t];
-        }
-        du.set(acc, (b * inCaps + i) * k);
-      }
-    }
-  }
-  if (dw) {
-    for (let i = 0; i < inCaps; i++) {
-      for (let r = 0; r < outRows; r++) {
-        acc.fill(0);
-        for (let b = 0; b < batch; b++) {
-          const g = dy[(b * inCaps + i) * outRows + r];
-          for (let t = 0; t < k; t++) acc[t] += g * u[(b * inCaps + i) * k + t];
-        }
-        dw.set(acc, (i * outRows + r) * k);
-      }
-    }
-  }
-}
-
 /** s[b, j, :] = Σ_i c[b, i, j]·uhat[b, i, j, :]: each output capsule's input, the votes weighted by their coupling. */
 export function routingWeightedSum(c: Float32Array, uhat: Float32Array, s: Float32Array, batch: number, inCaps: number, outCaps: number, dim: number): void {
   const acc = new Float64Array(outCaps * dim);

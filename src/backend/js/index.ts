@@ -253,14 +253,6 @@ export class JsBackend implements Backend {
   vectorNormBackward(xPtr: number, normPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void {
     caps.vectorNormBackward(this.v(xPtr, rows * dim), this.v(normPtr, rows), this.v(dyPtr, rows), this.v(dxPtr, rows * dim), rows, dim);
   }
-  capsulePredict(uPtr: number, wPtr: number, uhatPtr: number, batch: number, inCaps: number, outRows: number, k: number): void {
-    caps.capsulePredict(this.v(uPtr, batch * inCaps * k), this.v(wPtr, inCaps * outRows * k), this.v(uhatPtr, batch * inCaps * outRows), batch, inCaps, outRows, k);
-  }
-  capsulePredictBackward(uPtr: number, wPtr: number, dyPtr: number, duPtr: number, dwPtr: number, batch: number, inCaps: number, outRows: number, k: number): void {
-    const nu = batch * inCaps * k;
-    const nw = inCaps * outRows * k;
-    caps.capsulePredictBackward(this.v(uPtr, nu), this.v(wPtr, nw), this.v(dyPtr, batch * inCaps * outRows), this.optional(duPtr, nu), this.optional(dwPtr, nw), batch, inCaps, outRows, k);
-  }
   routingWeightedSum(cPtr: number, uhatPtr: number, sPtr: number, batch: number, inCaps: number, outCaps: number, dim: number): void {
     const nc = batch * inCaps * outCaps;
     caps.routingWeightedSum(this.v(cPtr, nc), this.v(uhatPtr, nc * dim), this.v(sPtr, batch * outCaps * dim), batch, inCaps, outCaps, dim);

@@ -247,12 +247,6 @@ export class WasmBackend implements Backend {
   vectorNormBackward(xPtr: number, normPtr: number, dyPtr: number, dxPtr: number, rows: number, dim: number): void {
     this.x.vectorNormBackward(xPtr, normPtr, dyPtr, dxPtr, rows, dim);
   }
-  capsulePredict(uPtr: number, wPtr: number, uhatPtr: number, batch: number, inCaps: number, outRows: number, k: number): void {
-    this.x.capsulePredict(uPtr, wPtr, uhatPtr, batch, inCaps, outRows, k);
-  }
-  capsulePredictBackward(uPtr: number, wPtr: number, dyPtr: number, duPtr: number, dwPtr: number, batch: number, inCaps: number, outRows: number, k: number): void {
-    this.x.capsulePredictBackward(uPtr, wPtr, dyPtr, duPtr, dwPtr, batch, inCaps, outRows, k);
-  }
   routingWeightedSum(cPtr: number, uhatPtr: number, sPtr: number, batch: number, inCaps: number, outCaps: number, dim: number): void {
     this.x.routingWeightedSum(cPtr, uhatPtr, sPtr, batch, inCaps, outCaps, dim);
   }
