@@ -19,6 +19,7 @@ const suites: Suite[] = [
   { name: "rnn", load: () => import("./rnn.js") },
   { name: "conv", load: () => import("./conv.js") },
   { name: "cnn", load: () => import("./cnn.js") },
+  { name: "capsule", load: () => import("./capsule.js") },
 ];
 
 export async function runBench(options: BenchOptions & { json?: boolean } = {}): Promise<Row[]> {

@@ -20,6 +20,7 @@ export async function trainCapsNet(o: Options): Promise<models.CapsNet> {
   const net = models.capsNet({ convChannels: num(o, "conv", 64), primaryChannels: num(o, "primary", 8), routingIterations: num(o, "routing", 3) });
   console.log(`MNIST: ${train.length} training and ${test.length} test digits; model capsnet, backend ${o.backend ?? "wasm"}, seed ${seed}`);
   console.log(nn.summary(net, [1, 1, 28, 28]));
+  console.log(`(the decoder runs on the masked digit capsules [1, ${net.classes * net.digitDim}] → [1, 784] in training and for the figures, not in forward)`);
   const opt = new optim.Adam(net.parameters(), { lr });
   const history = await fitCapsNet(net, train, { epochs, batchSize, optimizer: opt, lrDecay, validation: test, seed });
   const seconds = history.reduce((s, l) => s + l.seconds, 0);

@@ -9,7 +9,7 @@ import { scope } from "../memory/scope.js";
 import { longest, type CapsNet } from "../models/capsnet.js";
 import { norm } from "../autograd/capsule.js";
 import { Tensor } from "../tensor/tensor.js";
-import { drawText, drawTextCentered, textHeight } from "./font.js";
+import { drawText, drawTextCentered, textHeight, textWidth } from "./font.js";
 import { Canvas } from "./png.js";
 
 const WHITE: [number, number, number] = [255, 255, 255];
@@ -49,11 +49,12 @@ export function reconstructionFigure(net: CapsNet, test: Dataset, n = 16, scale 
   });
   const cell = s * scale;
   const gap = 8;
-  const left = 90;
+  const left = 120;
   const top = 40;
   const label = textHeight(2) + 6;
-  const c = new Canvas(left + idx.length * (cell + gap) + gap, top + 2 * (label + cell + gap) + 10, WHITE);
-  drawText(c, "held-out digits and their reconstructions from the winning capsule", 10, 10, 2, TEXT);
+  const title = "held-out digits and their reconstructions from the winning capsule";
+  const c = new Canvas(Math.max(left + idx.length * (cell + gap) + gap, textWidth(title, 2) + 20), top + 2 * (label + cell + gap) + 10, WHITE);
+  drawText(c, title, 10, 10, 2, TEXT);
   drawText(c, "input", 10, top + label + cell / 2 - 7, 2, TEXT);
   drawText(c, "decoded", 10, top + 2 * label + gap + cell + cell / 2 - 7, 2, TEXT);
   idx.forEach((sample, k) => {
@@ -63,7 +64,7 @@ export function reconstructionFigure(net: CapsNet, test: Dataset, n = 16, scale 
     drawTextCentered(c, `label ${truth}`, cx, top, 1, TEXT);
     c.gray(test.x.subarray(sample * s * s, (sample + 1) * s * s), s, s, x, top + label, scale);
     const y2 = top + label + cell + gap;
-    drawTextCentered(c, `class ${pred[k]}`, cx, y2, 1, pred[k] === truth ? TEXT : WRONG);
+    drawTextCentered(c, `predicted ${pred[k]}`, cx, y2, 1, pred[k] === truth ? TEXT : WRONG);
     c.gray(recon.subarray(k * s * s, (k + 1) * s * s), s, s, x, y2 + label, scale);
   });
   return c;
@@ -106,8 +107,9 @@ export function perturbationFigure(net: CapsNet, test: Dataset, samples: number[
   const panelWidth = rowLabel + cols * (cell + 2) + 24;
   const top = 34;
   const header = 2 * textHeight(1) + 30 + cell;
-  const c = new Canvas(10 + panels.length * panelWidth, top + header + dim * (cell + 2) + 10, WHITE);
-  drawText(c, "each row: one of the 16 dimensions of the winning digit capsule, moved from −0.25 to +0.25 in steps of 0.05, then decoded", 10, 10, 2, TEXT);
+  const title = `each row: one of the ${dim} dimensions of the winning digit capsule, moved from −0.25 to +0.25 in steps of 0.05, then decoded`;
+  const c = new Canvas(Math.max(10 + panels.length * panelWidth, textWidth(title, 2) + 20), top + header + dim * (cell + 2) + 10, WHITE);
+  drawText(c, title, 10, 10, 2, TEXT);
   panels.forEach((p, n) => {
     const x0 = 10 + n * panelWidth;
     drawText(c, `held-out digit: label ${test.y[p.sample]}, capsule ${p.win}`, x0, top, 1, TEXT);
