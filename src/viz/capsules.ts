@@ -112,9 +112,10 @@ export function perturbationFigure(net: CapsNet, test: Dataset, samples: number[
   drawText(c, title, 10, 10, 2, TEXT);
   panels.forEach((p, n) => {
     const x0 = 10 + n * panelWidth;
-    drawText(c, `held-out digit: label ${test.y[p.sample]}, capsule ${p.win}`, x0, top, 1, TEXT);
+    drawText(c, `held-out digit: label ${test.y[p.sample]}, winning capsule ${p.win}`, x0, top, 1, TEXT);
     c.gray(test.x.subarray(p.sample * s * s, (p.sample + 1) * s * s), s, s, x0, top + 12, scale);
     const grid = top + header;
+    drawText(c, "added", x0, grid - 10, 1, TEXT);
     PERTURBATIONS.forEach((a, t) => {
       const label = a === 0 ? "0" : `${a > 0 ? "+" : "−"}${Math.abs(a).toFixed(2).slice(1)}`;
       drawTextCentered(c, label, x0 + rowLabel + t * (cell + 2) + cell / 2, grid - 10, 1, TEXT);
