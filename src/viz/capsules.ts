@@ -9,7 +9,7 @@ import { scope } from "../memory/scope.js";
 import { longest, type CapsNet } from "../models/capsnet.js";
 import { norm } from "../autograd/capsule.js";
 import { Tensor } from "../tensor/tensor.js";
-import { drawText, drawTextCentered, textHeight, textWidth } from "./font.js";
+import { textHeight, textWidth } from "./font.js";
 import { Canvas } from "./png.js";
 
 const WHITE: [number, number, number] = [255, 255, 255];
@@ -54,17 +54,17 @@ export function reconstructionFigure(net: CapsNet, test: Dataset, n = 16, scale 
   const label = textHeight(2) + 6;
   const title = "held-out digits and their reconstructions from the winning capsule";
   const c = new Canvas(Math.max(left + idx.length * (cell + gap) + gap, textWidth(title, 2) + 20), top + 2 * (label + cell + gap) + 10, WHITE);
-  drawText(c, title, 10, 10, 2, TEXT);
-  drawText(c, "input", 10, top + label + cell / 2 - 7, 2, TEXT);
-  drawText(c, "decoded", 10, top + 2 * label + gap + cell + cell / 2 - 7, 2, TEXT);
+  c.text(10, 10, title, { scale: 2, color: TEXT });
+  c.text(10, top + label + cell / 2 - 7, "input", { scale: 2, color: TEXT });
+  c.text(10, top + 2 * label + gap + cell + cell / 2 - 7, "decoded", { scale: 2, color: TEXT });
   idx.forEach((sample, k) => {
     const x = left + k * (cell + gap);
     const cx = x + cell / 2;
     const truth = test.y[sample];
-    drawTextCentered(c, `label ${truth}`, cx, top, 1, TEXT);
+    c.text(cx, top, `label ${truth}`, { color: TEXT, align: "center" });
     c.gray(test.x.subarray(sample * s * s, (sample + 1) * s * s), s, s, x, top + label, scale);
     const y2 = top + label + cell + gap;
-    drawTextCentered(c, `predicted ${pred[k]}`, cx, y2, 1, pred[k] === truth ? TEXT : WRONG);
+    c.text(cx, y2, `predicted ${pred[k]}`, { color: pred[k] === truth ? TEXT : WRONG, align: "center" });
     c.gray(recon.subarray(k * s * s, (k + 1) * s * s), s, s, x, y2 + label, scale);
   });
   return c;
@@ -109,20 +109,20 @@ export function perturbationFigure(net: CapsNet, test: Dataset, samples: number[
   const header = 2 * textHeight(1) + 30 + cell;
   const title = `each row: one of the ${dim} dimensions of the winning digit capsule, moved from −0.25 to +0.25 in steps of 0.05, then decoded`;
   const c = new Canvas(Math.max(10 + panels.length * panelWidth, textWidth(title, 2) + 20), top + header + dim * (cell + 2) + 10, WHITE);
-  drawText(c, title, 10, 10, 2, TEXT);
+  c.text(10, 10, title, { scale: 2, color: TEXT });
   panels.forEach((p, n) => {
     const x0 = 10 + n * panelWidth;
-    drawText(c, `held-out digit: label ${test.y[p.sample]}, winning capsule ${p.win}`, x0, top, 1, TEXT);
+    c.text(x0, top, `held-out digit: label ${test.y[p.sample]}, winning capsule ${p.win}`, { color: TEXT });
     c.gray(test.x.subarray(p.sample * s * s, (p.sample + 1) * s * s), s, s, x0, top + 12, scale);
     const grid = top + header;
-    drawText(c, "added", x0, grid - 10, 1, TEXT);
+    c.text(x0, grid - 10, "added", { color: TEXT });
     PERTURBATIONS.forEach((a, t) => {
       const label = a === 0 ? "0" : `${a > 0 ? "+" : "−"}${Math.abs(a).toFixed(2).slice(1)}`;
-      drawTextCentered(c, label, x0 + rowLabel + t * (cell + 2) + cell / 2, grid - 10, 1, TEXT);
+      c.text(x0 + rowLabel + t * (cell + 2) + cell / 2, grid - 10, label, { color: TEXT, align: "center" });
     });
     for (let d = 0; d < dim; d++) {
       const y = grid + d * (cell + 2);
-      drawText(c, `d${d + 1}`, x0, y + cell / 2 - 3, 1, TEXT);
+      c.text(x0, y + cell / 2 - 3, `d${d + 1}`, { color: TEXT });
       for (let t = 0; t < cols; t++) {
         const img = p.images.subarray((d * cols + t) * s * s, (d * cols + t + 1) * s * s);
         c.gray(img, s, s, x0 + rowLabel + t * (cell + 2), y, scale);

@@ -1,32 +1,7 @@
-// The bitmap font and the capsule figures: text lands where it is drawn, and each figure shows the
-// model's own reconstructions in the promised layout.
+// The capsule figures: each shows the model's own reconstructions in the promised layout.
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadMnist, manualSeed, models, noGrad, ready, scope, setBackend, tensor, type Dataset } from "../../src/index.js";
-import { drawText, textWidth } from "../../src/viz/font.js";
-import { Canvas } from "../../src/viz/png.js";
 import { PERTURBATIONS, perturbationFigure, reconstructionFigure } from "../../src/viz/capsules.js";
-
-function inked(c: Canvas, x0: number, y0: number, w: number, h: number): number {
-  let n = 0;
-  for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) if (c.rgba[(y * c.width + x) * 4] < 128) n++;
-  return n;
-}
-
-describe("font", () => {
-  it("draws glyphs 5×7 with one column between characters, lower case as capitals", () => {
-    expect(textWidth("AB", 1)).toBe(11);
-    expect(textWidth("AB", 2)).toBe(22);
-    const a = new Canvas(20, 10);
-    drawText(a, "t1", 1, 1);
-    const b = new Canvas(20, 10);
-    drawText(b, "T1", 1, 1);
-    expect(a.rgba).toEqual(b.rgba);
-    // T: a full top bar of 5 pixels and a stem of 6 below it.
-    expect(inked(a, 1, 1, 5, 1)).toBe(5);
-    expect(inked(a, 1, 1, 5, 7)).toBe(11);
-    expect(inked(a, 0, 0, 1, 10) + inked(a, 0, 8, 20, 2)).toBe(0);
-  });
-});
 
 describe("capsule figures", () => {
   let test: Dataset;
