@@ -12,6 +12,18 @@ import { expectClose, randomData } from "../gradcheck.js";
 
 const SMALL = { convChannels: 8, primaryChannels: 4, primaryDim: 4, decoder: [64] };
 
+/**
+ * Free a model's tensors (and its optimizer's). Tensors left to the garbage collector are freed
+ * by a finalizer at an unknown time, which would move the live count the leak test reads.
+ */
+function release(net: models.CapsNet, opt?: optim.Optimizer): void {
+  opt?.dispose();
+  for (const p of net.parameters()) {
+    p.grad?.dispose();
+    p.dispose();
+  }
+}
+
 describe("capsNet structure", () => {
   beforeAll(async () => {
     await ready();
@@ -32,6 +44,7 @@ describe("capsNet structure", () => {
       "conv1.weight", "conv1.bias", "primary.conv.weight", "primary.conv.bias", "digits.weight",
       "decoder.0.weight", "decoder.0.bias", "decoder.2.weight", "decoder.2.bias", "decoder.4.weight", "decoder.4.bias",
     ]);
+    release(net);
   });
 
   it("the paper's sizes: 256 channels, 32×8D primary capsules (1,152), 8.2 M parameters", () => {
@@ -39,7 +52,7 @@ describe("capsNet structure", () => {
     expect(paper.digits.weight.shape).toEqual([1152, 10, 16, 8]);
     expect(paper.parameterCount()).toBe(256 * 81 + 256 + 256 * 256 * 81 + 256 + 1152 * 10 * 16 * 8 + 160 * 512 + 512 + 512 * 1024 + 1024 + 1024 * 784 + 784);
     expect(Math.round(paper.parameterCount() / 1e5) / 10).toBe(8.2);
-    for (const p of paper.parameters()) p.dispose();
+    release(paper);
   });
 
   it("masks all capsules but the true one (training) or the longest (testing); the loss is margin + 0.0005·SSE", () => {
@@ -78,6 +91,7 @@ describe("capsNet structure", () => {
       expect(() => net.mask(v, [0, 10, 1])).toThrow("CapsNet.mask: label 10 at index 1 is not a class index in [0, 9]");
       expect(() => net.forward(tensor(randomData(2 * 784, 4), [2, 784]))).toThrow("CapsNet: input has shape [2, 784], expected [batch, 1, 28, 28]");
     });
+    release(net);
   });
 });
 
@@ -97,7 +111,9 @@ describe("CapsNet on MNIST", () => {
     const net = models.capsNet(SMALL);
     const opt = new optim.Adam(net.parameters(), { lr: 5e-3 });
     await fitCapsNet(net, train, { epochs: 1, optimizer: opt, seed: 1, verbose: false });
-    return capsuleAccuracy(net, test);
+    const acc = capsuleAccuracy(net, test);
+    release(net, opt);
+    return acc;
   }
 
   it("learns: one epoch over 1,000 digits gives ≥ 70 % of 1,000 held-out ones (wasm)", { timeout: 120_000 }, async () => {
@@ -116,8 +132,10 @@ describe("CapsNet on MNIST", () => {
     const net = models.capsNet(SMALL);
     const live: number[] = [];
     const small: Dataset = { ...train, x: train.x.subarray(0, 40 * 784), y: train.y.slice(0, 40), length: 40 };
-    await fitCapsNet(net, small, { epochs: 3, batchSize: 16, optimizer: new optim.Adam(net.parameters()), verbose: false, onEpochEnd: () => void live.push(liveTensors()) });
+    const opt = new optim.Adam(net.parameters());
+    await fitCapsNet(net, small, { epochs: 3, batchSize: 16, optimizer: opt, verbose: false, onEpochEnd: () => void live.push(liveTensors()) });
     expect(live).toEqual([live[0], live[0], live[0]]);
+    release(net, opt);
   });
 
   it("refuses a label out of range before any weight or optimizer state changes", async () => {
