@@ -49,7 +49,9 @@ export interface CapsNetEpochLogs {
   cpuSeconds: number;
 }
 
+/** This process's CPU seconds in Node; in a page, where there is no such clock, the wall clock. */
 function cpuSeconds(): number {
+  if (typeof process === "undefined" || typeof process.cpuUsage !== "function") return performance.now() / 1000;
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
