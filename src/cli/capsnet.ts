@@ -9,6 +9,10 @@ import { perturbationFigure, reconstructionFigure } from "../viz/capsules.js";
 import { num, type Options } from "./args.js";
 
 export async function trainCapsNet(o: Options): Promise<models.CapsNet> {
+  // Checked first, so that a long run never ends without the file it was asked for.
+  if (o.save !== undefined || o.resume !== undefined) {
+    throw new Error("train mnist --model capsnet: --save and --resume are not available for the capsule network (its layers have no config.json entry yet)");
+  }
   const epochs = num(o, "epochs", 15);
   const seed = num(o, "seed", 1);
   const batchSize = num(o, "batch-size", 32);
