@@ -135,11 +135,13 @@ export function capsulePredictions(u: Tensor, weight: Tensor): Tensor {
 /** Where the gradient of routing flows: see dynamicRouting. */
 export type RoutingGradient = "all" | "last";
 
+/** Options of dynamicRouting. */
 export interface RoutingOptions {
   /** "all" (default): through every iteration; "last": through û of the last iteration only. */
   gradient?: RoutingGradient;
 }
 
+/** What dynamicRouting returns: the output capsules and the final coupling coefficients. */
 export interface RoutingResult {
   /** The output capsules v_j, [batch, outCaps, outDim]. */
   v: Tensor;

@@ -5,6 +5,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { fused, labelTensor } from "./loss.js";
 import { backendOf, empty } from "./util.js";
 
+/** The margins and the weight of the absent classes (the paper's values by default). */
 export interface MarginLossOptions {
   /** The length the true class's capsule should exceed (default 0.9). */
   mPlus?: number;

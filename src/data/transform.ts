@@ -4,6 +4,7 @@
 import { Random } from "../tensor/random.js";
 import type { Dataset } from "./dataset.js";
 
+/** Ranges of the random shift and rotation of randomAffine, and its seed. */
 export interface AffineOptions {
   /** Largest shift along each axis, in pixels (default 2): each image's dx, dy ~ U[−maxShift, maxShift]. */
   maxShift?: number;

@@ -23,6 +23,7 @@ import type { RoutingGradient } from "../autograd/capsule.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
+/** Sizes of models.capsNet; every one has a default (see capsNet). */
 export interface CapsNetOptions {
   /** The paper's sizes: 256 convolution channels and 32 primary capsule channels (1,152 primary capsules). */
   paper?: boolean;
@@ -34,9 +35,11 @@ export interface CapsNetOptions {
   primaryDim?: number;
   /** Dimension of a digit capsule (default 16). */
   digitDim?: number;
+  /** Digit capsules, one per class (default 10). */
   classes?: number;
   /** Iterations of routing by agreement (default 3). */
   routingIterations?: number;
+  /** Where the gradient of routing flows (default "all": see ops.dynamicRouting). */
   routingGradient?: RoutingGradient;
   /** Hidden layers of the decoder (default [512, 1024]). */
   decoder?: number[];
@@ -50,7 +53,9 @@ export interface CapsNetOptions {
 export interface CapsNetLoss {
   /** margin + reconstruction, the scalar to backpropagate. */
   loss: Tensor;
+  /** The margin loss of the capsule lengths (losses.marginLoss). */
   margin: Tensor;
+  /** reconstructionWeight × the sum of squared pixel errors of the decoder, averaged over the batch. */
   reconstruction: Tensor;
   /** Digit capsule lengths [batch, classes]. */
   lengths: Tensor;
@@ -62,13 +67,21 @@ export interface CapsNetLoss {
  * `reconstruct(v, labels?)` redraws digits from them; `loss(x, labels)` is what training minimizes.
  */
 export class CapsNet extends Module {
+  /** The first convolution, 9×9 over the image (ReLU after it). */
   readonly conv1: Conv2d;
+  /** The primary capsules: a 9×9, stride-2 convolution read as squashed vectors. */
   readonly primary: PrimaryCapsules;
+  /** The digit capsules, one per class, with routing by agreement. */
   readonly digits: DigitCapsules;
+  /** The reconstruction network: masked digit capsules → image. */
   readonly decoder: Sequential;
+  /** Number of classes (digit capsules). */
   readonly classes: number;
+  /** Dimension of a digit capsule. */
   readonly digitDim: number;
+  /** Side of the square input images. */
   readonly imageSize: number;
+  /** Scale of the reconstruction loss (the paper's 0.0005). */
   readonly reconstructionWeight: number;
 
   constructor(options: CapsNetOptions = {}) {

@@ -14,8 +14,11 @@ function positiveInt(who: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${who}: ${name} must be a positive integer, got ${v}`);
 }
 
+/** Options of PrimaryCapsules' convolution. */
 export interface PrimaryCapsulesOptions {
+  /** Stride of the convolution (default 1; the paper: 2). */
   stride?: Conv2dOptions["stride"];
+  /** Zero padding of the convolution (default none). */
   padding?: Conv2dOptions["padding"];
 }
 
@@ -30,9 +33,16 @@ export interface PrimaryCapsulesOptions {
  * primary.forward(features);                                            // [B, 256, 20, 20] → [B, 1152, 8]
  */
 export class PrimaryCapsules extends Module {
+  /** The convolution: capsuleChannels·capsuleDim output channels. */
   readonly conv: Conv2d;
   private readonly convOptions: Conv2dOptions;
 
+  /**
+   * @param inChannels channels of the input feature maps
+   * @param capsuleChannels maps of capsules (each position of each is one capsule)
+   * @param capsuleDim dimension of each capsule
+   * @param kernelSize size of the convolution's window
+   */
   constructor(readonly inChannels: number, readonly capsuleChannels: number, readonly capsuleDim: number, kernelSize: Pair, options: PrimaryCapsulesOptions = {}) {
     super();
     positiveInt("PrimaryCapsules", "capsuleChannels", capsuleChannels);
@@ -47,6 +57,7 @@ export class PrimaryCapsules extends Module {
     return this.capsuleChannels * g.oh * g.ow;
   }
 
+  /** Images or feature maps [batch, inChannels, H, W] → squashed capsules [batch, capsules, capsuleDim]. */
   forward(x: Tensor): Tensor {
     if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
       throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${this.inChannels}, height, width]`);
@@ -62,6 +73,7 @@ export class PrimaryCapsules extends Module {
   }
 }
 
+/** Options of DigitCapsules. */
 export interface DigitCapsulesOptions {
   /** Iterations of routing by agreement (default 3, as in the paper). */
   routingIterations?: number;
@@ -83,8 +95,11 @@ export interface DigitCapsulesOptions {
  * const probs = ops.norm(v);              // [B, 10]: each digit's length
  */
 export class DigitCapsules extends Module {
+  /** W_ij for every (input, output) capsule pair: [inCapsules, outCapsules, outDim, inDim]. */
   readonly weight: Tensor;
+  /** Iterations of routing by agreement. */
   readonly routingIterations: number;
+  /** Where the gradient of routing flows (see ops.dynamicRouting). */
   readonly routingGradient: RoutingGradient;
   /**
    * The coupling coefficients c_ij of the last forward pass, [batch, inCapsules, outCapsules] (no
@@ -92,6 +107,12 @@ export class DigitCapsules extends Module {
    */
   couplings: Tensor | null = null;
 
+  /**
+   * @param inCapsules number of input capsules
+   * @param inDim dimension of an input capsule
+   * @param outCapsules number of output capsules (one per class for digit capsules)
+   * @param outDim dimension of an output capsule
+   */
   constructor(readonly inCapsules: number, readonly inDim: number, readonly outCapsules: number, readonly outDim: number, options: DigitCapsulesOptions = {}) {
     super();
     for (const [k, v] of [["inCapsules", inCapsules], ["inDim", inDim], ["outCapsules", outCapsules], ["outDim", outDim]] as const) positiveInt("DigitCapsules", k, v);
@@ -103,6 +124,7 @@ export class DigitCapsules extends Module {
     this.weight = this.param("weight", parameter([inCapsules, outCapsules, outDim, inDim], normal(options.initStd ?? 0.01)));
   }
 
+  /** Capsules [batch, inCapsules, inDim] (or flat [batch, inCapsules·inDim]) → routed capsules [batch, outCapsules, outDim]. */
   forward(u: Tensor): Tensor {
     const who = this.describe();
     const [b] = u.shape;

@@ -5,6 +5,7 @@
 import { noGrad } from "../autograd/engine.js";
 import { validateDataset, type Dataset } from "../data/dataset.js";
 import { scope } from "../memory/scope.js";
+import type { CapsNetLoss } from "../models/capsnet.js";
 import type { Module } from "../nn/module.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Random } from "../tensor/random.js";
@@ -14,15 +15,21 @@ import { ProgressBar } from "./progress.js";
 
 /** What the loop needs of a capsule network (models.capsNet gives it). */
 export interface CapsuleClassifier extends Module {
+  /** Number of classes (capsules whose lengths forward returns). */
   readonly classes: number;
   /** Capsule lengths [batch, classes]. */
   forward(x: Tensor): Tensor;
-  loss(x: Tensor, labels: ArrayLike<number>): { loss: Tensor; margin: Tensor; reconstruction: Tensor; lengths: Tensor };
+  /** The training loss of a batch and its parts (see CapsNet.loss). */
+  loss(x: Tensor, labels: ArrayLike<number>): CapsNetLoss;
 }
 
+/** Options of fitCapsNet. */
 export interface CapsNetFitOptions {
+  /** Passes over the training data. */
   epochs: number;
+  /** Samples per step (default 32). */
   batchSize?: number;
+  /** Steps the parameters after each batch. */
   optimizer: Optimizer;
   /** Multiply the learning rate by this after every epoch (default 1: constant). */
   lrDecay?: number;
@@ -30,20 +37,27 @@ export interface CapsNetFitOptions {
   validation?: Dataset;
   /** Seed of the shuffling (default 0). */
   seed?: number;
+  /** A progress bar and a line per epoch (default true). */
   verbose?: boolean;
+  /** Print through this instead of console.log. */
   log?: (line: string) => void;
   /** Called after each epoch with its logs. */
   onEpochEnd?: (logs: CapsNetEpochLogs) => void | Promise<void>;
 }
 
+/** What fitCapsNet reports after each epoch. */
 export interface CapsNetEpochLogs {
+  /** 1 for the first epoch. */
   epoch: number;
   /** Mean margin and reconstruction losses over the epoch's batches. */
   margin: number;
+  /** See margin. */
   reconstruction: number;
   /** Training accuracy over the epoch (the longest capsule against the label). */
   accuracy: number;
+  /** Accuracy on the validation data, when given. */
   valAccuracy?: number;
+  /** Wall-clock seconds of the epoch's training (validation excluded). */
   seconds: number;
   /** This process's CPU seconds for the epoch (the wall clock counts other processes too). */
   cpuSeconds: number;
@@ -150,6 +164,7 @@ export async function fitCapsNet(model: CapsuleClassifier, data: Dataset, option
   return history;
 }
 
+/** One line of an epoch's logs, as fitCapsNet prints it. */
 export function formatCapsNetLogs(l: CapsNetEpochLogs, epochs: number): string {
   const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
   let s = `epoch ${l.epoch}/${epochs}  margin ${l.margin.toFixed(4)}  recon ${l.reconstruction.toFixed(4)}  acc ${pct(l.accuracy)}`;
