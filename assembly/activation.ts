@@ -2,8 +2,10 @@
 //
 // An activation is the nonlinearity a neuron applies to its weighted sum. The piecewise-linear
 // ones (ReLU, LeakyReLU) and every backward rule that needs no transcendental run four lanes at a
-// time; sigmoid, tanh and GELU call Mathf per element, since WebAssembly has no vector exp.
+// time; sigmoid, tanh and the tanh form of GELU call Mathf per element (WebAssembly has no vector
+// exp); the exact GELU runs in four lanes on the polynomial exp of simd.ts.
 import { Activation } from "../src/backend/opcodes";
+import { expv, hsum } from "./simd";
 
 /** √(2/π), the scale inside the tanh form of GELU. */
 const GELU_C: f32 = 0.7978845608028654;
@@ -30,6 +32,54 @@ function sigmoid(v: f32): f32 {
   return v >= 0 ? q : e * q;
 }
 
+/** 1/√2 and 1/√(2π), for Φ and its density φ. */
+const SQRT1_2: f32 = 0.7071067811865476;
+const INV_SQRT_2PI: f32 = 0.3989422804014327;
+
+/**
+ * erfc(z) for z ≥ 0 in four lanes (Numerical Recipes' erfcc; relative error below 1.2e−7), with
+ * the four-lane exp of simd.ts: the exact GELU's hot path.
+ */
+// @ts-ignore: decorator
+@inline
+function erfcPosV(z: v128): v128 {
+  const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(0.5), z)));
+  let p = f32x4.splat(0.17087277);
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.82215223));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.48851587));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.13520398));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.27886807));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.18628806));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.09678418));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.37409196));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.00002368));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.26551223));
+  return f32x4.mul(t, expv(f32x4.sub(p, f32x4.mul(z, z))));
+}
+
+/** Φ(v) in four lanes: ½erfc(|v|/√2) for v < 0, 1 − that for v ≥ 0. */
+// @ts-ignore: decorator
+@inline
+function normalCdfV(v: v128): v128 {
+  const half = f32x4.mul(f32x4.splat(0.5), erfcPosV(f32x4.mul(f32x4.abs(v), f32x4.splat(SQRT1_2))));
+  return v128.bitselect(half, f32x4.sub(f32x4.splat(1), half), f32x4.lt(v, f32x4.splat(0)));
+}
+
+/** GELU(v) = v·Φ(v), four lanes. */
+// @ts-ignore: decorator
+@inline
+function geluV(v: v128): v128 {
+  return f32x4.mul(v, normalCdfV(v));
+}
+
+/** GELU'(v) = Φ(v) + v·φ(v), four lanes. */
+// @ts-ignore: decorator
+@inline
+function geluGradV(v: v128): v128 {
+  const density = f32x4.mul(f32x4.splat(INV_SQRT_2PI), expv(f32x4.mul(f32x4.splat(-0.5), f32x4.mul(v, v))));
+  return f32x4.add(normalCdfV(v), f32x4.mul(v, density));
+}
+
 /** The GELU argument u = √(2/π)(v + 0.044715v³). */
 // @ts-ignore: decorator
 @inline
@@ -41,7 +91,7 @@ function geluArg(v: f32): f32 {
  * y[i] = f(x[i]) for kind an Activation code; alpha is LeakyReLU's negative slope (ignored by the
  * others). y may alias x.
  *
- * GELU is computed as v·σ(2u), the same function as 0.5v(1 + tanh u) (since 1 + tanh u = 2σ(2u)),
+ * GELUTanh is computed as v·σ(2u), the same function as 0.5v(1 + tanh u) (since 1 + tanh u = 2σ(2u)),
  * because 1 + tanh u cancels catastrophically in f32 for negative v.
  */
 export function activation(kind: i32, xPtr: usize, yPtr: usize, n: i32, alpha: f32): void {
@@ -92,11 +142,24 @@ export function activation(kind: i32, xPtr: usize, yPtr: usize, n: i32, alpha: f
       }
       break;
     }
-    case Activation.GELU: {
+    case Activation.GELUTanh: {
       for (let i = 0; i < n; i++) {
         const o = <usize>i << 2;
         const v = load<f32>(xPtr + o);
         store<f32>(yPtr + o, v * sigmoid(2 * geluArg(v)));
+      }
+      break;
+    }
+    case Activation.GELU: {
+      let i = 0;
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(yPtr + o, geluV(v128.load(xPtr + o)));
+      }
+      // The tail through the same lanes (one value splat), so every element gets the same rounding.
+      for (; i < n; i++) {
+        const o = <usize>i << 2;
+        store<f32>(yPtr + o, f32x4.extract_lane(geluV(f32x4.splat(load<f32>(xPtr + o))), 0));
       }
       break;
     }
@@ -109,7 +172,7 @@ export function activation(kind: i32, xPtr: usize, yPtr: usize, n: i32, alpha: f
  * recomputing; the others ignore it). dx may alias dy, x or y.
  *
  * tanh' = (1 − y)(1 + y) rather than 1 − y²: y² loses the low bits that 1 − y² needs when |y| → 1.
- * GELU' = s + 2v·c(1 + 3kv²)·s(1 − s) with s = σ(2u), equal to the reference's tanh form.
+ * GELUTanh' = s + 2v·c(1 + 3kv²)·s(1 − s) with s = σ(2u), equal to the reference's tanh form.
  */
 export function activationBackward(kind: i32, xPtr: usize, yPtr: usize, dyPtr: usize, dxPtr: usize, n: i32, alpha: f32): void {
   const one = f32x4.splat(1);
@@ -173,7 +236,7 @@ export function activationBackward(kind: i32, xPtr: usize, yPtr: usize, dyPtr: u
       }
       break;
     }
-    case Activation.GELU: {
+    case Activation.GELUTanh: {
       for (let i = 0; i < n; i++) {
         const o = <usize>i << 2;
         const v = load<f32>(xPtr + o);
@@ -186,15 +249,22 @@ export function activationBackward(kind: i32, xPtr: usize, yPtr: usize, dyPtr: u
       }
       break;
     }
+    case Activation.GELU: {
+      let i = 0;
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(dxPtr + o, f32x4.mul(v128.load(dyPtr + o), geluGradV(v128.load(xPtr + o))));
+      }
+      for (; i < n; i++) {
+        const o = <usize>i << 2;
+        store<f32>(dxPtr + o, load<f32>(dyPtr + o) * f32x4.extract_lane(geluGradV(f32x4.splat(load<f32>(xPtr + o))), 0));
+      }
+      break;
+    }
     default: assert(false, "activationBackward: unknown kind");
   }
 }
 
-// @ts-ignore: decorator
-@inline
-function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
 
 /**
  * Row-wise softmax of a row-major rows×cols matrix: y = exp(x − max) / Σ exp(x − max), the row

@@ -13,3 +13,6 @@ export * from "./norm";
 export * from "./recurrent";
 export * from "./distance";
 export * from "./capsule";
+export * from "./layernorm";
+export * from "./logsoftmax";
+export * from "./attention";

@@ -1,6 +1,7 @@
 // Activation functions as differentiable ops. The kernels (and the formulas of each derivative)
 // are in src/backend/js/activation.ts and assembly/activation.ts.
 import { Activation } from "../backend/opcodes.js";
+import type { Backend } from "../backend/types.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normAxis } from "../tensor/shape.js";
@@ -38,24 +39,58 @@ export function tanh(x: Tensor): Tensor {
   return activate(Activation.Tanh, "tanh", x);
 }
 
-/** x·Φ(x) in its tanh approximation (as GPT-2 and PyTorch's approximate="tanh"). */
-export function gelu(x: Tensor): Tensor {
-  return activate(Activation.GELU, "gelu", x);
+export interface GeluOptions {
+  /** "none" (default): the exact x·Φ(x), as PyTorch's GELU(); "tanh": GPT-2's approximation. */
+  approximate?: "none" | "tanh";
+}
+
+/**
+ * GELU(x) = x·Φ(x), Φ the standard normal CDF (Hendrycks & Gimpel, 2016): each input scaled by
+ * the probability that a standard normal falls below it. approximate "tanh":
+ * ½x(1 + tanh(√(2/π)(x + 0.044715x³))), within ~1e−3 of the exact form.
+ * @example
+ * ops.gelu(tensor([-1, 0, 1])).toArray();                        // [−0.158655, 0, 0.841345]
+ * ops.gelu(tensor([-1, 0, 1]), { approximate: "tanh" }).toArray(); // [−0.158808, 0, 0.841192]
+ */
+export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
+  const approximate = options.approximate ?? "none";
+  if (approximate !== "none" && approximate !== "tanh") throw new Error(`gelu: approximate must be "none" or "tanh", got "${String(approximate)}"`);
+  return activate(approximate === "tanh" ? Activation.GELUTanh : Activation.GELU, "gelu", x);
 }
 
 /** softmax along `axis` (default the last): exponentials normalized to sum to 1. */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  const be = backendOf("softmax", x);
-  if (x.rank === 0) throw new Error(`softmax: got a scalar, expected a tensor of rank ≥ 1`);
-  const a = normAxis(axis, x.rank, "softmax");
-  if (a !== x.rank - 1) throw new Error(`softmax: axis ${axis} of shape ${fmt(x.shape)}; only the last axis is supported (transpose first)`);
+  return rowwise("softmax", x, axis, (be, y, rows, cols) => be.softmax(x.ptr, y.ptr, rows, cols), (be, y, g, dx, rows, cols) => be.softmaxBackward(y.ptr, g.ptr, dx.ptr, rows, cols));
+}
+
+/**
+ * log(softmax(x)) along `axis` (default the last), computed directly as x − max − log Σ exp(x − max):
+ * finite wherever x is, where log of a softmax that underflowed would be −∞.
+ * Backward: dx = dy − softmax(x)·Σ dy.
+ * @example
+ * ops.logSoftmax(tensor([[0, Math.log(3)]])).toArray(); // [log ¼, log ¾]
+ */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  return rowwise("logSoftmax", x, axis, (be, y, rows, cols) => be.logSoftmax(x.ptr, y.ptr, rows, cols), (be, y, g, dx, rows, cols) => be.logSoftmaxBackward(y.ptr, g.ptr, dx.ptr, rows, cols));
+}
+
+/** A row-wise op over the last axis whose backward needs only its output y. */
+function rowwise(
+  op: string, x: Tensor, axis: number,
+  forward: (be: Backend, y: Tensor, rows: number, cols: number) => void,
+  backward: (be: Backend, y: Tensor, g: Tensor, dx: Tensor, rows: number, cols: number) => void,
+): Tensor {
+  const be = backendOf(op, x);
+  if (x.rank === 0) throw new Error(`${op}: got a scalar, expected a tensor of rank ≥ 1`);
+  const a = normAxis(axis, x.rank, op);
+  if (a !== x.rank - 1) throw new Error(`${op}: axis ${axis} of shape ${fmt(x.shape)}; only the last axis is supported (transpose first)`);
   const cols = x.shape[a];
   const rows = x.size / Math.max(cols, 1);
   const y = empty(be, x.shape);
-  be.softmax(x.ptr, y.ptr, rows, cols);
-  return record(y, "softmax", [x], (g) => {
+  forward(be, y, rows, cols);
+  return record(y, op, [x], (g) => {
     const dx = empty(be, x.shape);
-    be.softmaxBackward(y.ptr, g.ptr, dx.ptr, rows, cols);
+    backward(be, y, g, dx, rows, cols);
     return [dx];
   });
 }

@@ -11,3 +11,7 @@ export { conv2d, maxPool2d, avgPool2d, batchNorm, type Conv2dOptions, type Pool2
 export { convTranspose2d, type ConvTranspose2dOptions } from "./conv-transpose.js";
 export { squash, norm, capsulePredictions, dynamicRouting, type RoutingGradient, type RoutingOptions, type RoutingResult } from "./capsule.js";
 export { marginLoss, type MarginLossOptions } from "./margin-loss.js";
+export { logSoftmax, type GeluOptions } from "./activation.js";
+export { layerNorm } from "./layernorm.js";
+export { scaledDotProductAttention, type AttentionOptions, type AttentionMask, type BoolMask } from "./attention.js";
+export { splitHeads, mergeHeads } from "./heads.js";

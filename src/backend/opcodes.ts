@@ -36,5 +36,7 @@ export enum Activation {
   Sigmoid = 2,
   Tanh = 3,
   /** tanh approximation of x·Φ(x) (Hendrycks & Gimpel, 2016), as PyTorch's approximate='tanh' */
-  GELU = 4,
+  GELUTanh = 4,
+  /** x·Φ(x), Φ the standard normal CDF (exact, through erfc), as PyTorch's nn.GELU() default */
+  GELU = 5,
 }

@@ -254,4 +254,34 @@ export interface Backend {
    * mean_r Σ_k T_k·max(0, m⁺ − ℓ_k)² + λ(1 − T_k)·max(0, ℓ_k − m⁻)²; grad = dL/dℓ. Returns the loss.
    */
   marginLoss(lenPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number, mPlus: number, mMinus: number, lambda: number): number;
+  // ---- transformers: layer norm, log-softmax, attention softmax --------------------------------
+  /**
+   * Row-wise layer norm of rows×cols: mean = Σx/N, var = Σ(x − mean)²/N (biased), rstd =
+   * 1/√(var + eps), y = (x − mean)·rstd·γ + β, N = cols. gammaPtr / betaPtr 0: γ = 1 / β = 0.
+   * mean, rstd [rows] are written for the backward pass. y may alias x.
+   */
+  layerNorm(xPtr: number, gammaPtr: number, betaPtr: number, yPtr: number, meanPtr: number, rstdPtr: number, rows: number, cols: number, eps: number): void;
+  /**
+   * Backward of layerNorm: with x̂ = (x − mean)·rstd and g = dy·γ, dx = rstd·(g − Σg/N − x̂·Σ(g·x̂)/N)
+   * per row; dγ = Σ_rows dy·x̂, dβ = Σ_rows dy (written; pointer 0: not computed). gammaPtr 0: γ = 1.
+   * dx may alias dy.
+   */
+  layerNormBackward(dyPtr: number, xPtr: number, meanPtr: number, rstdPtr: number, gammaPtr: number, dxPtr: number, dgammaPtr: number, dbetaPtr: number, rows: number, cols: number): void;
+  /** y = x − max − log Σ exp(x − max) row-wise over cols (log-softmax, stably). y may alias x. */
+  logSoftmax(xPtr: number, yPtr: number, rows: number, cols: number): void;
+  /** dx = dy − exp(y)·Σ_j dy_j row-wise, y the logSoftmax output. dx may alias dy. */
+  logSoftmaxBackward(yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number): void;
+  /**
+   * P = softmax(scale·S + M) over the last axis of S [batch, rows, cols], fused. Masked entries
+   * (M = −∞, or j > r when causal) give exactly 0; a row with every entry masked gives zeros.
+   * maskPtr 0: no mask; else row r of matrix i reads the additive mask at
+   * maskPtr + 4·(⌊i / maskGroup⌋·maskBatchStride + r·maskRowStride) (strides 0 broadcast).
+   * P may alias S.
+   */
+  attentionSoftmax(
+    sPtr: number, maskPtr: number, pPtr: number, batch: number, rows: number, cols: number, scale: number,
+    causal: boolean, maskGroup: number, maskBatchStride: number, maskRowStride: number,
+  ): void;
+  /** dS = scale·P ⊙ (dP − Σ_j dP_j·P_j) row-wise over rows×cols. dS may alias dP. */
+  attentionSoftmaxBackward(pPtr: number, dpPtr: number, dsPtr: number, rows: number, cols: number, scale: number): void;
 }

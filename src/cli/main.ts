@@ -12,6 +12,7 @@ import { trainGan } from "./gan.js";
 import { trainSpirals, trainXor } from "./toy.js";
 import { trainAdding, trainText } from "./recurrent.js";
 import { fileCommands, fileUsage } from "./files.js";
+import { trainSequence } from "./sequence.js";
 
 /** Each task: its runner, its usage line, and the names of the string options it reads. */
 const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string; options: string[] }> = {
@@ -21,8 +22,9 @@ const tasks: Record<string, { run: (o: Options) => Promise<void>; usage: string;
   rbf: { run: trainRbf, usage: "[--basis gaussian|multiquadric|inverseMultiquadric] [--centers K] [--spiral-centers K] [--epochs N] [--lr LR] [--out DIR]", options: ["basis", "centers", "spiral-centers", "epochs", "lr", "out"] },
   moe: { run: trainMoe, usage: "[--experts E] [--hidden H] [--top-k K] [--loss competitive|blend] [--epochs N] [--lr LR] [--out DIR]", options: ["experts", "hidden", "top-k", "loss", "epochs", "lr", "out"] },
   adding: { run: trainAdding, usage: "[--cell all|lstm|gru|rnn] [--length T] [--steps N] [--hidden H] [--batch-size B] [--lr LR] [--clip C]", options: ["cell", "length", "steps", "hidden", "batch-size", "lr", "clip", "every"] },
-  text: { run: trainText, usage: "[--cell lstm] [--hidden H] [--layers L] [--embed E] [--seq-len T] [--batch-size B] [--lr LR] [--beta2 B2] [--weight-decay WD] [--minutes M | --chars N] [--temperature TAU]", options: ["cell", "hidden", "layers", "embed", "seq-len", "batch-size", "lr", "beta2", "weight-decay", "minutes", "chars", "temperature"] },
+  text: { run: trainText, usage: "[--model lstm|gpt] [--cell lstm] [--hidden H] [--layers L] [--embed E] [--seq-len T] [--batch-size B] [--lr LR] [--beta2 B2] [--weight-decay WD] [--minutes M | --chars N] [--temperature TAU]", options: ["cell", "hidden", "layers", "embed", "seq-len", "batch-size", "lr", "beta2", "weight-decay", "minutes", "chars", "temperature", "model", "context", "dim", "heads", "dropout", "warmup"] },
   autoencoder: { run: trainAutoencoder, usage: "[--kind dense|conv] [--code K|none] [--noise SIGMA] [--epochs N] [--batch-size B] [--lr LR] [--out DIR]", options: ["kind", "code", "noise", "epochs", "batch-size", "lr", "out"] },
+  sequence: { run: trainSequence, usage: "[--task reverse|sort|copy] [--length L] [--layers N] [--heads H] [--dim E] [--steps N] [--batch-size B] [--lr LR] [--attention PNG]", options: ["task", "length", "layers", "heads", "dim", "steps", "batch-size", "lr", "attention"] },
   gan: { run: trainGan, usage: "[--data ring|mnist] [--epochs N] [--batch-size B] [--lr LR] [--label-smoothing S] [--out DIR]", options: ["data", "epochs", "batch-size", "lr", "label-smoothing", "out"] },
 };
 

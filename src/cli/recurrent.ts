@@ -7,6 +7,8 @@
 import { addingProblem, charCorpus, losses, manualSeed, mobyDick, nn, noGrad, ops, optim, Random, scope, tensor, TextStreams, type Tensor } from "../index.js";
 import { choice, num, type Options } from "./args.js";
 import { loopCheckpoints } from "./checkpoint.js";
+import { cpuSince, textHeader, textRow } from "./progress-text.js";
+import { trainTextGpt } from "./gpt-text.js";
 
 type CellName = "lstm" | "gru" | "rnn";
 
@@ -237,6 +239,7 @@ export function sample(model: CharModel, vocab: { encode(s: string): Int32Array;
 const TEXT_DEFAULTS = { hidden: 256, embed: 32, layers: 1, batch: 16, seqLen: 32, lr: 1e-2, beta2: 0.99, weightDecay: 0.02, minutes: 10 };
 
 export async function trainText(o: Options): Promise<void> {
+  if (choice(o, "model", ["lstm", "gpt"] as const, "lstm") === "gpt") return trainTextGpt(o);
   choice(o, "cell", ["lstm"] as const, "lstm");
   const hidden = num(o, "hidden", TEXT_DEFAULTS.hidden);
   const embedDim = num(o, "embed", TEXT_DEFAULTS.embed);
@@ -267,13 +270,9 @@ export async function trainText(o: Options): Promise<void> {
   // (20,000 characters, ~2 s, each stream starting from a blank state); the whole of it once, at
   // the end, read in order as one stream.
   const probe = (): number => bitsPerChar(model, valid, 40, 100, 5).bits;
-  console.log(`${"wall".padStart(6)} ${"cpu".padStart(6)} ${"chars".padStart(10)} ${"chars/s".padStart(8)} ${"train".padStart(7)} ${"held-out".padStart(9)}   (bits/char; held-out: a fixed 20,000-character sample)`);
+  console.log(textHeader(`a fixed 20,000-character sample`));
   const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const cpuSeconds = (): number => {
-    const u = process.cpuUsage(cpu0);
-    return (u.user + u.system) / 1e6;
-  };
+  const cpuSeconds = cpuSince();
   let state: { h: Tensor; c: Tensor } | undefined;
   let chars = 0;
   let k = 0;
@@ -315,10 +314,7 @@ export async function trainText(o: Options): Promise<void> {
       const bpc = probe();
       const cpu = cpuSeconds();
       if (reached === null && bpc <= 2) reached = `${(elapsed / 60).toFixed(1)} min (${cpu.toFixed(0)} s of CPU)`;
-      console.log(
-        `${(elapsed / 60).toFixed(1).padStart(4)} m ${cpu.toFixed(0).padStart(5)} s ${String(chars).padStart(10)} ${(chars / elapsed).toFixed(0).padStart(8)} ` +
-          `${(running / seen / Math.LN2).toFixed(3).padStart(7)} ${bpc.toFixed(3).padStart(9)}`,
-      );
+      console.log(textRow(elapsed, cpu, chars, running / seen / Math.LN2, bpc));
       running = 0;
       seen = 0;
     }

@@ -1,6 +1,6 @@
 // Activation layers: modules wrapping the activation functions of autograd/activation.ts, so
 // they can sit in a Sequential between the layers whose outputs they make nonlinear.
-import { gelu, leakyRelu, relu, sigmoid, softmax, tanh } from "../autograd/activation.js";
+import { gelu, leakyRelu, relu, sigmoid, softmax, tanh, type GeluOptions } from "../autograd/activation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Module } from "./module.js";
 
@@ -38,10 +38,27 @@ export class Tanh extends Module {
   }
 }
 
-/** x·Φ(x) (tanh approximation): the smooth ReLU of transformers. */
+/**
+ * x·Φ(x), the smooth ReLU of transformers; exact by default, as PyTorch's nn.GELU().
+ * @example
+ * new nn.GELU();                          // x·Φ(x)
+ * new nn.GELU({ approximate: "tanh" });  // GPT-2's tanh form
+ */
 export class GELU extends Module {
+  readonly approximate: "none" | "tanh";
+
+  constructor(options: GeluOptions = {}) {
+    super();
+    this.approximate = options.approximate ?? "none";
+    if (this.approximate !== "none" && this.approximate !== "tanh") throw new Error(`GELU: approximate must be "none" or "tanh", got "${String(this.approximate)}"`);
+  }
+
   forward(x: Tensor): Tensor {
-    return gelu(x);
+    return gelu(x, { approximate: this.approximate });
+  }
+
+  override describe(): string {
+    return this.approximate === "tanh" ? `GELU(approximate="tanh")` : "GELU";
   }
 }
 

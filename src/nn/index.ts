@@ -1,5 +1,5 @@
 // Layers and models built from them.
-export { Module, parameter, buffer } from "./module.js";
+export { Module, parameter, buffer, type AnyModule } from "./module.js";
 export { Linear, type LinearOptions } from "./linear.js";
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax } from "./activation.js";
 export { Dropout } from "./dropout.js";
@@ -23,3 +23,11 @@ export * as init from "./init.js";
 export { computationGraph, retainGrads, type ComputationGraph, type GraphNode, type TensorNode, type OpNode, type GraphEdge, type GraphOptions, type TensorRole } from "./graph.js";
 export { drawGraph, type DrawGraphOptions } from "./draw-graph.js";
 export { PrimaryCapsules, DigitCapsules, type PrimaryCapsulesOptions, type DigitCapsulesOptions } from "./capsule.js";
+// Transformers.
+export { LayerNorm, type LayerNormOptions } from "./layernorm.js";
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from "./attention.js";
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder,
+  type TransformerLayerOptions, type EncoderLayerForwardOptions, type DecoderLayerForwardOptions,
+} from "./transformer.js";
+export { SinusoidalPositionalEncoding, LearnedPositionalEncoding } from "./positional.js";

@@ -76,14 +76,28 @@ function stateEntry(key: string, shape: number[], data: Float32Array): { shape: 
   return Object.defineProperty({ shape, data }, "toJSON", { value: toJSON, enumerable: false });
 }
 
-export abstract class Module {
+/**
+ * A module whatever its forward's signature: what containers hold and walk (children, summary).
+ * `any[]` because parameter lists are contravariant: a module taking (query, key, value, options)
+ * must still fit where "some module" is expected.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = Module<any[], unknown>;
+
+/**
+ * In and Out type forward: by default tensors in, one tensor out, which is what almost every
+ * layer is and what Sequential, fit and the CLI call. A layer with another calling convention
+ * says so in its type (MultiheadAttention: query, key, value and options in, [output, weights]
+ * out) rather than widening the default for everyone.
+ */
+export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   /** Train mode (dropout active, batch norm uses batch statistics) or eval mode. */
   training = true;
   private readonly _params = new Map<string, Tensor>();
   private readonly _buffers = new Map<string, Tensor>();
-  private readonly _children = new Map<string, Module>();
+  private readonly _children = new Map<string, AnyModule>();
 
-  abstract forward(...inputs: Tensor[]): Tensor;
+  abstract forward(...inputs: In): Out;
 
   /** Register a parameter under `name` (its stateDict key within this module). */
   protected param(name: string, t: Tensor): Tensor {
@@ -97,13 +111,13 @@ export abstract class Module {
   }
 
   /** Register a child module under `name`. */
-  protected child<M extends Module>(name: string, m: M): M {
+  protected child<M extends AnyModule>(name: string, m: M): M {
     this._children.set(name, m);
     return m;
   }
 
   /** Direct children with their names. */
-  namedChildren(): [string, Module][] {
+  namedChildren(): [string, AnyModule][] {
     return [...this._children];
   }
 

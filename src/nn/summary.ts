@@ -5,7 +5,7 @@ import { noGrad } from "../autograd/engine.js";
 import { scope } from "../memory/scope.js";
 import { fmt, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import type { Module } from "./module.js";
+import type { AnyModule, Module } from "./module.js";
 
 export interface LayerRow {
   name: string;
@@ -18,7 +18,7 @@ export interface LayerRow {
 export function layerTable(model: Module, inputShape: Shape): LayerRow[] {
   const rows: LayerRow[] = [];
   const restore: (() => void)[] = [];
-  const visit = (m: Module, name: string, depth: number): void => {
+  const visit = (m: AnyModule, name: string, depth: number): void => {
     const own = m.namedParameters().length - m.namedChildren().reduce((s, [, c]) => s + c.namedParameters().length, 0);
     const isLeaf = m.namedChildren().length === 0;
     if (depth > 0 && (isLeaf || own > 0)) {
@@ -26,9 +26,11 @@ export function layerTable(model: Module, inputShape: Shape): LayerRow[] {
       rows.push(row);
       row.params = isLeaf ? m.parameterCount() : 0;
       const original = m.forward;
-      m.forward = (...xs: Tensor[]) => {
+      m.forward = (...xs: unknown[]) => {
         const y = original.apply(m, xs);
-        row.outputShape = [...y.shape];
+        // A layer returning [output, extras] (attention) reports its output's shape.
+        const out = Array.isArray(y) ? y[0] : y;
+        if (out instanceof Tensor) row.outputShape = [...out.shape];
         return y;
       };
       restore.push(() => {

@@ -5,7 +5,19 @@ import { ops, ready, setBackend, tensor, type Tensor } from "../../src/index.js"
 import { expectClose, expectGradcheck, randomData, type InputSpec } from "../gradcheck.js";
 
 const GELU_C = Math.sqrt(2 / Math.PI);
-const geluRef = (x: number): number => 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x ** 3)));
+const geluTanhRef = (x: number): number => 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x ** 3)));
+
+/** erf by its Maclaurin series, in f64 (independent of the kernels' Chebyshev fit; |x| ≤ 3 here). */
+function erfSeries(x: number): number {
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 80; n++) {
+    term *= (-x * x) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+const geluRef = (x: number): number => 0.5 * x * (1 + erfSeries(x / Math.SQRT2));
 
 function softmaxRef(x: ArrayLike<number>, rows: number, cols: number): Float64Array {
   const y = new Float64Array(rows * cols);
@@ -33,7 +45,8 @@ for (const name of ["js", "wasm"] as const) {
       ["leakyRelu(0.2)", (x) => ops.leakyRelu(x, 0.2), (x) => (x > 0 ? x : 0.2 * x), { avoidZero: 0.05 }],
       ["sigmoid", ops.sigmoid, (x) => 1 / (1 + Math.exp(-x)), {}],
       ["tanh", ops.tanh, Math.tanh, {}],
-      ["gelu", ops.gelu, geluRef, {}],
+      ["gelu (exact, the default)", ops.gelu, geluRef, {}],
+      ["gelu (tanh form)", (x) => ops.gelu(x, { approximate: "tanh" }), geluTanhRef, {}],
     ];
 
     for (const [label, f, ref, range] of cases) {

@@ -40,7 +40,10 @@ function backwardOn(b: Backend, kind: Activation, x: Float32Array, y: Float32Arr
  * - Tanh: musl's tanhf via expm1f is within ~2 ulp (4U), plus the reference's rounding: 8U.
  *   Backward (1 − y)(1 + y)·dy: at most one of 1 ∓ y is inexact, two products, the reference's
  *   rounding: 4U.
- * - GELU, computed as x·σ(2u): the few roundings in u = c(x + kx³) are amplified by |2u| in
+ * - GELU (exact), x·Φ(x) with Φ from the same erfc fit on both sides: the f32 Horner steps and
+ *   the four-lane exp (≤ 2 ulp) of e^(p − z²) with |p − z²| ≤ 20 on [−6, 6] leave ≈ 20·4U ≈ 5e−6
+ *   relative, under 1e−5; backward as for the tanh form below.
+ * - GELU (tanh form), computed as x·σ(2u): the few roundings in u = c(x + kx³) are amplified by |2u| in
  *   σ(2u)'s left tail, a relative error ≈ (4|2u| + 6)U, under 1e−5 for |2u| < 40; beyond that
  *   |y| < |x|e⁻⁴⁰ and the absolute term covers it (there the reference itself, 1 + tanh u in f64,
  *   is only accurate to ~1e−16 absolute). Backward: GELU' crosses zero near x = −0.75, where its
@@ -52,7 +55,8 @@ const KINDS: [string, Activation, number, [number, number], [number, number]][] 
   ["LeakyReLU α=0.01", Activation.LeakyReLU, 0.01, [1e-40, 3 * U], [1e-40, 3 * U]],
   ["Sigmoid", Activation.Sigmoid, 0, [1e-40, 6 * U], [1e-40, 4 * U]],
   ["Tanh", Activation.Tanh, 0, [1e-40, 8 * U], [1e-40, 4 * U]],
-  ["GELU", Activation.GELU, 0, [1e-9, 1e-5], [3e-7, 1e-5]],
+  ["GELU (tanh form)", Activation.GELUTanh, 0, [1e-9, 1e-5], [3e-7, 1e-5]],
+  ["GELU (exact)", Activation.GELU, 0, [1e-9, 1e-5], [3e-7, 1e-5]],
 ];
 
 function expectClose(got: Float32Array, want: Float32Array, [atol, rtol]: [number, number], what: string): void {
@@ -98,12 +102,26 @@ describe("activation and activationBackward", () => {
 
   it("GELU(1) ≈ 0.841192 and GELU(−1) ≈ −0.158808 (tanh form); GELU'(0) = 0.5", () => {
     for (const b of [js, wasm]) {
-      const y = forwardOn(b, Activation.GELU, new Float32Array([1, -1, 0]), 0);
+      const y = forwardOn(b, Activation.GELUTanh, new Float32Array([1, -1, 0]), 0);
       expect(Math.abs(y[0] - 0.841192), b.name).toBeLessThan(1e-6);
       expect(Math.abs(y[1] + 0.158808), b.name).toBeLessThan(1e-6);
       expect(y[2], b.name).toBe(0);
-      const dx = backwardOn(b, Activation.GELU, new Float32Array([0]), new Float32Array([0]), new Float32Array([1]), 0);
+      const dx = backwardOn(b, Activation.GELUTanh, new Float32Array([0]), new Float32Array([0]), new Float32Array([1]), 0);
       expect(dx[0], b.name).toBe(0.5);
+    }
+  });
+
+  it("exact GELU: GELU(1) = 0.8413447, GELU(−1) = −0.1586553, GELU'(0) = 0.5, and x·Φ(x) keeps its relative accuracy at x = −5 and −9", () => {
+    // Φ(−5) = 2.866516e−7 and Φ(−9) = 1.128588e−19 (standard normal tables); 1 + erf(x/√2) would cancel to 0 in f32.
+    for (const b of [js, wasm]) {
+      const y = forwardOn(b, Activation.GELU, new Float32Array([1, -1, 0, -5, -9]), 0);
+      expect(Math.abs(y[0] - 0.8413447), b.name).toBeLessThan(1e-6);
+      expect(Math.abs(y[1] + 0.1586553), b.name).toBeLessThan(1e-6);
+      expect(y[2], b.name).toBe(0);
+      expect(Math.abs(y[3] / (-5 * 2.866516e-7) - 1), b.name).toBeLessThan(1e-5);
+      expect(Math.abs(y[4] / (-9 * 1.128588e-19) - 1), b.name).toBeLessThan(1e-5);
+      const dx = backwardOn(b, Activation.GELU, new Float32Array([0]), new Float32Array([0]), new Float32Array([1]), 0);
+      expect(Math.abs(dx[0] - 0.5), b.name).toBeLessThan(1e-7);
     }
   });
 
@@ -111,7 +129,7 @@ describe("activation and activationBackward", () => {
     // Here 1 + tanh(u) cancels even in f64 (the reference drifts by ~1e−16 absolute); the kernel
     // computes x·σ(2u) and stays within the amplification bound (4|2u| + 6)U of the comment above.
     const xs = new Float32Array([-3, -5, -7.2, -9]);
-    const y = forwardOn(wasm, Activation.GELU, xs, 0);
+    const y = forwardOn(wasm, Activation.GELUTanh, xs, 0);
     for (let i = 0; i < xs.length; i++) {
       const v = xs[i];
       const u2 = 2 * Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3);

@@ -17,6 +17,9 @@ import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, type PoolGe
 import { batchNorm, batchNormBackward, batchNormStats } from "./norm.js";
 import * as rnn from "./recurrent.js";
 import * as caps from "./capsule.js";
+import { layerNorm, layerNormBackward } from "./layernorm.js";
+import { logSoftmax, logSoftmaxBackward } from "./logsoftmax.js";
+import { attentionSoftmax, attentionSoftmaxBackward } from "./attention.js";
 
 export class JsBackend implements Backend {
   readonly name = "js" as const;
@@ -268,5 +271,37 @@ export class JsBackend implements Backend {
   marginLoss(lenPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number, mPlus: number, mMinus: number, lambda: number): number {
     const n = rows * cols;
     return caps.marginLoss(this.v(lenPtr, n), this.v(labelsPtr, rows), this.v(gradPtr, n), rows, cols, mPlus, mMinus, lambda);
+  }
+  layerNorm(xPtr: number, gammaPtr: number, betaPtr: number, yPtr: number, meanPtr: number, rstdPtr: number, rows: number, cols: number, eps: number): void {
+    const n = rows * cols;
+    layerNorm(this.v(xPtr, n), this.optional(gammaPtr, cols), this.optional(betaPtr, cols), this.v(yPtr, n), this.v(meanPtr, rows), this.v(rstdPtr, rows), rows, cols, eps);
+  }
+  layerNormBackward(dyPtr: number, xPtr: number, meanPtr: number, rstdPtr: number, gammaPtr: number, dxPtr: number, dgammaPtr: number, dbetaPtr: number, rows: number, cols: number): void {
+    const n = rows * cols;
+    layerNormBackward(
+      this.v(dyPtr, n), this.v(xPtr, n), this.v(meanPtr, rows), this.v(rstdPtr, rows), this.optional(gammaPtr, cols),
+      this.v(dxPtr, n), this.optional(dgammaPtr, cols), this.optional(dbetaPtr, cols), rows, cols,
+    );
+  }
+  logSoftmax(xPtr: number, yPtr: number, rows: number, cols: number): void {
+    logSoftmax(this.v(xPtr, rows * cols), this.v(yPtr, rows * cols), rows, cols);
+  }
+  logSoftmaxBackward(yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number): void {
+    const n = rows * cols;
+    logSoftmaxBackward(this.v(yPtr, n), this.v(dyPtr, n), this.v(dxPtr, n), rows, cols);
+  }
+  attentionSoftmax(
+    sPtr: number, maskPtr: number, pPtr: number, batch: number, rows: number, cols: number, scale: number,
+    causal: boolean, maskGroup: number, maskBatchStride: number, maskRowStride: number,
+  ): void {
+    const n = batch * rows * cols;
+    // The mask view reaches the last row the last matrix reads.
+    const maskLen = maskPtr === 0 ? 0 : Math.floor((batch - 1) / maskGroup) * maskBatchStride + (rows - 1) * maskRowStride + cols;
+    const mask = maskPtr === 0 ? null : this.v(maskPtr, maskLen);
+    attentionSoftmax(this.v(sPtr, n), mask, this.v(pPtr, n), batch, rows, cols, scale, causal, maskGroup, maskBatchStride, maskRowStride);
+  }
+  attentionSoftmaxBackward(pPtr: number, dpPtr: number, dsPtr: number, rows: number, cols: number, scale: number): void {
+    const n = rows * cols;
+    attentionSoftmaxBackward(this.v(pPtr, n), this.v(dpPtr, n), this.v(dsPtr, n), rows, cols, scale);
   }
 }

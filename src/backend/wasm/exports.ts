@@ -85,4 +85,11 @@ export interface CoreExports {
   routingAgreement(uhatPtr: number, vPtr: number, aPtr: number, batch: number, inCaps: number, outCaps: number, dim: number, accumulate: number): void;
   routingOuter(cPtr: number, gPtr: number, duhatPtr: number, batch: number, inCaps: number, outCaps: number, dim: number, accumulate: number): void;
   marginLoss(lenPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number, mPlus: number, mMinus: number, lambda: number): number;
+  // ---- transformers ----
+  layerNorm(xPtr: number, gammaPtr: number, betaPtr: number, yPtr: number, meanPtr: number, rstdPtr: number, rows: number, cols: number, eps: number): void;
+  layerNormBackward(dyPtr: number, xPtr: number, meanPtr: number, rstdPtr: number, gammaPtr: number, dxPtr: number, dgammaPtr: number, dbetaPtr: number, rows: number, cols: number): void;
+  logSoftmax(xPtr: number, yPtr: number, rows: number, cols: number): void;
+  logSoftmaxBackward(yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number): void;
+  attentionSoftmax(sPtr: number, maskPtr: number, pPtr: number, batch: number, rows: number, cols: number, scale: number, causal: number, maskGroup: number, maskBatchStride: number, maskRowStride: number): void;
+  attentionSoftmaxBackward(pPtr: number, dpPtr: number, dsPtr: number, rows: number, cols: number, scale: number): void;
 }

@@ -259,4 +259,25 @@ export class WasmBackend implements Backend {
   marginLoss(lenPtr: number, labelsPtr: number, gradPtr: number, rows: number, cols: number, mPlus: number, mMinus: number, lambda: number): number {
     return this.x.marginLoss(lenPtr, labelsPtr, gradPtr, rows, cols, mPlus, mMinus, lambda);
   }
+  layerNorm(xPtr: number, gammaPtr: number, betaPtr: number, yPtr: number, meanPtr: number, rstdPtr: number, rows: number, cols: number, eps: number): void {
+    this.x.layerNorm(xPtr, gammaPtr, betaPtr, yPtr, meanPtr, rstdPtr, rows, cols, eps);
+  }
+  layerNormBackward(dyPtr: number, xPtr: number, meanPtr: number, rstdPtr: number, gammaPtr: number, dxPtr: number, dgammaPtr: number, dbetaPtr: number, rows: number, cols: number): void {
+    this.x.layerNormBackward(dyPtr, xPtr, meanPtr, rstdPtr, gammaPtr, dxPtr, dgammaPtr, dbetaPtr, rows, cols);
+  }
+  logSoftmax(xPtr: number, yPtr: number, rows: number, cols: number): void {
+    this.x.logSoftmax(xPtr, yPtr, rows, cols);
+  }
+  logSoftmaxBackward(yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number): void {
+    this.x.logSoftmaxBackward(yPtr, dyPtr, dxPtr, rows, cols);
+  }
+  attentionSoftmax(
+    sPtr: number, maskPtr: number, pPtr: number, batch: number, rows: number, cols: number, scale: number,
+    causal: boolean, maskGroup: number, maskBatchStride: number, maskRowStride: number,
+  ): void {
+    this.x.attentionSoftmax(sPtr, maskPtr, pPtr, batch, rows, cols, scale, +causal, maskGroup, maskBatchStride, maskRowStride);
+  }
+  attentionSoftmaxBackward(pPtr: number, dpPtr: number, dsPtr: number, rows: number, cols: number, scale: number): void {
+    this.x.attentionSoftmaxBackward(pPtr, dpPtr, dsPtr, rows, cols, scale);
+  }
 }

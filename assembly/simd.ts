@@ -1,0 +1,51 @@
+// Lane helpers shared by kernel families: horizontal sums and maxima, and a four-lane exp.
+// Not a kernel family: index.ts does not re-export it.
+
+/** Sum of the four f32 lanes, pairwise. */
+// @ts-ignore: decorator
+@inline export function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** Largest of the four f32 lanes. */
+// @ts-ignore: decorator
+@inline export function hmax(v: v128): f32 {
+  return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
+/** Below this, e^x is under the smallest normal f32; expv gives 0 there (and for −∞). */
+export const EXP_MIN: f32 = -87.33654;
+const EXP_MAX: f32 = 88.72283;
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+
+/**
+ * e^x in four lanes (Cephes' expf): x = n·ln2 + r with n = round(x·log₂e) and |r| ≤ ln2/2, ln 2
+ * split in two so that r is exact; e^r from a degree-6 polynomial, 2ⁿ built in the exponent bits.
+ * Within ~2 ulp of the correctly rounded value on [EXP_MIN, 88.7]; 0 below EXP_MIN (so −∞ gives
+ * an exact 0, which masked attention scores rely on). WebAssembly has no vector exp, and a
+ * softmax over attention scores spends most of its time in exp.
+ */
+// @ts-ignore: decorator
+@inline export function expv(x: v128): v128 {
+  const under = f32x4.lt(x, f32x4.splat(EXP_MIN));
+  const c = f32x4.min(f32x4.max(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
+  const n = f32x4.nearest(f32x4.mul(c, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return v128.andnot(f32x4.mul(p, scale), under);
+}
+
+/** expv in one lane, for the scalar tails (the same polynomial, so tails and lanes agree). */
+// @ts-ignore: decorator
+@inline export function exp1(x: f32): f32 {
+  return f32x4.extract_lane(expv(f32x4.splat(x)), 0);
+}
