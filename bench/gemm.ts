@@ -13,7 +13,7 @@ import { backend, ready } from "../src/index.js";
 import type { Backend } from "../src/index.js";
 import type { WasmBackend } from "../src/backend/wasm/index.js";
 import type { BenchOptions } from "./index.js";
-import { formatTable, timePerCall, type Row } from "./harness.js";
+import { formatTable, timePerCall, wallClock, type Row } from "./harness.js";
 
 type Form = "NN" | "NT" | "TN";
 const FORMS: Form[] = ["NN", "NT", "TN"];
@@ -45,17 +45,17 @@ function measure(b: Backend, form: Form, m: number, n: number, k: number, sample
 }
 
 /** GFLOP/s of the Wasm micro-kernel's arithmetic alone (gemmPeak: 64 flops per step). */
-function wasmPeak(samples: number): number {
+export function wasmPeak(samples: number, clock: () => number = wallClock): number {
   const core = backend("wasm") as WasmBackend;
   const steps = 1 << 20;
-  return (64 * steps) / timePerCall(() => core.gemmPeak(steps), samples) / 1e9;
+  return (64 * steps) / timePerCall(() => core.gemmPeak(steps), samples, 60, clock) / 1e9;
 }
 
 /**
  * GFLOP/s of the JS kernel's arithmetic alone: its 4×4 tile of 16 multiply-adds per step, fed by
  * eight loads that always hit the same eight floats.
  */
-function jsPeak(samples: number): number {
+export function jsPeak(samples: number, clock: () => number = wallClock): number {
   const ab = Float32Array.of(0.5, 0.25, 0.125, 0.0625, 0.5, 0.25, 0.125, 0.0625);
   const steps = 1 << 20;
   let sink = 0;
@@ -71,7 +71,7 @@ function jsPeak(samples: number): number {
       c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
     }
     sink += c00 + c01 + c02 + c03 + c10 + c11 + c12 + c13 + c20 + c21 + c22 + c23 + c30 + c31 + c32 + c33;
-  }, samples);
+  }, samples, 60, clock);
   if (!Number.isFinite(sink)) throw new Error("gemm peak: the sums overflowed");
   return (32 * steps) / seconds / 1e9;
 }

@@ -20,6 +20,7 @@ const suites: Suite[] = [
   { name: "conv", load: () => import("./conv.js") },
   { name: "cnn", load: () => import("./cnn.js") },
   { name: "capsule", load: () => import("./capsule.js") },
+  { name: "transformer", load: () => import("./transformer.js") },
 ];
 
 export async function runBench(options: BenchOptions & { json?: boolean } = {}): Promise<Row[]> {
