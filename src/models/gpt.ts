@@ -8,6 +8,7 @@
 // so that each new token costs one position's worth of work instead of a pass over the whole
 // context. The tokens are exactly those that recomputing the context at every step gives.
 import { linear } from "../autograd/matmul.js";
+import { logSoftmax } from "../autograd/activation.js";
 import { add } from "../autograd/arithmetic.js";
 import { noGrad } from "../autograd/engine.js";
 import { mergeHeads, splitHeads } from "../autograd/heads.js";
@@ -233,6 +234,45 @@ export function sampleLogits(logits: ArrayLike<number>, temperature: number, top
   let u = rng.next() * p.reduce((a, b) => a + b, 0);
   for (let j = 0; j < kept.length - 1; j++) if ((u -= p[j]) <= 0) return kept[j];
   return kept[kept.length - 1];
+}
+
+/**
+ * Mean bits per token of `ids` under the model, read with overlapping windows: windows of
+ * `context` tokens, `stride` apart; the first scores all its predictions, each later one only the
+ * tokens past the previous window, so each prediction after the first window sees at least
+ * context − stride tokens before it. maxChars: score only the first maxChars predictions.
+ * @example
+ * const { bits } = models.windowedBits(model, heldOut, 32); // bits/char of a character model
+ */
+export function windowedBits(model: GPT, ids: Int32Array, stride: number, maxChars = Infinity, batch = 16): { bits: number; chars: number } {
+  const C = model.config.context;
+  const end = Math.min(ids.length, maxChars + 1);
+  // Window w covers ids [s, s + C) predicting ids[s + 1 … s + C]; it scores positions ≥ from.
+  const windows: { s: number; from: number; len: number }[] = [];
+  for (let s = 0, from = 0; from < end - 1; s += stride) {
+    const len = Math.min(C, end - 1 - s);
+    windows.push({ s, from: from - s, len });
+    from = s + len;
+  }
+  let total = 0;
+  let count = 0;
+  for (let w0 = 0; w0 < windows.length; w0 += batch) {
+    const group = windows.slice(w0, w0 + batch);
+    const T = Math.max(...group.map((w) => w.len));
+    const x = new Float32Array(group.length * T);
+    group.forEach((w, b) => {
+      for (let t = 0; t < T; t++) x[b * T + t] = ids[w.s + Math.min(t, w.len - 1)];
+    });
+    const lp = scope(() => noGrad(() => logSoftmax(model.logits(x, group.length, T)).toArray()));
+    const V = model.config.vocab;
+    group.forEach((w, b) => {
+      for (let t = w.from; t < w.len; t++) {
+        total -= lp[(b * T + t) * V + ids[w.s + t + 1]];
+        count++;
+      }
+    });
+  }
+  return { bits: total / count / Math.LN2, chars: count };
 }
 
 /**

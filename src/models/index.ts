@@ -6,4 +6,4 @@ export { autoencoder, autoencoderData, corrupt, Autoencoder, GaussianNoise, type
 export { gan, GAN, MinibatchStdDev, type GanOptions } from "./gan.js";
 export { lenet, type LenetOptions } from "./lenet.js";
 export { capsNet, CapsNet, longest, type CapsNetOptions, type CapsNetLoss } from "./capsnet.js";
-export { gpt, GPT, sampleLogits, type GptOptions, type GenerateOptions } from "./gpt.js";
+export { gpt, GPT, sampleLogits, windowedBits, type GptOptions, type GenerateOptions } from "./gpt.js";

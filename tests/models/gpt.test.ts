@@ -47,6 +47,21 @@ for (const name of ["js", "wasm"] as const) {
       expectClose(m.logits(ids.slice(0, 3), 1, 3).toArray(), full.subarray(0, 33), 1e-6, 1e-6);
     });
 
+    it("windowedBits predicts every token once; one window equals the mean cross-entropy of the logits", () => {
+      const m = models.gpt(config);
+      const ids = Int32Array.from({ length: 30 }, (_, i) => (i * 7) % 11);
+      expect(models.windowedBits(m, ids, 4).chars).toBe(29);
+      const one = ids.subarray(0, 9);
+      const logits = m.logits(one.subarray(0, 8), 1, 8).toArray();
+      let nats = 0;
+      for (let t = 0; t < 8; t++) {
+        const row = Array.from(logits.subarray(t * 11, t * 11 + 11));
+        const mx = Math.max(...row);
+        nats += mx + Math.log(row.reduce((a, v) => a + Math.exp(v - mx), 0)) - row[one[t + 1]];
+      }
+      expectClose([models.windowedBits(m, one, 4).bits], [nats / 8 / Math.LN2], 1e-5, 1e-5);
+    });
+
     it("stateDict keys: token and position embeddings, PyTorch-named blocks, tied output", () => {
       const keys = Object.keys(models.gpt(config).stateDict());
       expect(keys.slice(0, 3)).toEqual(["wte.weight", "wpe.embedding.weight", "encoder.layers.0.self_attn.in_proj_weight"]);
