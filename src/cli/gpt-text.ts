@@ -22,6 +22,8 @@ import { cpuSince, textHeader, textRow } from "./progress-text.js";
 const GPT_DEFAULTS = { context: 64, dim: 96, heads: 4, layers: 3, batch: 16, lr: 5e-3, beta2: 0.99, weightDecay: 0.1, dropout: 0, warmup: 100, minutes: 10 };
 
 export async function trainTextGpt(o: Options): Promise<void> {
+  // The transformer layers have no config.json entry yet (src/io/config.ts), so they cannot be saved.
+  if (o.save !== undefined || o.resume !== undefined) throw new Error(`--save / --resume: train text --model gpt cannot save or resume its model yet`);
   const d = GPT_DEFAULTS;
   const context = num(o, "context", d.context);
   const dim = num(o, "dim", d.dim);

@@ -128,6 +128,8 @@ export function trainSequenceModel(c: SequenceConfig, onProgress?: (step: number
 }
 
 export async function trainSequence(o: Options): Promise<void> {
+  // The transformer layers have no config.json entry yet (src/io/config.ts), so they cannot be saved.
+  if (o.save !== undefined || o.resume !== undefined) throw new Error(`--save / --resume: train sequence cannot save or resume its model yet`);
   const d = SEQUENCE_DEFAULTS;
   const c: SequenceConfig = {
     task: choice(o, "task", ["reverse", "sort", "copy"] as const, "reverse"),

@@ -9,7 +9,7 @@
 //
 // Reading is strict: an unknown type, a missing or mistyped field, or a field the type does not
 // have is an error naming the place in the file ("config.json: model.layers[2] (Conv2d): ...").
-import type { Module } from "../nn/module.js";
+import type { AnyModule, Module } from "../nn/module.js";
 import type { Random } from "../tensor/random.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -126,7 +126,7 @@ export function registerLayer<M extends Module>(entry: LayerEntry<M>): void {
 }
 
 /** The entry for m's exact class, or undefined. */
-export function entryOf(m: Module): LayerEntry | undefined {
+export function entryOf(m: AnyModule): LayerEntry | undefined {
   return byClass.get(m.constructor);
 }
 
@@ -163,7 +163,7 @@ export function buildModule(raw: unknown, where = "model", file = "config.json",
 }
 
 /** Every random generator owned by m's modules, by module path (for checkpoints). */
-export function moduleGenerators(m: Module, prefix = ""): [string, Random][] {
-  const own = (entryOf(m)?.generators?.(m) ?? []).map((g, i): [string, Random] => [`${prefix}${i}`, g]);
+export function moduleGenerators(m: AnyModule, prefix = ""): [string, Random][] {
+  const own = (entryOf(m)?.generators?.(m as Module) ?? []).map((g, i): [string, Random] => [`${prefix}${i}`, g]);
   return [...own, ...m.namedChildren().flatMap(([n, c]) => moduleGenerators(c, `${prefix}${n}.`))];
 }

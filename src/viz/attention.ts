@@ -1,7 +1,7 @@
 // Attention maps as a picture: for each input, one heat map per layer and head, query positions
 // down, key positions across, darker where the query attends more. A head that reverses a
 // sequence draws the anti-diagonal; one that sorts draws a permutation. Node only (PNG).
-import { drawText, textWidth } from "./font.js";
+import { textWidth } from "./font.js";
 import { Canvas } from "./png.js";
 
 export interface AttentionPictureRow {
@@ -29,30 +29,30 @@ export function attentionPicture(title: string, rows: AttentionPictureRow[], cel
   const heads = rows[0].maps[0].length;
   const margin = 16;
   const size = T * cell;
-  const tileW = size + 24;
-  const tileH = size + 40;
-  const width = Math.max(margin * 2 + layers * heads * tileW, textWidth(title) + 2 * margin, 360);
+  const tileW = Math.max(size, textWidth("layer 1 head 1")) + 24;
+  const tileH = size + 36;
+  const width = Math.max(margin * 2 + layers * heads * tileW, textWidth(title, 2) + 2 * margin, 420);
   const top = 60;
   const canvas = new Canvas(width, top + rows.length * (tileH + 20) + margin);
-  drawText(canvas, title, margin, 10, INK, 2);
+  canvas.text(margin, 8, title, { scale: 2, color: INK });
   // Legend: the colour bar from weight 0 to 1.
-  drawText(canvas, "WEIGHT 0", margin, 32, INK, 2);
-  const barX = margin + textWidth("WEIGHT 0 ");
-  for (let i = 0; i < 100; i++) canvas.fillRect(barX + i, 30, 1, 14, shade(i / 99));
-  drawText(canvas, "1   ROWS: QUERY, COLUMNS: KEY", barX + 106, 32, INK, 2);
+  canvas.text(margin, 36, "weight 0", { color: INK });
+  const barX = margin + textWidth("weight 0 ");
+  for (let i = 0; i < 100; i++) canvas.fillRect(barX + i, 33, 1, 12, shade(i / 99));
+  canvas.text(barX + 106, 36, "1     rows: query position, columns: key position", { color: INK });
   rows.forEach((row, r) => {
     const y0 = top + r * (tileH + 20);
     for (let l = 0; l < layers; l++) {
       for (let h = 0; h < heads; h++) {
         const x0 = margin + (l * heads + h) * tileW + 16;
-        drawText(canvas, `L${l + 1} H${h + 1}`, x0, y0, INK, 2);
+        canvas.text(x0, y0, `layer ${l + 1} head ${h + 1}`, { color: INK });
         const gy = y0 + 14;
         const m = row.maps[l][h];
         for (let q = 0; q < T; q++) for (let k = 0; k < T; k++) canvas.fillRect(x0 + k * cell, gy + q * cell, cell, cell, shade(m[q * T + k]));
-        // Tokens along the key axis (below) and the query axis (left), one font pixel each.
+        // The input's tokens along the key axis (below) and the query axis (left).
         row.tokens.forEach((tok, i) => {
-          drawText(canvas, tok.slice(0, 1), x0 + i * cell + Math.max(0, (cell - 3) >> 1), gy + size + 3, INK, 1);
-          drawText(canvas, tok.slice(0, 1), x0 - 6, gy + i * cell + Math.max(0, (cell - 5) >> 1), INK, 1);
+          canvas.text(x0 + i * cell + cell / 2, gy + size + 3, tok.slice(0, 1), { color: INK, align: "center" });
+          canvas.text(x0 - 3, gy + i * cell + Math.max(0, (cell - 7) >> 1), tok.slice(0, 1), { color: INK, align: "right" });
         });
       }
     }
