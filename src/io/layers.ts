@@ -33,7 +33,12 @@ const defined = (o: Record<string, Json | undefined>): Record<string, Json> => O
 plain("ReLU", ReLU);
 plain("Sigmoid", Sigmoid);
 plain("Tanh", Tanh);
-plain("GELU", GELU);
+registerLayer({
+  type: "GELU", cls: GELU,
+  // Absent: the exact form, the default (files written before the option read as exact too).
+  toConfig: (m) => defined({ approximate: m.approximate === "tanh" ? "tanh" : undefined }),
+  fromConfig: (c) => new GELU({ approximate: c.choice("approximate", ["none", "tanh"] as const, "none") }),
+});
 registerLayer({
   type: "LeakyReLU", cls: LeakyReLU,
   toConfig: (m) => ({ negativeSlope: m.negativeSlope }),

@@ -37,18 +37,23 @@ for (const cls of [Dropout, Dropout2d, GaussianNoise]) unary(cls as abstract new
 registerOnnx({ cls: LeakyReLU, emit: (m, x, _s, ctx) => ctx.graph.op("LeakyRelu", [x], { alpha: { f: m.negativeSlope } }) });
 registerOnnx({ cls: Softmax, emit: (m, x, shape, ctx) => ctx.graph.op("Softmax", [x], { axis: { i: m.dim < 0 ? m.dim + shape.length : m.dim } }) });
 
-// wasmnn's GELU is the tanh approximation, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))): opset 20's
-// Gelu with approximate = "tanh", or the formula itself before that.
+// GELU: opset 20's Gelu op with its approximate attribute; before that, the formula itself, the
+// exact 0.5·x·(1 + erf(x/√2)) (the default, as PyTorch's nn.GELU()) or the tanh form
+// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
 registerOnnx({
   cls: GELU,
-  emit: (_m, x, _s, ctx) => {
+  emit: (m, x, _s, ctx) => {
     const g = ctx.graph;
-    if (g.opset >= 20) return g.op("Gelu", [x], { approximate: { s: "tanh" } });
+    if (g.opset >= 20) return g.op("Gelu", [x], { approximate: { s: m.approximate } });
     const c = (name: string, v: number) => g.weight(`gelu_${name}`, [], [v]);
-    const cube = g.op("Mul", [g.op("Mul", [x, x]), x]);
-    const inner = g.op("Mul", [g.op("Add", [x, g.op("Mul", [cube, c("k", 0.044715)])]), c("s", Math.sqrt(2 / Math.PI))]);
-    const onePlus = g.op("Add", [g.op("Tanh", [inner]), c("one", 1)]);
-    return g.op("Mul", [g.op("Mul", [x, onePlus]), c("half", 0.5)]);
+    let inner: string;
+    if (m.approximate === "tanh") {
+      const cube = g.op("Mul", [g.op("Mul", [x, x]), x]);
+      inner = g.op("Tanh", [g.op("Mul", [g.op("Add", [x, g.op("Mul", [cube, c("k", 0.044715)])]), c("s", Math.sqrt(2 / Math.PI))])]);
+    } else {
+      inner = g.op("Erf", [g.op("Mul", [x, c("rsqrt2", Math.SQRT1_2)])]);
+    }
+    return g.op("Mul", [g.op("Mul", [x, g.op("Add", [inner, c("one", 1)])]), c("half", 0.5)]);
   },
 });
 
