@@ -166,7 +166,7 @@ export async function trainSequence(o: Options): Promise<void> {
       const ids = shown.x.subarray(i * c.length, (i + 1) * c.length);
       return { tokens: Array.from(ids, String), maps: model.attentionMaps(ids) };
     });
-    attentionPicture(`${c.task}: attention weights of each layer and head, 3 held-out inputs`, rows, 10).save(png);
+    attentionPicture(`${c.task}: attention weights of each layer and head for 3 new inputs`, rows, 10).save(png);
     console.log(`attention maps written to ${png}`);
   }
 }
