@@ -7,12 +7,9 @@ import { join } from "node:path";
 import { capsuleAccuracy, fitCapsNet, loadMnist, manualSeed, models, nn, optim, perturbedMnist, type Dataset } from "../index.js";
 import { perturbationFigure, reconstructionFigure } from "../viz/capsules.js";
 import { num, type Options } from "./args.js";
+import { fitCheckpoints } from "./checkpoint.js";
 
 export async function trainCapsNet(o: Options): Promise<models.CapsNet> {
-  // Checked first, so that a long run never ends without the file it was asked for.
-  if (o.save !== undefined || o.resume !== undefined) {
-    throw new Error("train mnist --model capsnet: --save and --resume are not available for the capsule network (its layers have no config.json entry yet)");
-  }
   const epochs = num(o, "epochs", 15);
   const seed = num(o, "seed", 1);
   const batchSize = num(o, "batch-size", 32);
@@ -26,10 +23,12 @@ export async function trainCapsNet(o: Options): Promise<models.CapsNet> {
   console.log(nn.summary(net, [1, 1, 28, 28]));
   console.log(`(the decoder runs on the masked digit capsules [1, ${net.classes * net.digitDim}] → [1, 784] in training and for the figures, not in forward)`);
   const opt = new optim.Adam(net.parameters(), { lr });
-  const history = await fitCapsNet(net, train, { epochs, batchSize, optimizer: opt, lrDecay, validation: test, seed });
+  // --resume restores the weights, Adam's state and its decayed learning rate; --save writes a checkpoint after every epoch.
+  const checkpoints = await fitCheckpoints(o, net, opt, epochs, [1, 1, 28, 28]);
+  const history = await fitCapsNet(net, train, { epochs, batchSize, optimizer: opt, lrDecay, validation: test, seed, ...checkpoints });
   const seconds = history.reduce((s, l) => s + l.seconds, 0);
   const cpu = history.reduce((s, l) => s + l.cpuSeconds, 0);
-  report(net, test, seconds, cpu, train.length * epochs);
+  report(net, test, seconds, cpu, train.length * history.length);
   mkdirSync(out, { recursive: true });
   const recon = join(out, "capsnet-reconstructions.png");
   reconstructionFigure(net, test, 16).save(recon);

@@ -4,6 +4,7 @@
 import { Autoencoder, GaussianNoise, type AutoencoderOptions } from "../models/autoencoder.js";
 import { GAN, MinibatchStdDev, type GanOptions } from "../models/gan.js";
 import { RbfNetwork } from "../models/rbf.js";
+import { CapsNet, type CapsNetOptions } from "../models/capsnet.js";
 import type { BasisName } from "../nn/rbf.js";
 import { registerLayer, type ConfigReader, type Json } from "./config.js";
 
@@ -77,4 +78,24 @@ registerLayer({
     basis: c.choice<BasisName>("basis", ["gaussian", "multiquadric", "inverseMultiquadric"], "gaussian"),
     ...optional(c, { learnableCenters: (f) => c.bool(f), learnableWidths: (f) => c.bool(f) }),
   }),
+});
+
+registerLayer({
+  type: "CapsNet", cls: CapsNet,
+  // The options as given ({ paper: true } stays that, not the sizes it stands for); the
+  // convolution, capsule layers and decoder follow from them.
+  toConfig: (m) => setFields(m.options),
+  fromConfig: (c) => new CapsNet(optional(c, {
+    paper: (f) => c.bool(f),
+    convChannels: (f) => c.int(f),
+    primaryChannels: (f) => c.int(f),
+    primaryDim: (f) => c.int(f),
+    digitDim: (f) => c.int(f),
+    classes: (f) => c.int(f),
+    routingIterations: (f) => c.int(f),
+    routingGradient: (f) => c.choice(f, ["all", "last"] as const),
+    decoder: (f) => c.ints(f),
+    reconstructionWeight: (f) => c.number(f),
+    imageSize: (f) => c.int(f),
+  }) as CapsNetOptions),
 });

@@ -18,6 +18,7 @@ import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "../nn/pool.js";
 import { RBF, type BasisName } from "../nn/rbf.js";
 import { RNN, RNNCell, type RecurrentBase } from "../nn/rnn.js";
 import { Sequential } from "../nn/sequential.js";
+import { DigitCapsules, PrimaryCapsules } from "../nn/capsule.js";
 import { ConfigReader, registerLayer, type Json } from "./config.js";
 
 /** A layer with no hyperparameters. */
@@ -163,4 +164,24 @@ registerLayer({
     const experts = c.list("experts", "expert configs").map((e, i) => child(e, `experts[${i}]`));
     return new MixtureOfExperts(experts, child(c.value("gate"), "gate"), { topK: c.int("topK") });
   },
+});
+
+// Capsule layers. PrimaryCapsules is described by its convolution's sizes; DigitCapsules by its
+// capsule counts and routing. DigitCapsules' initStd only chose the initial weights, which the
+// weights file replaces, so it is not part of the architecture.
+registerLayer({
+  type: "PrimaryCapsules", cls: PrimaryCapsules,
+  toConfig: (m) => {
+    const { stride, padding } = m.conv.options;
+    return defined({ inChannels: m.inChannels, capsuleChannels: m.capsuleChannels, capsuleDim: m.capsuleDim, kernelSize: pairJson(m.conv.kernelSize), stride: stride && pairJson(stride), padding: typeof padding === "string" ? padding : padding && pairJson(padding) });
+  },
+  fromConfig: (c) => new PrimaryCapsules(c.int("inChannels"), c.int("capsuleChannels"), c.int("capsuleDim"), c.pair("kernelSize", 1), { stride: c.optPair("stride", 1), padding: convPadding(c) }),
+});
+registerLayer({
+  type: "DigitCapsules", cls: DigitCapsules,
+  toConfig: (m) => ({ inCapsules: m.inCapsules, inDim: m.inDim, outCapsules: m.outCapsules, outDim: m.outDim, routingIterations: m.routingIterations, routingGradient: m.routingGradient }),
+  fromConfig: (c) => new DigitCapsules(c.int("inCapsules"), c.int("inDim"), c.int("outCapsules"), c.int("outDim"), {
+    routingIterations: c.int("routingIterations"),
+    routingGradient: c.choice("routingGradient", ["all", "last"] as const, "all"),
+  }),
 });

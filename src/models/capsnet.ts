@@ -83,9 +83,12 @@ export class CapsNet extends Module {
   readonly imageSize: number;
   /** Scale of the reconstruction loss (the paper's 0.0005). */
   readonly reconstructionWeight: number;
+  /** The options it was built with (config.json stores them). */
+  readonly options: CapsNetOptions;
 
   constructor(options: CapsNetOptions = {}) {
     super();
+    this.options = { ...options, decoder: options.decoder && [...options.decoder] };
     const paper = options.paper === true;
     const c = options.convChannels ?? (paper ? 256 : 64);
     const p = options.primaryChannels ?? (paper ? 32 : 8);

@@ -10,6 +10,7 @@ import type { Module } from "../nn/module.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Random } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { BatchLogs, Callback, EpochLogs, TrainContext } from "./callbacks.js";
 import { batchTensors, checkBatchSize } from "./evaluate.js";
 import { ProgressBar } from "./progress.js";
 
@@ -43,13 +44,28 @@ export interface CapsNetFitOptions {
   log?: (line: string) => void;
   /** Called after each epoch with its logs. */
   onEpochEnd?: (logs: CapsNetEpochLogs) => void | Promise<void>;
+  /**
+   * fit's callbacks (io.checkpoint, earlyStopping, …): each gets the batch logs, then the epoch's
+   * logs (after the epoch's learning-rate decay, so a checkpoint holds the next epoch's rate),
+   * and may stop training.
+   */
+  callbacks?: Callback[];
+  /**
+   * Epochs already done, as fit's: training runs epochs initialEpoch + 1 … epochs, shuffled as in
+   * one uninterrupted run with the same seed. With the model and optimizer restored by io.resume
+   * from a checkpoint saved after epoch k (the optimizer's learning rate already decayed k times),
+   * initialEpoch k continues that run bit for bit.
+   */
+  initialEpoch?: number;
 }
 
-/** What fitCapsNet reports after each epoch. */
-export interface CapsNetEpochLogs {
+/** What fitCapsNet reports after each epoch (fit's logs, and the parts of the loss). */
+export interface CapsNetEpochLogs extends EpochLogs {
   /** 1 for the first epoch. */
   epoch: number;
-  /** Mean margin and reconstruction losses over the epoch's batches. */
+  /** Mean loss (margin + reconstruction) over the epoch's samples. */
+  loss: number;
+  /** Mean margin and reconstruction losses over the epoch's samples. */
   margin: number;
   /** See margin. */
   reconstruction: number;
@@ -110,6 +126,10 @@ export async function fitCapsNet(model: CapsuleClassifier, data: Dataset, option
   const batchSize = options.batchSize ?? 32;
   checkBatchSize("fitCapsNet", batchSize);
   if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`fitCapsNet: epochs must be a positive integer, got ${options.epochs}`);
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= options.epochs) {
+    throw new Error(`fitCapsNet: initialEpoch must be an integer in [0, ${options.epochs - 1}] (epochs already done, fewer than epochs = ${options.epochs}), got ${initialEpoch}`);
+  }
   validateDataset("fitCapsNet", data);
   if (options.validation) validateDataset("fitCapsNet (validation)", options.validation);
   for (let i = 0; i < data.y.length; i++) {
@@ -118,11 +138,17 @@ export async function fitCapsNet(model: CapsuleClassifier, data: Dataset, option
   }
   const log = options.log ?? ((s: string) => console.log(s));
   const verbose = options.verbose ?? true;
+  const callbacks = options.callbacks ?? [];
   const rng = new Random(options.seed ?? 0);
   const order = Array.from({ length: data.length }, (_, i) => i);
   const opt = options.optimizer;
   const history: CapsNetEpochLogs[] = [];
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+  let stopping = false;
+  const ctx: TrainContext = { model, stop: () => void (stopping = true) };
+  const batches = Math.ceil(data.length / batchSize);
+  // Each epoch shuffles the previous epoch's order, so a resumed run replays the skipped shuffles.
+  for (let epoch = 1; epoch <= initialEpoch; epoch++) rng.shuffle(order);
+  for (let epoch = initialEpoch + 1; epoch <= options.epochs && !stopping; epoch++) {
     rng.shuffle(order);
     model.train();
     const bar = verbose ? new ProgressBar(`epoch ${epoch}/${options.epochs}`, data.length) : null;
@@ -131,8 +157,10 @@ export async function fitCapsNet(model: CapsuleClassifier, data: Dataset, option
     let margin = 0;
     let recon = 0;
     let correct = 0;
-    for (let from = 0; from < data.length; from += batchSize) {
+    let seen = 0;
+    for (let from = 0; from < data.length && !stopping; from += batchSize) {
       const to = Math.min(from + batchSize, data.length);
+      const batch: BatchLogs = { epoch, batch: from / batchSize, batches, size: to - from, loss: NaN };
       scope(() => {
         const { x, y } = batchTensors(data, order, from, to);
         const labels = y.toArray();
@@ -142,25 +170,32 @@ export async function fitCapsNet(model: CapsuleClassifier, data: Dataset, option
         opt.zeroGrad();
         l.loss.backward();
         opt.step();
+        batch.loss = value;
         margin += l.margin.item() * (to - from);
         recon += l.reconstruction.item() * (to - from);
         correct += argmaxCorrect(l.lengths.toArray(), labels, model.classes);
       });
+      seen = to;
       bar?.update(to, `margin ${(margin / to).toFixed(4)} recon ${(recon / to).toFixed(4)}`);
+      for (const cb of callbacks) await cb.onBatchEnd?.(batch, ctx);
       // Let a page (or a progress timer) breathe between batches.
       if (from % (batchSize * 16) === 0) await new Promise((r) => setTimeout(r, 0));
     }
     bar?.end();
+    const seconds = (performance.now() - t0) / 1000;
+    // `seen` is the whole epoch unless a batch callback stopped it early.
     const logs: CapsNetEpochLogs = {
-      epoch, margin: margin / data.length, reconstruction: recon / data.length, accuracy: correct / data.length,
-      seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds() - c0,
+      epoch, loss: (margin + recon) / seen, margin: margin / seen, reconstruction: recon / seen, accuracy: correct / seen,
+      seconds, cpuSeconds: cpuSeconds() - c0, samplesPerSecond: seen / seconds,
     };
     if (options.validation) logs.valAccuracy = capsuleAccuracy(model, options.validation);
     history.push(logs);
     if (verbose) log(formatCapsNetLogs(logs, options.epochs));
     opt.lr *= options.lrDecay ?? 1;
     await options.onEpochEnd?.(logs);
+    for (const cb of callbacks) await cb.onEpochEnd?.(logs, ctx);
   }
+  for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
   return history;
 }
 

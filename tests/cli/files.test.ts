@@ -4,11 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-web";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ready, setBackend } from "../../src/index.js";
 import { fileCommands } from "../../src/cli/files.js";
 import { trainAdding } from "../../src/cli/recurrent.js";
 import { trainSpirals } from "../../src/cli/toy.js";
+import { printed } from "./console.js";
 
 ort.env.wasm.numThreads = 1;
 const dir = mkdtempSync(join(tmpdir(), "wasmnn-cli-"));
@@ -17,17 +18,6 @@ beforeAll(async () => {
   await ready();
   setBackend("wasm");
 });
-
-async function printed(run: () => Promise<void>): Promise<string[]> {
-  const lines: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.join(" ")));
-  try {
-    await run();
-  } finally {
-    log.mockRestore();
-  }
-  return lines;
-}
 
 const file = (...p: string[]) => readFileSync(join(dir, ...p));
 

@@ -22,6 +22,15 @@ const f32 = (shape: number[], begin: number) => ({ dtype: "F32", shape, data_off
 const floats = (...v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
 const bytesOf = (m: nn.Module) => toSafetensors(m);
 
+/** load(files) fails with `message` and leaves no tensor and no heap bytes behind. */
+async function refusedCleanly(files: io.ModelFiles, message: string | RegExp): Promise<void> {
+  const live = liveTensors();
+  const heap = getBackend().heap.bytesInUse;
+  await expect(load(files)).rejects.toThrow(message);
+  expect(liveTensors()).toBe(live);
+  expect(getBackend().heap.bytesInUse).toBe(heap);
+}
+
 /** [what, bytes, expected message] for fromSafetensors. */
 const catalogue: [string, Uint8Array, string][] = [
   ["an empty file", new Uint8Array(0), "model.safetensors: truncated: 0 bytes, but a safetensors file starts with an 8-byte header length"],
@@ -153,15 +162,7 @@ describe("hostile config.json", () => {
     ["a config nested 100 deep", () => withConfig(Array.from({ length: 100 }).reduce((inner: unknown) => layers(inner), { type: "ReLU" })), /^config\.json: model(\.layers\[0\]){65} is nested more than 64 modules deep$/],
     ["a layer constructor's own check (dropout p = 2)", () => withConfig(layers(linear(4, 5), { type: "Dropout", p: 2 }, linear(5, 3))), "config.json: model.layers[1] (Dropout): Dropout: p must be in [0, 1), got 2"],
   ];
-  for (const [what, make, message] of cases) {
-    it(what, async () => {
-      const live = liveTensors();
-      const heap = getBackend().heap.bytesInUse;
-      await expect(load(make())).rejects.toThrow(message);
-      expect(liveTensors()).toBe(live);
-      expect(getBackend().heap.bytesInUse).toBe(heap);
-    });
-  }
+  for (const [what, make, message] of cases) it(what, () => refusedCleanly(make(), message));
 
   it("a safetensors file without config metadata says how to load it", async () => {
     const sd = models.mlp({ inputs: 2, hidden: [2], outputs: 1 }).stateDict();
@@ -184,5 +185,43 @@ describe("hostile config.json", () => {
     const m = new nn.Sequential(new Custom());
     expect(() => io.moduleConfig(m)).toThrow("config: model.layers[0] is a Custom, which has no config.json entry");
     expect(Object.keys(toFiles(new Custom()))).toEqual(["model.safetensors"]);
+  });
+});
+
+describe("capsule networks: hostile config.json and files of another architecture", () => {
+  const snapshot = (m: nn.Module) => Object.values(m.stateDict()).map((v) => Array.from(new Uint32Array(v.data.buffer)));
+  // 17×17 images leave one position after the two 9×9 convolutions: 4 primary capsules of 4D.
+  const SMALL = { convChannels: 3, primaryChannels: 4, primaryDim: 4, digitDim: 6, classes: 3, decoder: [16], imageSize: 17 };
+  let files: io.ModelFiles;
+  const withModel = (model: unknown): io.ModelFiles => ({ ...files, "config.json": enc.encode(JSON.stringify({ model })) });
+  const caps = (extra: Record<string, unknown>) => withModel({ type: "CapsNet", ...SMALL, ...extra });
+  beforeAll(async () => {
+    await ready();
+    manualSeed(5);
+    files = toFiles(models.capsNet(SMALL));
+  });
+
+  const cases: [string, () => io.ModelFiles, string][] = [
+    ["an option CapsNet does not have", () => caps({ dropout: 0.1 }), 'config.json: model (CapsNet): unknown field "dropout"'],
+    ["no routing iterations", () => caps({ routingIterations: 0 }), 'config.json: model (CapsNet): "routingIterations" must be an integer ≥ 1, got 0'],
+    ["an unknown routing gradient", () => caps({ routingGradient: "first" }), 'config.json: model (CapsNet): "routingGradient" must be one of "all", "last", got "first"'],
+    ["a decoder that is not a list of widths", () => caps({ decoder: [16, 0] }), 'config.json: model (CapsNet): "decoder" must be a list of integers ≥ 1, got [16,0]'],
+    ["images too small for two 9×9 convolutions (the layers built so far are freed)", () => caps({ imageSize: 16 }), "config.json: model (CapsNet): capsNet: images of 16×16 are too small for two 9×9 convolutions"],
+    ["the paper's sizes over a small file are refused before allocation", () => withModel({ type: "CapsNet", paper: true }), "config.json: model (CapsNet): a tensor of shape [256, 1, 9, 9] (20736 values) is more than model.safetensors holds"],
+    ["capsules of another shape with as many weights", () => caps({ primaryChannels: 8, primaryDim: 2 }), 'model.safetensors: does not fit the model: CapsNet.loadStateDict: "digits.weight" has shape [4, 3, 6, 4] with 288 values, expected [8, 3, 6, 2]'],
+    ["DigitCapsules with a routing count that is text", () => withModel({ type: "DigitCapsules", inCapsules: 4, inDim: 4, outCapsules: 3, outDim: 6, routingIterations: "3" }), 'config.json: model (DigitCapsules): "routingIterations" must be an integer ≥ 1, got "3"'],
+    ["PrimaryCapsules with a zero kernel", () => withModel({ type: "Sequential", layers: [{ type: "PrimaryCapsules", inChannels: 1, capsuleChannels: 2, capsuleDim: 4, kernelSize: 0 }] }), 'config.json: model.layers[0] (PrimaryCapsules): "kernelSize" must be an integer ≥ 1 or a pair of them, got 0'],
+  ];
+  for (const [what, make, message] of cases) it(what, () => refusedCleanly(make(), message));
+
+  it("weights of another CapsNet or of a CNN do not load into a CapsNet, which stays bit for bit", async () => {
+    manualSeed(6);
+    const target = models.capsNet(SMALL);
+    const before = snapshot(target);
+    const wider = bytesOf(models.capsNet({ ...SMALL, decoder: [20] }));
+    await expect(loadWeights(target, wider)).rejects.toThrow('model.safetensors: does not fit the model: CapsNet.loadStateDict: "decoder.0.weight" has shape [20, 18] with 360 values, expected [16, 18]');
+    const cnn = bytesOf(models.lenet({ channels: [1, 2] }));
+    await expect(loadWeights(target, cnn)).rejects.toThrow("model.safetensors: does not fit the model: CapsNet.loadStateDict: unexpected keys 0.weight");
+    expect(snapshot(target)).toEqual(before);
   });
 });

@@ -112,6 +112,10 @@ describe("exportOnnx → ONNX Runtime", () => {
     await expect(exportOnnx(models.mixtureOfExperts({ inputs: 2, outputs: 1, experts: 2 }), [1, 2])).rejects.toThrow("exportOnnx: model is a MixtureOfExperts, which has no ONNX mapping");
     await expect(exportOnnx(new nn.Sequential(new nn.Embedding(5, 2)), [1, 3])).rejects.toThrow("exportOnnx: model.0 is a Embedding, which has no ONNX mapping");
     await expect(exportOnnx(new nn.LSTMCell(2, 3), [1, 2])).rejects.toThrow("exportOnnx: model is a LSTMCell, which has no ONNX mapping");
+    // Capsule layers are not exported: routing by agreement has no ONNX operator.
+    await expect(exportOnnx(models.capsNet({ convChannels: 2, primaryChannels: 2, decoder: [8] }), [1, 1, 28, 28])).rejects.toThrow("exportOnnx: model is a CapsNet, which has no ONNX mapping");
+    await expect(exportOnnx(new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.PrimaryCapsules(2, 2, 4, 3, { stride: 2 })), [1, 1, 9, 9])).rejects.toThrow("exportOnnx: model.1 is a PrimaryCapsules, which has no ONNX mapping");
+    await expect(exportOnnx(new nn.DigitCapsules(4, 4, 3, 6), [1, 4, 4])).rejects.toThrow("exportOnnx: model is a DigitCapsules, which has no ONNX mapping");
     await expect(exportOnnx(new nn.BatchNorm1d(2, { trackRunningStats: false }), [3, 2])).rejects.toThrow("exportOnnx: BatchNorm1d(2, no running stats) keeps no running statistics");
     await expect(exportOnnx(models.mlp({ inputs: 2, hidden: [2], outputs: 1 }), [1, 2], { opset: 11 })).rejects.toThrow("exportOnnx: opset must be one of 13, 14, 15, 16, 17, 18, 19, 20, 21, got 11");
     await expect(exportOnnx(models.mlp({ inputs: 2, hidden: [2], outputs: 1 }), [1, -2])).rejects.toThrow("exportOnnx: inputShape must be a list of positive integers (batch included), got [1,-2]");

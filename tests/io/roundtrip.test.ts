@@ -47,6 +47,17 @@ const cases: Case[] = [
   { name: "RNNCell (relu)", build: () => new nn.RNNCell(3, 4, { nonlinearity: "relu" }), input: flat(2, 3) },
   { name: "Embedding + Sigmoid + Tanh + ReLU", build: () => new nn.Sequential(new nn.Embedding(7, 3), new nn.Sigmoid(), new nn.Tanh(), new nn.ReLU()), input: () => tensor([[1, 6], [0, 3]]) },
   { name: "RBF layer (gaussian)", build: () => new nn.RBF(3, 4), input: flat(2, 3) },
+  // 9×9 → conv 3×3 → 7×7 → primary capsules 3×3, stride 2, padding 1 → 3 channels × 4×4 = 48 capsules.
+  {
+    name: "PrimaryCapsules (stride, padding) → DigitCapsules (1 routing iteration, gradient through the last)",
+    build: () => new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.ReLU(), new nn.PrimaryCapsules(4, 3, 4, 3, { stride: 2, padding: 1 }), new nn.DigitCapsules(48, 4, 5, 6, { routingIterations: 1, routingGradient: "last" })),
+    input: img(2, 1, 9, 9),
+  },
+  {
+    name: "models.capsNet (small: 20×20 images, 4 classes, decoder [12], 2 routing iterations)",
+    build: () => models.capsNet({ convChannels: 3, primaryChannels: 2, primaryDim: 4, digitDim: 5, classes: 4, routingIterations: 2, decoder: [12], reconstructionWeight: 0.001, imageSize: 20 }),
+    input: img(2, 1, 20, 20),
+  },
 ];
 
 const bits = (m: nn.Module) => Object.entries(m.stateDict()).map(([k, v]) => [k, Array.from(new Uint32Array(v.data.buffer))]);
