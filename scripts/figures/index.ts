@@ -12,6 +12,7 @@ import { learningCurves, spiralFigures } from "./training.js";
 import { autoencoderCode, cnn } from "./vision.js";
 import { recurrentFigures } from "./sequences.js";
 import { ganEpochs, moeGate, rbfBumps } from "./others.js";
+import { capsuleFigures } from "./capsules.js";
 
 /** A group's figures by file name: canvases are written as `name.png`, strings (SVG documents) under their name as given. */
 type Group = () => Record<string, Canvas | string> | Promise<Record<string, Canvas | string>>;
@@ -46,6 +47,11 @@ const GROUPS: Record<string, Group> = {
     const r = await ganEpochs();
     console.log(`  GAN, 130 epochs: ${r.covered} of 8 modes covered`);
     return { "gan-epochs": r.canvas };
+  },
+  capsules: async () => {
+    const r = await capsuleFigures();
+    console.log(`  CapsNet, 3 epochs: ${(100 * r.accuracy).toFixed(2)} % on the 2,000 held-out digits`);
+    return { "capsnet-reconstructions": r.reconstructions, "capsnet-dimensions": r.dimensions };
   },
 };
 
