@@ -1,7 +1,8 @@
 // `wasmnn train mnist --model capsnet`: a capsule network on the 8,000/2,000 MNIST split, its
 // held-out accuracy on the digits as they are and on the same digits shifted by up to ±2 px and
 // rotated by up to ±15°, and two pictures: held-out digits beside their reconstructions from the
-// winning capsule, and what each of its 16 dimensions encodes.
+// winning capsule, and what each of its 16 dimensions encodes. --save DIR writes a checkpoint after
+// every epoch and --resume DIR continues one bit for bit (src/cli/checkpoint.ts).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { capsuleAccuracy, fitCapsNet, loadMnist, manualSeed, models, nn, optim, perturbedMnist, type Dataset } from "../index.js";
