@@ -5,6 +5,7 @@
 import { getBackend } from "../backend/index.js";
 import { noGrad } from "../autograd/engine.js";
 import { keep } from "../memory/scope.js";
+import { checkF32, describe } from "../tensor/check.js";
 import { fmt, sameShape, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -180,27 +181,35 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
    */
   loadStateDict(state: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>, { strict = true } = {}): void {
     const name = this.constructor.name;
+    if (state === null || typeof state !== "object") throw new Error(`${name}.loadStateDict: got ${describe(state)}, expected an object of {shape, data} by key`);
     const targets = [...this.namedParameters(), ...this.namedBuffers()];
     const keys = new Set(targets.map(([k]) => k));
     if (strict) {
       const unexpected = Object.keys(state).filter((k) => !keys.has(k));
       if (unexpected.length > 0) throw new Error(`${name}.loadStateDict: unexpected keys ${unexpected.join(", ")}`);
     }
+    // Own keys only: a key inherited from a prototype (a polluted Object.prototype, a class
+    // instance's getter) is not in the file that was read.
+    const entry = (k: string) => (Object.hasOwn(state, k) ? state[k] : undefined);
     for (const [k, t] of targets) {
-      const s = state[k];
+      const s = entry(k);
       if (s === undefined) {
         if (strict) throw new Error(`${name}.loadStateDict: missing key "${k}" (shape ${fmt(t.shape)})`);
         continue;
       }
+      if (s === null || typeof s !== "object" || !Array.isArray(s.shape) || s.data === null || typeof s.data !== "object" || typeof s.data.length !== "number") {
+        throw new Error(`${name}.loadStateDict: "${k}" is ${describe(s)}, expected {shape: ${fmt(t.shape)}, data: ${t.size} numbers}`);
+      }
       if (!sameShape(s.shape, t.shape) || s.data.length !== t.size) {
         throw new Error(`${name}.loadStateDict: "${k}" has shape ${fmt(s.shape)} with ${s.data.length} values, expected ${fmt(t.shape)}`);
       }
-      for (let i = 0; i < s.data.length; i++) {
-        if (!Number.isFinite(s.data[i])) throw new Error(`${name}.loadStateDict: "${k}" holds a non-finite value (${s.data[i]}) at index ${i}`);
-      }
+      checkF32(`${name}.loadStateDict: "${k}"`, s.data);
     }
     noGrad(() => {
-      for (const [k, t] of targets) if (state[k] !== undefined) t.set(state[k].data);
+      for (const [k, t] of targets) {
+        const s = entry(k);
+        if (s !== undefined) t.set(s.data);
+      }
     });
   }
 

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import { describe } from "../tensor/check.js";
 import { checkRange, Optimizer } from "./optimizer.js";
 
 export interface AdamOptions {
@@ -27,12 +28,16 @@ export class Adam extends Optimizer {
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super(params, options.lr ?? 1e-3);
-    [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];
+    const betas = options.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${this.constructor.name}: betas must be a pair [beta1, beta2], got ${describe(betas)}`);
+    [this.beta1, this.beta2] = betas;
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? this.defaultDecay();
     checkRange(this.constructor.name, "beta1", this.beta1, 0, 1, true);
     checkRange(this.constructor.name, "beta2", this.beta2, 0, 1, true);
-    checkRange(this.constructor.name, "weightDecay", this.weightDecay, 0, Infinity);
+    // PyTorch: "Invalid epsilon value" unless 0 ≤ ε; an infinite ε would freeze training silently.
+    checkRange(this.constructor.name, "eps", this.eps, 0, Infinity, true);
+    checkRange(this.constructor.name, "weightDecay", this.weightDecay, 0, Infinity, true);
   }
 
   protected defaultDecay(): number {

@@ -5,13 +5,13 @@
 // An optimizer holds its state per parameter (momentum buffers, running averages) as
 // persistent tensors, and each step calls one fused update kernel per parameter.
 import { keep } from "../memory/scope.js";
-import { fmt } from "../tensor/shape.js";
+import { fmt, sameShape } from "../tensor/shape.js";
+import { checkF32, describe } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 
 export abstract class Optimizer {
   readonly params: readonly Tensor[];
-  /** Learning rate: the size of each step. May be changed between steps (schedules). */
-  lr: number;
+  private _lr = 0;
   /** Number of step() calls so far. */
   stepCount = 0;
   protected readonly state = new Map<Tensor, Tensor[]>();
@@ -23,14 +23,38 @@ export abstract class Optimizer {
   protected readonly steps = new Map<Tensor, number>();
 
   constructor(params: Iterable<Tensor>, lr: number) {
-    this.params = [...params];
     const name = this.constructor.name;
-    if (this.params.length === 0) throw new Error(`${name}: got an empty parameter list`);
-    if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`${name}: lr must be a positive number, got ${lr}`);
-    for (const p of this.params) {
-      if (!p.requiresGrad) throw new Error(`${name}: parameter Tensor${fmt(p.shape)} does not require grad`);
+    if (params === null || typeof params !== "object" || typeof (params as Partial<Iterable<Tensor>>)[Symbol.iterator] !== "function") {
+      throw new Error(`${name}: params must be an iterable of tensors (model.parameters()), got ${describe(params)}`);
     }
+    this.params = [...params];
+    if (this.params.length === 0) throw new Error(`${name}: got an empty parameter list`);
+    const seen = new Map<Tensor, number>();
+    this.params.forEach((p, i) => {
+      if (!(p instanceof Tensor)) throw new Error(`${name}: parameter ${i} is ${describe(p)}, expected a Tensor`);
+      if (p.disposed) throw new Error(`${name}: parameter ${i} (Tensor${fmt(p.shape)}) was disposed`);
+      if (!p.requiresGrad) throw new Error(`${name}: parameter Tensor${fmt(p.shape)} does not require grad`);
+      // PyTorch warns "duplicate parameters; in future, this will cause an error" and then
+      // updates the tensor twice per step; wasmnn takes that future now and refuses.
+      const first = seen.get(p);
+      if (first !== undefined) throw new Error(`${name}: parameter ${i} (Tensor${fmt(p.shape)}) is the same tensor as parameter ${first}; each parameter may appear once, else it is updated twice per step`);
+      seen.set(p, i);
+    });
     this.lr = lr;
+  }
+
+  /**
+   * Learning rate: the size of each step. May be changed between steps (schedules); a value that
+   * is not a positive finite number is refused at once, before a step can turn the weights to NaN
+   * (a negative one would climb the loss). PyTorch accepts 0 too; wasmnn's constructor never has.
+   */
+  get lr(): number {
+    return this._lr;
+  }
+
+  set lr(v: number) {
+    if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new Error(`${this.constructor.name}: lr must be a positive number, got ${describe(v)}`);
+    this._lr = v;
   }
 
   /** Clear every parameter's gradient (set to none, as PyTorch does by default). */
@@ -41,8 +65,22 @@ export abstract class Optimizer {
     }
   }
 
-  /** Apply one update to every parameter that has a gradient. */
+  /**
+   * Apply one update to every parameter that has a gradient. Every parameter and gradient is
+   * checked first, so a bad one leaves all parameters and all state as they were.
+   */
   step(): void {
+    const name = this.constructor.name;
+    this.params.forEach((p, i) => {
+      const where = `${name}.step: parameter ${i} (Tensor${fmt(p.shape)})`;
+      if (p.disposed) throw new Error(`${where} was disposed`);
+      const g = p.grad;
+      if (g === null) return;
+      if (!(g instanceof Tensor)) throw new Error(`${where}: grad is ${describe(g)}, expected a Tensor or null`);
+      if (g.disposed) throw new Error(`${where}: its grad was disposed`);
+      if (!sameShape(g.shape, p.shape)) throw new Error(`${where}: grad has shape ${fmt(g.shape)}, expected ${fmt(p.shape)}`);
+      if (g.backend !== p.backend) throw new Error(`${where}: grad lives on the ${g.backend.name} backend, the parameter on ${p.backend.name}`);
+    });
     this.stepCount++;
     for (const p of this.params) {
       if (p.grad === null) continue;
@@ -132,12 +170,13 @@ export abstract class Optimizer {
       const p = this.params[i];
       const where = `${name}.loadStateDict: parameter ${i} (Tensor${fmt(p.shape)})`;
       if (!Number.isSafeInteger(e.step) || e.step < 1) throw new Error(`${where}: step must be an integer ≥ 1, got ${e.step}`);
-      const got = Object.keys(e.buffers);
+      const got = e.buffers !== null && typeof e.buffers === "object" ? Object.keys(e.buffers) : [];
       if (got.length !== names.length || !names.every((n) => got.includes(n))) throw new Error(`${where}: state holds [${got.join(", ")}], expected [${names.join(", ")}]`);
       for (const n of names) {
         const b = e.buffers[n];
+        if (b === null || typeof b !== "object" || typeof b.length !== "number") throw new Error(`${where}: ${n} is ${describe(b)}, expected ${p.size} numbers`);
         if (b.length !== p.size) throw new Error(`${where}: ${n} has ${b.length} values, expected ${p.size}`);
-        for (let j = 0; j < b.length; j++) if (!Number.isFinite(b[j])) throw new Error(`${where}: ${n} holds ${b[j]} at index ${j}`);
+        checkF32(where + ": " + n, b);
       }
     });
     this.dispose();
@@ -163,5 +202,5 @@ export interface OptimizerState {
 }
 
 export function checkRange(opt: string, name: string, v: number, lo: number, hi: number, hiOpen = false): void {
-  if (!(v >= lo && (hiOpen ? v < hi : v <= hi))) throw new Error(`${opt}: ${name} must be in [${lo}, ${hi}${hiOpen ? ")" : "]"}, got ${v}`);
+  if (typeof v !== "number" || !(v >= lo && (hiOpen ? v < hi : v <= hi))) throw new Error(`${opt}: ${name} must be in [${lo}, ${hi}${hiOpen ? ")" : "]"}, got ${describe(v)}`);
 }

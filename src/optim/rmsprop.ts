@@ -31,6 +31,8 @@ export class RMSprop extends Optimizer {
     this.momentum = options.momentum ?? 0;
     checkRange("RMSprop", "alpha", this.alpha, 0, 1, true);
     checkRange("RMSprop", "momentum", this.momentum, 0, 1, true);
+    checkRange("RMSprop", "eps", this.eps, 0, Infinity, true);
+    checkRange("RMSprop", "weightDecay", this.weightDecay, 0, Infinity, true);
   }
 
   protected update(p: Tensor, g: Tensor): void {

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import { describe } from "../tensor/check.js";
 import { checkRange, Optimizer } from "./optimizer.js";
 
 export interface SGDOptions {
@@ -28,13 +29,17 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
-    super(params, options.lr);
+    // PyTorch's SGD has no default lr either; without options the message says what is missing.
+    super(params, (options ?? ({} as Partial<SGDOptions>)).lr as number);
     this.momentum = options.momentum ?? 0;
     this.dampening = options.dampening ?? 0;
     this.weightDecay = options.weightDecay ?? 0;
     this.nesterov = options.nesterov ?? false;
     checkRange("SGD", "momentum", this.momentum, 0, 1, true);
-    checkRange("SGD", "weightDecay", this.weightDecay, 0, Infinity);
+    // PyTorch leaves dampening unchecked; a NaN one would turn every weight to NaN on the 2nd step.
+    checkRange("SGD", "dampening", this.dampening, 0, 1);
+    checkRange("SGD", "weightDecay", this.weightDecay, 0, Infinity, true);
+    if (typeof this.nesterov !== "boolean") throw new Error(`SGD: nesterov must be true or false, got ${describe(this.nesterov)}`);
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) throw new Error("SGD: Nesterov momentum requires momentum > 0 and dampening 0");
   }
 

@@ -73,7 +73,7 @@ for (const name of ["js", "wasm"] as const) {
       expect(() => new optim.Adam([])).toThrow(/Adam: got an empty parameter list/);
       expect(() => new optim.Adam([p], { betas: [1, 0.999] })).toThrow(/Adam: beta1 must be in \[0, 1\), got 1/);
       expect(() => new optim.AdamW([p], { betas: [0.9, 1.5] })).toThrow(/AdamW: beta2 must be in \[0, 1\), got 1.5/);
-      expect(() => new optim.Adam([p], { weightDecay: -0.1 })).toThrow(/Adam: weightDecay must be in \[0, Infinity\], got -0.1/);
+      expect(() => new optim.Adam([p], { weightDecay: -0.1 })).toThrow(/Adam: weightDecay must be in \[0, Infinity\), got -0.1/);
     });
   });
 }

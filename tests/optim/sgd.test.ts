@@ -101,7 +101,7 @@ for (const name of ["js", "wasm"] as const) {
       expect(() => new optim.SGD([p], { lr: 0.1, nesterov: true })).toThrow(/SGD: Nesterov momentum requires momentum > 0 and dampening 0/);
       expect(() => new optim.SGD([p], { lr: 0.1, nesterov: true, momentum: 0.9, dampening: 0.1 })).toThrow(/Nesterov momentum requires momentum > 0 and dampening 0/);
       expect(() => new optim.SGD([p], { lr: 0.1, momentum: 1 })).toThrow(/SGD: momentum must be in \[0, 1\), got 1/);
-      expect(() => new optim.SGD([p], { lr: 0.1, weightDecay: -1 })).toThrow(/SGD: weightDecay must be in \[0, Infinity\], got -1/);
+      expect(() => new optim.SGD([p], { lr: 0.1, weightDecay: -1 })).toThrow(/SGD: weightDecay must be in \[0, Infinity\), got -1/);
       expect(() => new optim.SGD([tensor([1])], { lr: 0.1 })).toThrow(/SGD: parameter Tensor\[1\] does not require grad/);
     });
   });
