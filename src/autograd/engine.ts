@@ -8,7 +8,8 @@
 // unrolled recurrent net of thousands of steps must not overflow the JS call stack.
 import { Binary } from "../backend/opcodes.js";
 import { keep } from "../memory/scope.js";
-import { fmt } from "../tensor/shape.js";
+import { describe } from "../tensor/check.js";
+import { fmt, sameShape } from "../tensor/shape.js";
 import { installBackward, Tensor, type Node } from "../tensor/tensor.js";
 
 let gradEnabled = true;
@@ -101,7 +102,15 @@ function accumulate(t: Tensor, g: Tensor, copy: boolean): void {
 function backward(root: Tensor, grad?: Tensor, options?: { retainGraph?: boolean }): void {
   if (!root.requiresGrad) throw new Error(`backward: Tensor${fmt(root.shape)} does not require grad (no parameter or input with requiresGrad reaches it)`);
   if (grad === undefined && root.size !== 1) throw new Error(`backward: Tensor${fmt(root.shape)} is not a single value; pass d(loss)/d(output) as \`grad\``);
-  if (grad !== undefined && grad.size !== root.size) throw new Error(`backward: grad has shape ${fmt(grad.shape)}, expected ${fmt(root.shape)}`);
+  if (grad !== undefined) {
+    if (!(grad instanceof Tensor)) throw new Error(`backward: grad is ${describe(grad)}, expected a Tensor of shape ${fmt(root.shape)}`);
+    // PyTorch compares shapes, not sizes: a [3, 2] gradient for a [2, 3] output is a mistake.
+    if (!sameShape(grad.shape, root.shape)) throw new Error(`backward: grad has shape ${fmt(grad.shape)}, expected ${fmt(root.shape)}`);
+    // Its pointer means nothing in another backend's heap (it would read zeros or stray bytes).
+    if (grad.backend !== root.backend) throw new Error(`backward: grad lives on the ${grad.backend.name} backend, the output Tensor${fmt(root.shape)} on ${root.backend.name}`);
+    if (grad.disposed) throw new Error(`backward: grad Tensor${fmt(grad.shape)} was disposed`);
+  }
+  if (root.disposed) throw new Error(`backward: Tensor${fmt(root.shape)} was disposed`);
 
   const order = topoOrder(root);
   for (const t of order) {

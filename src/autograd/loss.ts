@@ -1,8 +1,9 @@
 // Loss functions: the single number that says how wrong the network is, and that training
 // drives down. Each is one fused kernel computing the loss and its gradient together; backward
 // only scales that stored gradient by the incoming one (1 when the loss is the final output).
-import { Binary } from "../backend/opcodes.js";
+import { Binary, Unary } from "../backend/opcodes.js";
 import type { Backend } from "../backend/types.js";
+import { describe } from "../tensor/check.js";
 import { fmt, sameShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
@@ -13,17 +14,20 @@ import { backendOf, empty } from "./util.js";
  * `grad` is freed as soon as nothing can use it: at once when no graph is recorded, else when
  * backward() consumes the graph or the loss is disposed.
  */
-export function fused(name: string, be: Backend, value: number, input: Tensor, grad: Tensor): Tensor {
+export function fused(name: string, be: Backend, value: number, input: Tensor, grad: Tensor, target?: Tensor): Tensor {
   const loss = empty(be, []);
   be.fill(loss.ptr, 1, value);
   return record(
     loss,
     name,
-    [input],
+    target === undefined ? [input] : [input, target],
     (g) => {
       const dx = empty(be, input.shape);
       be.binary(Binary.Mul, grad.ptr, g.ptr, dx.ptr, dx.size, 1, 1);
-      return [dx];
+      if (target === undefined || !target.requiresGrad) return [dx];
+      const dt = empty(be, target.shape);
+      be.unary(Unary.Neg, dx.ptr, dt.ptr, dt.size, 0);
+      return [dx, dt];
     },
     () => grad.dispose(),
   );
@@ -31,6 +35,9 @@ export function fused(name: string, be: Backend, value: number, input: Tensor, g
 
 /** Labels given as a tensor or as plain numbers, checked to be class indices in [0, classes). */
 export function labelTensor(op: string, be: Backend, labels: Tensor | ArrayLike<number>, rows: number, classes: number, what = "logits"): Tensor {
+  if (!(labels instanceof Tensor) && (labels === null || typeof labels !== "object" || typeof labels.length !== "number")) {
+    throw new Error(`${op}: labels are ${describe(labels)}, expected a Tensor or an array of ${rows} class indices`);
+  }
   const values = labels instanceof Tensor ? labels.toArray() : Float32Array.from(labels);
   if (values.length !== rows) throw new Error(`${op}: got ${values.length} labels for ${rows} rows of ${what}`);
   for (let i = 0; i < values.length; i++) {
@@ -52,6 +59,7 @@ export function labelTensor(op: string, be: Backend, labels: Tensor | ArrayLike<
  * (softmax(x) − onehot(y)) / N.
  */
 export function crossEntropy(logits: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
+  checkTensor("crossEntropy", "logits", logits);
   const be = backendOf("crossEntropy", logits);
   if (logits.rank !== 2) throw new Error(`crossEntropy: logits have shape ${fmt(logits.shape)}, expected [batch, classes]`);
   const [rows, cols] = logits.shape;
@@ -62,17 +70,27 @@ export function crossEntropy(logits: Tensor, labels: Tensor | ArrayLike<number>)
   return fused("crossEntropy", be, value, logits, grad);
 }
 
+/** Losses are called from plain JS too: a missing or non-tensor argument gets named. */
+function checkTensor(op: string, what: string, t: unknown): void {
+  if (!(t instanceof Tensor)) throw new Error(`${op}: ${what} is ${describe(t)}, expected a Tensor`);
+}
+
 function checkTarget(op: string, pred: Tensor, target: Tensor): void {
+  checkTensor(op, "prediction", pred);
+  checkTensor(op, "target", target);
   backendOf(op, pred, target);
   if (!sameShape(pred.shape, target.shape)) throw new Error(`${op}: prediction has shape ${fmt(pred.shape)} but target has shape ${fmt(target.shape)}`);
 }
 
-/** Mean squared error (1/n) Σ (p − t)². */
+/**
+ * Mean squared error (1/n) Σ (p − t)². Both arguments are differentiated, as in PyTorch's
+ * mse_loss (an autoencoder's target may be another network's output): d/dt = −d/dp.
+ */
 export function mse(pred: Tensor, target: Tensor): Tensor {
   checkTarget("mse", pred, target);
   const grad = empty(pred.backend, pred.shape);
   const value = pred.backend.mse(pred.ptr, target.ptr, grad.ptr, pred.size);
-  return fused("mse", pred.backend, value, pred, grad);
+  return fused("mse", pred.backend, value, pred, grad, target);
 }
 
 /**

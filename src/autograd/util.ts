@@ -12,7 +12,10 @@ export function empty(b: Backend, shape: Shape): Tensor {
 export function backendOf(op: string, ...ts: Tensor[]): Backend {
   const b = ts[0].backend;
   for (const t of ts) {
-    if (t.backend !== b) throw new Error(`${op}: inputs live on different backends (${b.name} and ${t.backend.name}); create them under one backend`);
+    if (t.backend !== b) {
+      const early = b.name === "js" || t.backend.name === "js" ? " (a tensor made before `await ready()` lives on js)" : "";
+      throw new Error(`${op}: inputs live on different backends (${b.name} and ${t.backend.name}); create them under one backend${early}`);
+    }
     if (t.disposed) throw new Error(`${op}: input Tensor${fmt(t.shape)} was disposed`);
   }
   return b;

@@ -21,6 +21,8 @@ export interface ReadyOptions {
 let wasm: WasmBackend | null = null;
 let js: JsBackend | null = null;
 let current: Backend | null = null;
+/** Whether `current` was asked for (setBackend, ready's option) rather than fallen back to. */
+let chosen = false;
 let loading: Promise<void> | null = null;
 
 const envDebug = typeof process !== "undefined" && process.env?.WASMNN_DEBUG === "1";
@@ -38,7 +40,11 @@ export async function ready(options: ReadyOptions = {}): Promise<void> {
       throw err;
     }
   }
-  setBackend(options.backend ?? current?.name ?? "wasm");
+  // A tensor made before ready() falls back to js, but that fallback is not a choice: keeping it
+  // would run the whole process ≈ 12× slower without a word. So ready() makes wasm current unless
+  // a backend was named (setBackend or the option). PyTorch has no lazily loaded backend to
+  // follow; its rule that the default stays what the user set is the one kept here.
+  setBackend(options.backend ?? (chosen && current !== null ? current.name : "wasm"));
 }
 
 /** The backend called by name; the Wasm one needs `await ready()` first. */
@@ -54,9 +60,13 @@ export function backend(name: BackendName): Backend {
 /** Make `name` the backend that new tensors are created on. */
 export function setBackend(name: BackendName): void {
   current = backend(name);
+  chosen = true;
 }
 
-/** The current backend: wasm after `ready()`, js when the core was never loaded. */
+/**
+ * The current backend: wasm after `ready()`, js when the core was never loaded. Tensors made on
+ * that js fallback stay there; `ready()` still switches new ones to wasm (see above).
+ */
 export function getBackend(): Backend {
   return (current ??= backend("js"));
 }

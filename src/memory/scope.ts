@@ -46,22 +46,50 @@ export function liveTensors(): number {
   return live;
 }
 
-/** Tensors found in a return value: a Tensor, or arrays and plain objects holding them. */
-function collect(value: unknown, out: Set<Tensor>, depth = 0): void {
-  if (value === null || typeof value !== "object" || depth > 4) return;
-  if ((value as { isTensor?: boolean }).isTensor === true) {
-    out.add(value as Tensor);
-    return;
+/**
+ * Tensors found in a return value, at any depth: a Tensor, or arrays, plain objects, Maps (keys
+ * and values), Sets and class instances (their own properties) holding them. A value met twice
+ * (or a cycle) is walked once; typed arrays hold numbers only and are skipped. Fields a class
+ * hides in #private slots cannot be seen: keep() what lives there.
+ */
+function collect(value: unknown, out: Set<Tensor>): void {
+  const seen = new Set<object>();
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (v === null || (typeof v !== "object" && typeof v !== "function") || seen.has(v)) continue;
+    seen.add(v);
+    if ((v as { isTensor?: boolean }).isTensor === true) {
+      out.add(v as Tensor);
+      continue;
+    }
+    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
+    if (v instanceof Map) {
+      for (const [k, x] of v) todo.push(k, x);
+    } else if (v instanceof Set) {
+      for (const x of v) todo.push(x);
+    } else if (typeof v === "object") {
+      for (const x of Object.values(v)) todo.push(x);
+    }
   }
-  const items = Array.isArray(value) ? value : value.constructor === Object ? Object.values(value) : [];
-  for (const v of items) collect(v, out, depth + 1);
 }
 
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
+}
+
+const asyncError = (what: string) =>
+  new Error(`scope: got ${what}; a scope cannot wait: its tensors would be freed at the first await and those made after it would leak. Run the async work outside and scope() each synchronous step`);
+
 /**
- * Run fn and dispose every tensor it created, except the ones it returns (as a tensor, an array
- * or a plain object of them) and the ones `keep()`-ed. Returned tensors join the enclosing scope.
+ * Run fn and dispose every tensor it created, except the ones it returns (in any arrays, objects,
+ * Maps, Sets or class instances, at any depth) and the ones `keep()`-ed. Returned tensors join the
+ * enclosing scope. fn must be synchronous: as tfjs's tidy() does, an async function or a returned
+ * Promise is refused (PyTorch frees by reference counting and has no scope to follow here).
  */
 export function scope<T>(fn: () => T): T {
+  if (typeof fn !== "function") throw new Error(`scope: expected a function, got ${fn === null ? "null" : typeof fn}`);
+  if (fn.constructor?.name === "AsyncFunction" || fn.constructor?.name === "AsyncGeneratorFunction") throw asyncError("an async function");
   const mine = new Set<Tensor>();
   stack.push(mine);
   let result: T;
@@ -73,6 +101,12 @@ export function scope<T>(fn: () => T): T {
     throw err;
   }
   stack.pop();
+  if (isThenable(result)) {
+    for (const t of mine) t.dispose();
+    // The work goes on without its tensors; its own failure would only repeat this error.
+    Promise.resolve(result).catch(() => {});
+    throw asyncError("a function that returned a Promise");
+  }
   const returned = new Set<Tensor>();
   collect(result, returned);
   const parent = stack.length > 0 ? stack[stack.length - 1] : null;
