@@ -37,6 +37,7 @@ export function untrackDisposed(t: Tensor): void {
 
 /** Exempt t from the enclosing scopes: it lives until disposed. Returns t. */
 export function keep<T extends Tensor>(t: T): T {
+  if (t === null || typeof t !== "object" || (t as { isTensor?: boolean }).isTensor !== true) throw new Error(`keep: expected a Tensor, got ${t === null ? "null" : typeof t}`);
   for (const s of stack) s.delete(t);
   return t;
 }

@@ -153,7 +153,10 @@ export abstract class Optimizer {
    */
   loadStateDict(s: OptimizerState): void {
     const name = this.constructor.name;
-    if (s.type !== name) throw new Error(`${name}.loadStateDict: the state is a ${s.type}'s`);
+    if (s === null || typeof s !== "object" || !Array.isArray(s.state) || s.hyperparameters === null || typeof s.hyperparameters !== "object") {
+      throw new Error(`${name}.loadStateDict: got ${describe(s)}, expected an optimizer stateDict() ({type, hyperparameters, stepCount, state})`);
+    }
+    if (s.type !== name) throw new Error(`${name}.loadStateDict: the state was saved by ${describe(s.type)}, expected "${name}"`);
     if (s.state.length !== this.params.length) throw new Error(`${name}.loadStateDict: the state has ${s.state.length} parameters, this optimizer ${this.params.length}`);
     const mine = this.hyperparameters();
     for (const [k, v] of Object.entries(mine)) {

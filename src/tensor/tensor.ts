@@ -62,9 +62,15 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /** The pointer, or an error naming `op` when the tensor was disposed (use after free). */
+  private live(op: string): number {
+    if (this._ptr < 0) throw new Error(`${op}: Tensor${fmt(this.shape)} was disposed and cannot be used`);
+    return this._ptr;
+  }
+
   /** A copy of the values. */
   toArray(): Float32Array {
-    return this.backend.heap.f32(this.ptr, this.size).slice();
+    return this.backend.heap.f32(this.live("toArray"), this.size).slice();
   }
 
   /** Nested JS arrays, for printing and tests. */
@@ -81,12 +87,15 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
+    this.live("item");
     if (this.size !== 1) throw new Error(`item: tensor has shape ${fmt(this.shape)}, expected a single element`);
     return this.backend.heap.f32(this.ptr, 1)[0];
   }
 
   /** Overwrite the values from a JS array of the same length. */
   set(values: ArrayLike<number>): this {
+    this.live("set");
+    if (values === null || typeof values !== "object" || typeof values.length !== "number") throw new Error(`set: got ${values === null ? "null" : typeof values}, expected ${this.size} numbers for a tensor of shape ${fmt(this.shape)}`);
     if (values.length !== this.size) throw new Error(`set: got ${values.length} values for a tensor of shape ${fmt(this.shape)} (${this.size} values)`);
     this.backend.heap.f32(this.ptr, this.size).set(values);
     return this;
@@ -111,6 +120,7 @@ export class Tensor {
    * h.grad; // d(sum)/d(h): ones of h's shape
    */
   retainGrad(): this {
+    this.live("retainGrad");
     if (!this.requiresGrad) throw new Error(`retainGrad: Tensor${fmt(this.shape)} does not require grad, so backward() never reaches it`);
     this.retainsGrad = true;
     return this;

@@ -1,0 +1,358 @@
+// The catalogue of bad input, core part: tensors, autograd, optimizers, state dicts, scopes and
+// losses. Every case is a thunk that must throw a wasmnn Error whose message names the op or
+// layer, the bad value and what was expected; where a model or optimizer is involved, its weights
+// and its stateDict() must be bit-for-bit what they were before the call.
+import { beforeAll, describe, expect, it } from "vitest";
+import { backend, keep, liveTensors, losses, manualSeed, nn, ops, optim, ready, scope, setBackend, tensor, type Tensor, zeros } from "../../src/index.js";
+
+interface Case {
+  name: string;
+  run: () => unknown;
+  message: RegExp;
+}
+
+/**
+ * Bit patterns of every parameter (null once a case disposed it: it is compared no further) and
+ * of the optimizer's stateDict(): what "unchanged" means.
+ */
+function snapshot(params: readonly Tensor[], opt: optim.Optimizer): { params: (number[] | null)[]; opt: unknown } {
+  const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+  const state = opt.stateDict();
+  return {
+    params: params.map((p) => (p.disposed ? null : bits(p.toArray()))),
+    opt: { ...state, state: state.state.map((e) => e && { step: e.step, buffers: Object.entries(e.buffers).map(([k, v]) => [k, bits(v)]) }) },
+  };
+}
+
+/** A small model with gradients and optimizer state after two real steps. */
+function trained(make: (ps: Tensor[]) => optim.Optimizer) {
+  manualSeed(7);
+  const model = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh(), new nn.Linear(4, 2));
+  const opt = make(model.parameters());
+  const x = tensor([0.5, -1, 2, 1, 0.25, -0.5], [2, 3]);
+  for (let i = 0; i < 3; i++) {
+    scope(() => {
+      opt.zeroGrad();
+      losses.crossEntropy(model.forward(x), [0, 1]).backward();
+      if (i < 2) opt.step(); // the third gradient is left in place for step() cases
+    });
+  }
+  return { model, opt, params: model.parameters(), x };
+}
+
+const optimizers: [string, (ps: Tensor[]) => optim.Optimizer][] = [
+  ["SGD", (ps) => new optim.SGD(ps, { lr: 0.1 })],
+  ["SGD + momentum", (ps) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9, dampening: 0.1 })],
+  ["SGD + Nesterov", (ps) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true })],
+  ["Adam", (ps) => new optim.Adam(ps, { lr: 0.01 })],
+  ["AdamW", (ps) => new optim.AdamW(ps, { lr: 0.01 })],
+  ["RMSprop", (ps) => new optim.RMSprop(ps, { lr: 0.01 })],
+  ["RMSprop + momentum", (ps) => new optim.RMSprop(ps, { lr: 0.01, momentum: 0.5 })],
+];
+
+/** Cases that touch a model and an optimizer: message and bit-for-bit unchanged state. */
+interface StateCase {
+  name: string;
+  run: (t: ReturnType<typeof trained>) => unknown;
+  message: RegExp;
+}
+
+function expectCase(run: () => unknown, message: RegExp): void {
+  let error: unknown = null;
+  try {
+    run();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(Error);
+  expect(error).not.toBeInstanceOf(TypeError);
+  expect(error).not.toBeInstanceOf(RangeError);
+  expect((error as Error).message).toMatch(message);
+}
+
+function expectStateCase(c: StateCase, make: (ps: Tensor[]) => optim.Optimizer = optimizers[3][1]): void {
+  const t = trained(make);
+  const before = snapshot(t.params, t.opt);
+  const lr = t.opt.lr;
+  expectCase(() => c.run(t), c.message);
+  const after = snapshot(t.params, t.opt);
+  before.params = before.params.map((p, i) => (after.params[i] === null ? null : p));
+  expect(after).toEqual(before);
+  expect(t.opt.lr).toBe(lr);
+  t.opt.dispose();
+}
+
+beforeAll(async () => {
+  await ready();
+  setBackend("wasm");
+});
+
+describe("tensors", () => {
+  const gone = (shape: number[]) => {
+    const t = zeros(shape);
+    t.dispose();
+    return t;
+  };
+  const cases: Case[] = [
+    { name: "item() of a [2, 3] tensor", run: () => zeros([2, 3]).item(), message: /^item: tensor has shape \[2, 3\], expected a single element$/ },
+    { name: "item() of an empty tensor", run: () => zeros([0]).item(), message: /^item: tensor has shape \[0\], expected a single element$/ },
+    { name: "item() after dispose", run: () => gone([1]).item(), message: /^item: Tensor\[1\] was disposed and cannot be used$/ },
+    { name: "toArray() after dispose", run: () => gone([2, 2]).toArray(), message: /^toArray: Tensor\[2, 2\] was disposed and cannot be used$/ },
+    { name: "set() after dispose", run: () => gone([2]).set([1, 2]), message: /^set: Tensor\[2\] was disposed and cannot be used$/ },
+    { name: "set() with too few values", run: () => zeros([2, 3]).set([1, 2]), message: /^set: got 2 values for a tensor of shape \[2, 3\] \(6 values\)$/ },
+    { name: "set() with null", run: () => zeros([2]).set(null as never), message: /^set: got null, expected 2 numbers for a tensor of shape \[2\]$/ },
+    { name: "retainGrad() without requiresGrad", run: () => zeros([3]).retainGrad(), message: /^retainGrad: Tensor\[3\] does not require grad/ },
+    { name: "ptr of a disposed tensor (an op)", run: () => ops.exp(gone([3])), message: /^exp: input Tensor\[3\] was disposed$/ },
+  ];
+  it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
+});
+
+describe("backward", () => {
+  const x = () => tensor([1, 2, 3, 4, 5, 6], [2, 3], { requiresGrad: true });
+  const cases: Case[] = [
+    { name: "backward() of a tensor that needs no grad", run: () => zeros([1]).backward(), message: /^backward: Tensor\[1\] does not require grad/ },
+    { name: "backward() of a [2, 3] output without grad", run: () => ops.exp(x()).backward(), message: /^backward: Tensor\[2, 3\] is not a single value; pass d\(loss\)\/d\(output\) as `grad`$/ },
+    { name: "grad of shape [3, 2] for an output [2, 3]", run: () => ops.exp(x()).backward(zeros([3, 2])), message: /^backward: grad has shape \[3, 2\], expected \[2, 3\]$/ },
+    { name: "grad of 5 values for an output [2, 3]", run: () => ops.exp(x()).backward(zeros([5])), message: /^backward: grad has shape \[5\], expected \[2, 3\]$/ },
+    { name: "grad on the js backend for a wasm output", run: () => ops.exp(x()).backward(zeros([2, 3], { backend: backend("js") })), message: /^backward: grad lives on the js backend, the output Tensor\[2, 3\] on wasm$/ },
+    { name: "grad disposed", run: () => ops.exp(x()).backward((() => { const g = zeros([2, 3]); g.dispose(); return g; })()), message: /^backward: grad Tensor\[2, 3\] was disposed$/ },
+    { name: "grad given as a plain array", run: () => ops.exp(x()).backward([1, 2, 3, 4, 5, 6] as never), message: /^backward: grad is \[1, 2, 3, 4, 5, 6\], expected a Tensor of shape \[2, 3\]$/ },
+    {
+      name: "backward twice through a freed graph",
+      run: () => {
+        const y = ops.sum(ops.exp(x()));
+        y.backward();
+        y.backward();
+      },
+      message: /^backward: the graph through Tensor\[\] was already freed by an earlier backward\(\); pass \{ retainGraph: true \}/,
+    },
+  ];
+  it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
+
+  it("a refused grad leaves x.grad untouched (none, then the right one)", () => {
+    const a = x();
+    const y = ops.mulScalar(a, 2);
+    expect(() => y.backward(zeros([3, 2]))).toThrow(/expected \[2, 3\]/);
+    expect(() => y.backward(tensor([1, 1, 1, 1, 1, 1], [2, 3], { backend: backend("js") }))).toThrow(/lives on the js backend/);
+    expect(a.grad).toBeNull();
+    y.backward(tensor([1, 2, 3, 4, 5, 6], [2, 3]));
+    expect(Array.from(a.grad!.toArray())).toEqual([2, 4, 6, 8, 10, 12]);
+  });
+});
+
+describe("autograd op arguments", () => {
+  const x = () => tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+  const cases: Case[] = [
+    { name: "matmul [2, 3] by [2, 3]", run: () => ops.matmul(x(), x()), message: /^matmul: cannot multiply \[2, 3\] by \[2, 3\]: inner sizes 3 and 2 differ$/ },
+    { name: "matmul of a vector", run: () => ops.matmul(tensor([1, 2]), x()), message: /^matmul: expected 2-D or 3-D operands, got \[2\] and \[2, 3\]$/ },
+    { name: "add [2, 3] and [2]", run: () => ops.add(x(), tensor([1, 2])), message: /^add: shapes \[2, 3\] and \[2\] do not broadcast$/ },
+    { name: "add across backends", run: () => ops.add(x(), zeros([2, 3], { backend: backend("js") })), message: /^add: inputs live on different backends \(wasm and js\); create them under one backend/ },
+    { name: "reshape [2, 3] as [4, 2]", run: () => ops.reshape(x(), [4, 2]), message: /^reshape: cannot view \[2, 3\] \(6 values\) as \[4, 2\]$/ },
+    { name: "transpose of a vector", run: () => ops.transpose(tensor([1, 2, 3])), message: /^transpose: axis -2 is out of range for a tensor of rank 1$/ },
+    { name: "slice past the end", run: () => ops.slice(x(), 1, 0, 5), message: /^slice: range \[0, 5\) is not inside axis 1 of \[2, 3\] \(length 3\)$/ },
+    { name: "concat of mismatched shapes", run: () => ops.concat([x(), zeros([1, 2])], 0), message: /^concat: shapes \[2, 3\], \[1, 2\] differ outside axis 0$/ },
+    { name: "concat of nothing", run: () => ops.concat([], 0), message: /^concat: got no tensors$/ },
+    { name: "sum over axis 5 of a matrix", run: () => ops.sum(x(), 5), message: /^sum: axis 5 is out of range for a tensor of rank 2$/ },
+    { name: "mean over axis -3 of a matrix", run: () => ops.mean(x(), -3), message: /^mean: axis -3 is out of range for a tensor of rank 2$/ },
+    { name: "softmax over axis 4", run: () => ops.softmax(x(), 4), message: /^softmax: axis 4 is out of range for a tensor of rank 2$/ },
+    { name: "linear with a [4, 5] weight", run: () => ops.linear(x(), zeros([4, 5])), message: /^linear: input has shape \[2, 3\], expected \[\*, 5\]$/ },
+  ];
+  it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
+});
+
+describe("losses", () => {
+  const logits = () => tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+  const cases: Case[] = [
+    { name: "crossEntropy on a vector", run: () => losses.crossEntropy(tensor([1, 2, 3]), [0]), message: /^crossEntropy: logits have shape \[3\], expected \[batch, classes\]$/ },
+    { name: "crossEntropy label 3 of 3 classes", run: () => losses.crossEntropy(logits(), [0, 3]), message: /^crossEntropy: label 3 at index 1 is not a class index in \[0, 2\]$/ },
+    { name: "crossEntropy label -1", run: () => losses.crossEntropy(logits(), [-1, 0]), message: /^crossEntropy: label -1 at index 0 is not a class index in \[0, 2\]$/ },
+    { name: "crossEntropy label 1.5", run: () => losses.crossEntropy(logits(), [0, 1.5]), message: /^crossEntropy: label 1.5 at index 1 is not a class index in \[0, 2\]$/ },
+    { name: "crossEntropy label NaN", run: () => losses.crossEntropy(logits(), [0, NaN]), message: /^crossEntropy: label NaN at index 1 is not a class index in \[0, 2\]$/ },
+    { name: "crossEntropy 1 label for 2 rows", run: () => losses.crossEntropy(logits(), [0]), message: /^crossEntropy: got 1 labels for 2 rows of logits$/ },
+    { name: "crossEntropy labels null", run: () => losses.crossEntropy(logits(), null as never), message: /^crossEntropy: labels are null, expected a Tensor or an array of 2 class indices$/ },
+    { name: "crossEntropy without logits", run: () => losses.crossEntropy(undefined as never, [0]), message: /^crossEntropy: logits is undefined, expected a Tensor$/ },
+    { name: "mse [2, 3] against [3]", run: () => losses.mse(logits(), tensor([1, 2, 3])), message: /^mse: prediction has shape \[2, 3\] but target has shape \[3\]$/ },
+    { name: "mse without target", run: () => (losses.mse as (p: Tensor) => Tensor)(logits()), message: /^mse: target is undefined, expected a Tensor$/ },
+    { name: "mse against a plain array", run: () => losses.mse(logits(), [1, 2, 3, 4, 5, 6] as never), message: /^mse: target is \[1, 2, 3, 4, 5, 6\], expected a Tensor$/ },
+    { name: "binaryCrossEntropy [2, 3] against [1]", run: () => losses.binaryCrossEntropy(logits(), tensor([1])), message: /^binaryCrossEntropy: prediction has shape \[2, 3\] but target has shape \[1\]$/ },
+    { name: "marginLoss label 5 of 2 classes", run: () => losses.marginLoss(tensor([0.1, 0.2], [1, 2]), [5]), message: /^marginLoss: label 5 at index 0 is not a class index in \[0, 1\]$/ },
+    { name: "marginLoss mPlus NaN", run: () => losses.marginLoss(tensor([0.1, 0.2], [1, 2]), [1], { mPlus: NaN } as never), message: /^marginLoss: mPlus must be a finite number, got NaN$/ },
+  ];
+  it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
+
+  it("mse differentiates the target too, as PyTorch (d/dt = −d/dp; 2/3 each for p = 0, t = 1)", () => {
+    const p = zeros([3], { requiresGrad: true });
+    const t = tensor([1, 1, 1], [3], { requiresGrad: true });
+    losses.mse(p, t).backward();
+    // torch.nn.functional.mse_loss(zeros(3), ones(3)).backward(): t.grad = [0.6667] * 3
+    expect(Array.from(t.grad!.toArray())).toEqual(Array.from(Float32Array.from([2 / 3, 2 / 3, 2 / 3])));
+    expect(Array.from(p.grad!.toArray())).toEqual(Array.from(Float32Array.from([-2 / 3, -2 / 3, -2 / 3])));
+  });
+
+  it("mse with a target that needs no grad still gives the prediction its gradient and frees everything", () => {
+    const p = tensor([1, 2], [2], { requiresGrad: true });
+    const base = liveTensors();
+    scope(() => losses.mse(p, tensor([0, 0])).backward());
+    expect(Array.from(p.grad!.toArray())).toEqual([1, 2]);
+    expect(liveTensors()).toBe(base + 1);
+  });
+});
+
+describe("scopes", () => {
+  const cases: Case[] = [
+    { name: "scope(async () => …)", run: () => scope(async () => zeros([2])), message: /^scope: got an async function; a scope cannot wait/ },
+    { name: "scope(() => a Promise)", run: () => scope(() => Promise.resolve(zeros([2]))), message: /^scope: got a function that returned a Promise; a scope cannot wait/ },
+    { name: "scope(5)", run: () => scope(5 as never), message: /^scope: expected a function, got number$/ },
+    { name: "keep(5)", run: () => keep(5 as never), message: /^keep: expected a Tensor, got number$/ },
+  ];
+  it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
+
+  it("a refused async scope leaves no tensor behind", () => {
+    const base = liveTensors();
+    expect(() => scope(() => Promise.resolve(zeros([4])))).toThrow(/returned a Promise/);
+    expect(() => scope(() => (zeros([4]), { then: () => 0 }))).toThrow(/returned a Promise/);
+    expect(liveTensors()).toBe(base);
+  });
+
+  it("tensors returned in a Map, a Set, a class instance or 7 levels deep survive; the rest is freed", () => {
+    class Out {
+      constructor(readonly t: Tensor) {}
+    }
+    const base = liveTensors();
+    const r = scope(() => {
+      zeros([9]); // a temporary
+      const deep = { a: [{ b: { c: [[{ d: zeros([1]) }]] } }] };
+      return { map: new Map([["k", zeros([2])]]), keyed: new Map([[zeros([3]), 1]]), set: new Set([zeros([4])]), inst: new Out(zeros([5])), deep };
+    });
+    expect(liveTensors()).toBe(base + 5);
+    expect(Array.from(r.map.get("k")!.toArray())).toEqual([0, 0]);
+    expect([...r.keyed.keys()][0].size).toBe(3);
+    expect([...r.set][0].toArray().length).toBe(4);
+    expect(r.inst.t.toArray().length).toBe(5);
+    expect(r.deep.a[0].b.c[0][0].d.item()).toBe(0);
+    // A cycle is walked once.
+    const cyc = scope(() => {
+      const o: { self?: unknown; t: Tensor } = { t: zeros([1]) };
+      o.self = o;
+      return o;
+    });
+    expect(cyc.t.disposed).toBe(false);
+  });
+});
+
+describe("optimizer construction and hyperparameters", () => {
+  const p = () => zeros([2], { requiresGrad: true });
+  const cases: Case[] = [
+    { name: "SGD without options", run: () => new (optim.SGD as unknown as new (ps: Tensor[]) => optim.SGD)([p()]), message: /^SGD: lr must be a positive number, got undefined$/ },
+    { name: "SGD params null", run: () => new optim.SGD(null as never, { lr: 1 }), message: /^SGD: params must be an iterable of tensors \(model\.parameters\(\)\), got null$/ },
+    { name: "SGD params a number", run: () => new optim.SGD(5 as never, { lr: 1 }), message: /^SGD: params must be an iterable of tensors \(model\.parameters\(\)\), got 5$/ },
+    { name: "SGD of no parameters", run: () => new optim.SGD([], { lr: 1 }), message: /^SGD: got an empty parameter list$/ },
+    { name: "SGD parameter that is a number", run: () => new optim.SGD([5 as never], { lr: 1 }), message: /^SGD: parameter 0 is 5, expected a Tensor$/ },
+    { name: "SGD parameter without requiresGrad", run: () => new optim.SGD([zeros([2])], { lr: 1 }), message: /^SGD: parameter Tensor\[2\] does not require grad$/ },
+    { name: "SGD of a disposed parameter", run: () => new optim.SGD([(() => { const t = p(); t.dispose(); return t; })()], { lr: 1 }), message: /^SGD: parameter 0 \(Tensor\[2\]\) was disposed$/ },
+    { name: "SGD([p, p])", run: () => { const t = p(); return new optim.SGD([t, t], { lr: 1 }); }, message: /^SGD: parameter 1 \(Tensor\[2\]\) is the same tensor as parameter 0; each parameter may appear once/ },
+    { name: "Adam([a, b, a])", run: () => { const a = p(); return new optim.Adam([a, p(), a]); }, message: /^Adam: parameter 2 \(Tensor\[2\]\) is the same tensor as parameter 0/ },
+    { name: "SGD lr NaN", run: () => new optim.SGD([p()], { lr: NaN }), message: /^SGD: lr must be a positive number, got NaN$/ },
+    { name: "SGD dampening NaN", run: () => new optim.SGD([p()], { lr: 1, momentum: 0.9, dampening: NaN }), message: /^SGD: dampening must be in \[0, 1\], got NaN$/ },
+    { name: "SGD dampening -0.5", run: () => new optim.SGD([p()], { lr: 1, dampening: -0.5 }), message: /^SGD: dampening must be in \[0, 1\], got -0.5$/ },
+    { name: "SGD momentum 1", run: () => new optim.SGD([p()], { lr: 1, momentum: 1 }), message: /^SGD: momentum must be in \[0, 1\), got 1$/ },
+    { name: "SGD weightDecay Infinity", run: () => new optim.SGD([p()], { lr: 1, weightDecay: Infinity }), message: /^SGD: weightDecay must be in \[0, Infinity\), got Infinity$/ },
+    { name: "SGD Nesterov without momentum", run: () => new optim.SGD([p()], { lr: 1, nesterov: true }), message: /^SGD: Nesterov momentum requires momentum > 0 and dampening 0$/ },
+    { name: "SGD nesterov \"yes\"", run: () => new optim.SGD([p()], { lr: 1, momentum: 0.9, nesterov: "yes" as never }), message: /^SGD: nesterov must be true or false, got "yes"$/ },
+    { name: "Adam eps NaN", run: () => new optim.Adam([p()], { eps: NaN }), message: /^Adam: eps must be in \[0, Infinity\), got NaN$/ },
+    { name: "Adam eps -1e-8", run: () => new optim.Adam([p()], { eps: -1e-8 }), message: /^Adam: eps must be in \[0, Infinity\), got -1e-8$/ },
+    { name: "AdamW eps Infinity", run: () => new optim.AdamW([p()], { eps: Infinity }), message: /^AdamW: eps must be in \[0, Infinity\), got Infinity$/ },
+    { name: "Adam betas [0.9]", run: () => new optim.Adam([p()], { betas: [0.9] as never }), message: /^Adam: betas must be a pair \[beta1, beta2\], got \[0\.9\]$/ },
+    { name: "Adam beta2 = 1", run: () => new optim.Adam([p()], { betas: [0.9, 1] }), message: /^Adam: beta2 must be in \[0, 1\), got 1$/ },
+    { name: "Adam beta1 NaN", run: () => new optim.Adam([p()], { betas: [NaN, 0.999] }), message: /^Adam: beta1 must be in \[0, 1\), got NaN$/ },
+    { name: "AdamW weightDecay -0.01", run: () => new optim.AdamW([p()], { weightDecay: -0.01 }), message: /^AdamW: weightDecay must be in \[0, Infinity\), got -0.01$/ },
+    { name: "RMSprop alpha -1", run: () => new optim.RMSprop([p()], { alpha: -1 }), message: /^RMSprop: alpha must be in \[0, 1\), got -1$/ },
+    { name: "RMSprop eps NaN", run: () => new optim.RMSprop([p()], { eps: NaN }), message: /^RMSprop: eps must be in \[0, Infinity\), got NaN$/ },
+    { name: "RMSprop weightDecay -1", run: () => new optim.RMSprop([p()], { weightDecay: -1 }), message: /^RMSprop: weightDecay must be in \[0, Infinity\), got -1$/ },
+  ];
+  it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
+});
+
+describe("optimizer setters, step, zeroGrad and loadStateDict misuse: message and bit-for-bit state", () => {
+  const js = () => backend("js");
+  const cases: StateCase[] = [
+    { name: "opt.lr = NaN", run: ({ opt }) => (opt.lr = NaN), message: /^Adam: lr must be a positive number, got NaN$/ },
+    { name: "opt.lr = -0.01 (gradient ascent)", run: ({ opt }) => (opt.lr = -0.01), message: /^Adam: lr must be a positive number, got -0.01$/ },
+    { name: "opt.lr = 0", run: ({ opt }) => (opt.lr = 0), message: /^Adam: lr must be a positive number, got 0$/ },
+    { name: "opt.lr = Infinity", run: ({ opt }) => (opt.lr = Infinity), message: /^Adam: lr must be a positive number, got Infinity$/ },
+    { name: "opt.lr = \"0.1\"", run: ({ opt }) => (opt.lr = "0.1" as never), message: /^Adam: lr must be a positive number, got "0\.1"$/ },
+    { name: "step() with a disposed gradient", run: ({ opt, params }) => (params[3].grad!.dispose(), opt.step()), message: /^Adam\.step: parameter 3 \(Tensor\[2\]\): its grad was disposed$/ },
+    { name: "step() with a disposed parameter", run: ({ opt, params }) => (params[2].dispose(), opt.step()), message: /^Adam\.step: parameter 2 \(Tensor\[2, 4\]\) was disposed$/ },
+    { name: "step() with a grad of the wrong shape", run: ({ opt, params }) => ((params[1].grad = zeros([3])), opt.step()), message: /^Adam\.step: parameter 1 \(Tensor\[4\]\): grad has shape \[3\], expected \[4\]$/ },
+    { name: "step() with a grad on the js backend", run: ({ opt, params }) => ((params[3].grad = zeros([2], { backend: js() })), opt.step()), message: /^Adam\.step: parameter 3 \(Tensor\[2\]\): grad lives on the js backend, the parameter on wasm$/ },
+    { name: "step() with a grad that is an array", run: ({ opt, params }) => ((params[3].grad = [1, 2] as never), opt.step()), message: /^Adam\.step: parameter 3 \(Tensor\[2\]\): grad is \[1, 2\], expected a Tensor or null$/ },
+    { name: "loadStateDict(null)", run: ({ opt }) => opt.loadStateDict(null as never), message: /^Adam\.loadStateDict: got null, expected an optimizer stateDict\(\)/ },
+    { name: "loadStateDict of an SGD's state", run: ({ opt, params }) => opt.loadStateDict(new optim.SGD(params, { lr: 1 }).stateDict()), message: /^Adam\.loadStateDict: the state was saved by "SGD", expected "Adam"$/ },
+    { name: "loadStateDict with one parameter too many", run: ({ opt }) => { const s = opt.stateDict(); s.state.push(null); opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: the state has 5 parameters, this optimizer 4$/ },
+    { name: "loadStateDict with other betas", run: ({ opt }) => { const s = opt.stateDict(); s.hyperparameters.betas = [0.5, 0.999]; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: the state has betas = \[0\.5,0\.999\], this optimizer \[0\.9,0\.999\]$/ },
+    { name: "loadStateDict with lr NaN", run: ({ opt }) => { const s = opt.stateDict(); s.hyperparameters.lr = NaN; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: lr must be a positive number, got NaN$/ },
+    { name: "loadStateDict with stepCount -1", run: ({ opt }) => { const s = opt.stateDict(); s.stepCount = -1; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: stepCount must be an integer ≥ 0, got -1$/ },
+    { name: "loadStateDict with step 0", run: ({ opt }) => { const s = opt.stateDict(); s.state[0]!.step = 0; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: parameter 0 \(Tensor\[4, 3\]\): step must be an integer ≥ 1, got 0$/ },
+    { name: "loadStateDict missing exp_avg_sq", run: ({ opt }) => { const s = opt.stateDict(); delete s.state[1]!.buffers.exp_avg_sq; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: parameter 1 \(Tensor\[4\]\): state holds \[exp_avg\], expected \[exp_avg, exp_avg_sq\]$/ },
+    { name: "loadStateDict exp_avg of 3 values for [4]", run: ({ opt }) => { const s = opt.stateDict(); s.state[1]!.buffers.exp_avg = [1, 2, 3]; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: parameter 1 \(Tensor\[4\]\): exp_avg has 3 values, expected 4$/ },
+    { name: "loadStateDict exp_avg NaN", run: ({ opt }) => { const s = opt.stateDict(); s.state[1]!.buffers.exp_avg = [0, NaN, 0, 0]; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: parameter 1 \(Tensor\[4\]\): exp_avg holds a non-finite value \(NaN\) at index 1$/ },
+    { name: "loadStateDict exp_avg_sq 1e39 in a Float64Array", run: ({ opt }) => { const s = opt.stateDict(); s.state[3]!.buffers.exp_avg_sq = Float64Array.from([0, 1e39]); opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: parameter 3 \(Tensor\[2\]\): exp_avg_sq holds 1e\+39 at index 1, which is Infinity as f32/ },
+    { name: "module loadStateDict(null)", run: ({ model }) => model.loadStateDict(null as never), message: /^Sequential\.loadStateDict: got null, expected an object of \{shape, data\} by key$/ },
+    { name: "module loadStateDict with an unexpected key", run: ({ model }) => model.loadStateDict({ ...model.stateDict(), "9.weight": { shape: [1], data: [1] } }), message: /^Sequential\.loadStateDict: unexpected keys 9\.weight$/ },
+    { name: "module loadStateDict missing a key", run: ({ model }) => { const s = model.stateDict(); delete (s as Record<string, unknown>)["2.bias"]; model.loadStateDict(s); }, message: /^Sequential\.loadStateDict: missing key "2\.bias" \(shape \[2\]\)$/ },
+    { name: "module loadStateDict with a transposed weight", run: ({ model }) => model.loadStateDict({ ...model.stateDict(), "0.weight": { shape: [3, 4], data: new Float32Array(12) } }), message: /^Sequential\.loadStateDict: "0\.weight" has shape \[3, 4\] with 12 values, expected \[4, 3\]$/ },
+    { name: "module loadStateDict entry that is a number", run: ({ model }) => model.loadStateDict({ ...model.stateDict(), "2.bias": 5 as never }), message: /^Sequential\.loadStateDict: "2\.bias" is 5, expected \{shape: \[2\], data: 2 numbers\}$/ },
+    { name: "module loadStateDict with a string value", run: ({ model }) => model.loadStateDict({ ...model.stateDict(), "2.bias": { shape: [2], data: ["1", 2] as never } }), message: /^Sequential\.loadStateDict: "2\.bias" holds "1" at index 0, expected a number$/ },
+    { name: "module loadStateDict with Infinity", run: ({ model }) => model.loadStateDict({ ...model.stateDict(), "2.bias": { shape: [2], data: [0, Infinity] } }), message: /^Sequential\.loadStateDict: "2\.bias" holds a non-finite value \(Infinity\) at index 1$/ },
+    { name: "module loadStateDict with 1e39 in a Float64Array", run: ({ model }) => model.loadStateDict({ ...model.stateDict(), "0.bias": { shape: [4], data: Float64Array.from([1, 2, 1e39, 3]) } }), message: /^Sequential\.loadStateDict: "0\.bias" holds 1e\+39 at index 2, which is Infinity as f32 \(\|x\| ≤ 3\.4028235e38 expected\)$/ },
+    {
+      name: "module loadStateDict with a key only on the prototype",
+      run: ({ model }) => {
+        const own = model.stateDict();
+        const bias = own["2.bias"];
+        delete (own as Record<string, unknown>)["2.bias"];
+        model.loadStateDict(Object.assign(Object.create({ "2.bias": bias }), own));
+      },
+      message: /^Sequential\.loadStateDict: missing key "2\.bias" \(shape \[2\]\)$/,
+    },
+    {
+      name: "module loadStateDict with a key on a polluted Object.prototype",
+      run: ({ model }) => {
+        const own = model.stateDict();
+        const proto = Object.prototype as Record<string, unknown>;
+        proto["0.bias"] = own["0.bias"];
+        delete (own as Record<string, unknown>)["0.bias"];
+        try {
+          model.loadStateDict(own);
+        } finally {
+          delete proto["0.bias"];
+        }
+      },
+      message: /^Sequential\.loadStateDict: missing key "0\.bias" \(shape \[4\]\)$/,
+    },
+  ];
+  it.each(cases)("$name", (c) => expectStateCase(c));
+
+  // Item 10 against every optimizer: a bad gradient found at the last parameter leaves the first
+  // three parameters and all of the state as they were.
+  describe.each(optimizers)("%s: step() is atomic", (_, make) => {
+    const atomic: StateCase[] = [
+      { name: "disposed grad at the last parameter", run: ({ opt, params }) => (params[3].grad!.dispose(), opt.step()), message: /\.step: parameter 3 \(Tensor\[2\]\): its grad was disposed$/ },
+      { name: "wrong-shape grad at the last parameter", run: ({ opt, params }) => ((params[3].grad = zeros([2, 1])), opt.step()), message: /\.step: parameter 3 \(Tensor\[2\]\): grad has shape \[2, 1\], expected \[2\]$/ },
+      { name: "lr = NaN", run: ({ opt }) => (opt.lr = NaN), message: /: lr must be a positive number, got NaN$/ },
+    ];
+    it.each(atomic)("$name", (c) => expectStateCase(c, make));
+
+    it("and a good step after a refused one is the same step as without it", () => {
+      const a = trained(make);
+      const b = trained(make);
+      const good = b.params[3].grad!.toArray();
+      b.params[3].grad!.dispose();
+      expect(() => b.opt.step()).toThrow(/its grad was disposed/);
+      b.params[3].grad = zeros([2]).set(good);
+      a.opt.step();
+      b.opt.step();
+      expect(snapshot(b.params, b.opt)).toEqual(snapshot(a.params, a.opt));
+    });
+  });
+});
