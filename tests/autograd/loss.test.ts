@@ -79,6 +79,10 @@ for (const name of ["js", "wasm"] as const) {
       it("gradient with respect to the prediction", () => {
         expectGradcheck((p, t) => ops.mse(p, t), [{ shape: [3, 4] }, { shape: [3, 4], grad: false }]);
       });
+
+      it("matches finite differences in both arguments (PyTorch's mse_loss differentiates the target too)", () => {
+        expectGradcheck((p, t) => ops.mse(p, t), [{ shape: [3, 4] }, { shape: [3, 4] }]);
+      });
       it("a shape mismatch is named", () => {
         expect(() => ops.mse(tensor(new Float32Array(6), [2, 3]), tensor(new Float32Array(6), [3, 2]))).toThrow(/mse: prediction has shape \[2, 3\] but target has shape \[3, 2\]/);
       });
