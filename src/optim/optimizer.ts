@@ -21,6 +21,8 @@ export abstract class Optimizer {
    * so Adam's bias correction 1/(1 − βᵗ) starts over for it instead of using t = 4.
    */
   protected readonly steps = new Map<Tensor, number>();
+  /** Set by dispose(): a step now would silently start the state over (momentum, Adam's t). */
+  private freed = false;
 
   constructor(params: Iterable<Tensor>, lr: number) {
     const name = this.constructor.name;
@@ -71,6 +73,7 @@ export abstract class Optimizer {
    */
   step(): void {
     const name = this.constructor.name;
+    if (this.freed) throw new Error(`${name}.step: the optimizer was disposed and its state freed; make a new one or loadStateDict() first`);
     this.params.forEach((p, i) => {
       const where = `${name}.step: parameter ${i} (Tensor${fmt(p.shape)})`;
       if (p.disposed) throw new Error(`${where} was disposed`);
@@ -113,8 +116,13 @@ export abstract class Optimizer {
     return this.params.map((p) => (this.state.get(p) ?? []).map((t) => t.toArray()));
   }
 
-  /** Free the state tensors. */
+  /** Free the state tensors. step() is refused afterwards (until a loadStateDict()). */
   dispose(): void {
+    this.freeState();
+    this.freed = true;
+  }
+
+  private freeState(): void {
     for (const s of this.state.values()) s.forEach((t) => t.dispose());
     this.state.clear();
     this.steps.clear();
@@ -182,7 +190,8 @@ export abstract class Optimizer {
         checkF32(where + ": " + n, b);
       }
     });
-    this.dispose();
+    this.freeState();
+    this.freed = false;
     this.lr = lr;
     this.stepCount = s.stepCount;
     s.state.forEach((e, i) => {

@@ -155,7 +155,7 @@ describe("autograd op arguments", () => {
     { name: "sum over axis 5 of a matrix", run: () => ops.sum(x(), 5), message: /^sum: axis 5 is out of range for a tensor of rank 2$/ },
     { name: "mean over axis -3 of a matrix", run: () => ops.mean(x(), -3), message: /^mean: axis -3 is out of range for a tensor of rank 2$/ },
     { name: "softmax over axis 4", run: () => ops.softmax(x(), 4), message: /^softmax: axis 4 is out of range for a tensor of rank 2$/ },
-    { name: "linear with a [4, 5] weight", run: () => ops.linear(x(), zeros([4, 5])), message: /^linear: input has shape \[2, 3\], expected \[\*, 5\]$/ },
+    { name: "linear with a [4, 5] weight", run: () => ops.linear(x(), zeros([4, 5]), null), message: /^linear: input has shape \[2, 3\], expected \[\*, 5\]$/ },
   ];
   it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
 });
@@ -286,6 +286,7 @@ describe("optimizer setters, step, zeroGrad and loadStateDict misuse: message an
     { name: "step() with a grad of the wrong shape", run: ({ opt, params }) => ((params[1].grad = zeros([3])), opt.step()), message: /^Adam\.step: parameter 1 \(Tensor\[4\]\): grad has shape \[3\], expected \[4\]$/ },
     { name: "step() with a grad on the js backend", run: ({ opt, params }) => ((params[3].grad = zeros([2], { backend: js() })), opt.step()), message: /^Adam\.step: parameter 3 \(Tensor\[2\]\): grad lives on the js backend, the parameter on wasm$/ },
     { name: "step() with a grad that is an array", run: ({ opt, params }) => ((params[3].grad = [1, 2] as never), opt.step()), message: /^Adam\.step: parameter 3 \(Tensor\[2\]\): grad is \[1, 2\], expected a Tensor or null$/ },
+    { name: "step() after dispose()", run: ({ opt }) => { const copy = new optim.Adam(opt.params, { lr: opt.lr }); copy.dispose(); copy.step(); }, message: /^Adam\.step: the optimizer was disposed and its state freed; make a new one or loadStateDict\(\) first$/ },
     { name: "loadStateDict(null)", run: ({ opt }) => opt.loadStateDict(null as never), message: /^Adam\.loadStateDict: got null, expected an optimizer stateDict\(\)/ },
     { name: "loadStateDict of an SGD's state", run: ({ opt, params }) => opt.loadStateDict(new optim.SGD(params, { lr: 1 }).stateDict()), message: /^Adam\.loadStateDict: the state was saved by "SGD", expected "Adam"$/ },
     { name: "loadStateDict with one parameter too many", run: ({ opt }) => { const s = opt.stateDict(); s.state.push(null); opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: the state has 5 parameters, this optimizer 4$/ },
@@ -332,6 +333,17 @@ describe("optimizer setters, step, zeroGrad and loadStateDict misuse: message an
     },
   ];
   it.each(cases)("$name", (c) => expectStateCase(c));
+
+  it("a disposed optimizer steps again once loadStateDict() has restored its state, exactly as the original", () => {
+    const a = trained(optimizers[3][1]);
+    const b = trained(optimizers[3][1]);
+    const saved = b.opt.stateDict();
+    b.opt.dispose();
+    b.opt.loadStateDict(saved);
+    a.opt.step();
+    b.opt.step();
+    expect(snapshot(b.params, b.opt)).toEqual(snapshot(a.params, a.opt));
+  });
 
   // Item 10 against every optimizer: a bad gradient found at the last parameter leaves the first
   // three parameters and all of the state as they were.
