@@ -89,7 +89,10 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
         const loss = lossFn(pred, y);
         const value = loss.item();
         if (!Number.isFinite(value)) {
-          throw new Error(`fit: the loss is ${value} at epoch ${epoch}, samples ${from}–${to - 1}; training stopped before this update, so the weights are those after the previous batch (try a smaller learning rate)`);
+          // The previous update may itself have diverged: say so rather than vouch for its weights.
+          const bad = model.namedParameters().find(([, p]) => !p.toArray().every(Number.isFinite));
+          const state = bad ? `, and "${bad[0]}" already holds NaN or Infinity (the previous update diverged)` : "";
+          throw new Error(`fit: the loss is ${value} at epoch ${epoch}, samples ${from}–${to - 1}; training stopped before this update, so the weights are those after the previous batch${state} (try a smaller learning rate)`);
         }
         opt.zeroGrad();
         loss.backward();

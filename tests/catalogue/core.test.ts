@@ -3,7 +3,7 @@
 // layer, the bad value and what was expected; where a model or optimizer is involved, its weights
 // and its stateDict() must be bit-for-bit what they were before the call.
 import { beforeAll, describe, expect, it } from "vitest";
-import { backend, keep, liveTensors, losses, manualSeed, nn, ops, optim, ready, scope, setBackend, tensor, type Tensor, zeros } from "../../src/index.js";
+import { backend, dataset, fit, keep, liveTensors, losses, manualSeed, models, nn, ops, optim, ready, scope, setBackend, tensor, type Tensor, zeros } from "../../src/index.js";
 
 interface Case {
   name: string;
@@ -368,3 +368,18 @@ describe("optimizer setters, step, zeroGrad and loadStateDict misuse: message an
     });
   });
 });
+
+describe("fit after an update that diverged", () => {
+  it("does not vouch for weights that are already Infinity: it names the parameter", async () => {
+    manualSeed(3);
+    const model = models.mlp({ inputs: 2, hidden: [3], outputs: 1 });
+    // lr 3e38 is a valid positive number; one step overflows some weights to ±Infinity.
+    const opt = new optim.SGD(model.parameters(), { lr: 3e38 });
+    const data = dataset([[1, 2], [2, 1], [0, 1], [1, 0]], [[3], [1], [2], [0]]);
+    await expect(fit(model, data, { epochs: 1, batchSize: 1, optimizer: opt, loss: "mse", verbose: false, shuffle: false })).rejects.toThrow(
+      /^fit: the loss is (Infinity|NaN) at epoch 1, samples 1–1; training stopped before this update, so the weights are those after the previous batch, and "\d\.(weight|bias)" already holds NaN or Infinity \(the previous update diverged\) \(try a smaller learning rate\)$/,
+    );
+    expect(model.parameters().some((p) => !p.toArray().every(Number.isFinite))).toBe(true);
+  });
+});
+
