@@ -69,7 +69,8 @@ export abstract class Optimizer {
 
   /**
    * Apply one update to every parameter that has a gradient. Every parameter and gradient is
-   * checked first, so a bad one leaves all parameters and all state as they were.
+   * checked first, so a bad one leaves all parameters and all state as they were (the `grad`
+   * setter has already refused non-tensors, other backends and other sizes).
    */
   step(): void {
     const name = this.constructor.name;
@@ -79,10 +80,8 @@ export abstract class Optimizer {
       if (p.disposed) throw new Error(`${where} was disposed`);
       const g = p.grad;
       if (g === null) return;
-      if (!(g instanceof Tensor)) throw new Error(`${where}: grad is ${describe(g)}, expected a Tensor or null`);
       if (g.disposed) throw new Error(`${where}: its grad was disposed`);
       if (!sameShape(g.shape, p.shape)) throw new Error(`${where}: grad has shape ${fmt(g.shape)}, expected ${fmt(p.shape)}`);
-      if (g.backend !== p.backend) throw new Error(`${where}: grad lives on the ${g.backend.name} backend, the parameter on ${p.backend.name}`);
     });
     this.stepCount++;
     for (const p of this.params) {

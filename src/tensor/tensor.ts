@@ -32,8 +32,7 @@ export class Tensor {
   private _ptr: number;
   /** When true, ops record this tensor in the graph and backward() fills `grad`. */
   requiresGrad = false;
-  /** d(loss)/d(this), accumulated by backward() for leaf tensors (parameters). */
-  grad: Tensor | null = null;
+  private _grad: Tensor | null = null;
   /** The op that produced this tensor, while the graph is alive; null for leaves. */
   node: Node | null = null;
   /** backward() keeps this non-leaf tensor's gradient in `grad` too (set by retainGrad()). */
@@ -46,6 +45,26 @@ export class Tensor {
     this.size = sizeOf(shape);
     this._ptr = ptr ?? backend.heap.alloc(this.size * 4);
     track(this, backend.heap, this._ptr, this.size * 4);
+  }
+
+  /**
+   * d(loss)/d(this), accumulated by backward() for leaf tensors (parameters). Assigning one checks
+   * it as PyTorch's `.grad` setter does: a Tensor or null, on this tensor's backend, of its size
+   * (a pointer into another heap, or a shorter block, would be read as this gradient by step()).
+   */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      const to = `grad: assigned to Tensor${fmt(this.shape)}`;
+      if (!(g instanceof Tensor)) throw new Error(`${to}, got ${g === undefined ? "undefined" : Array.isArray(g) ? "an array" : typeof g}; expected a Tensor of shape ${fmt(this.shape)} or null`);
+      if (g.backend !== this.backend) throw new Error(`${to}, got a gradient on the ${g.backend.name} backend; expected ${this.backend.name}`);
+      if (g.size !== this.size) throw new Error(`${to}, got Tensor${fmt(g.shape)}; expected shape ${fmt(this.shape)}`);
+      if (g.disposed) throw new Error(`${to}, got a disposed Tensor${fmt(g.shape)}`);
+    }
+    this._grad = g;
   }
 
   /** Byte offset of the values in the backend heap. */

@@ -283,9 +283,11 @@ describe("optimizer setters, step, zeroGrad and loadStateDict misuse: message an
     { name: "opt.lr = \"0.1\"", run: ({ opt }) => (opt.lr = "0.1" as never), message: /^Adam: lr must be a positive number, got "0\.1"$/ },
     { name: "step() with a disposed gradient", run: ({ opt, params }) => (params[3].grad!.dispose(), opt.step()), message: /^Adam\.step: parameter 3 \(Tensor\[2\]\): its grad was disposed$/ },
     { name: "step() with a disposed parameter", run: ({ opt, params }) => (params[2].dispose(), opt.step()), message: /^Adam\.step: parameter 2 \(Tensor\[2, 4\]\) was disposed$/ },
-    { name: "step() with a grad of the wrong shape", run: ({ opt, params }) => ((params[1].grad = zeros([3])), opt.step()), message: /^Adam\.step: parameter 1 \(Tensor\[4\]\): grad has shape \[3\], expected \[4\]$/ },
-    { name: "step() with a grad on the js backend", run: ({ opt, params }) => ((params[3].grad = zeros([2], { backend: js() })), opt.step()), message: /^Adam\.step: parameter 3 \(Tensor\[2\]\): grad lives on the js backend, the parameter on wasm$/ },
-    { name: "step() with a grad that is an array", run: ({ opt, params }) => ((params[3].grad = [1, 2] as never), opt.step()), message: /^Adam\.step: parameter 3 \(Tensor\[2\]\): grad is \[1, 2\], expected a Tensor or null$/ },
+    { name: "step() with a grad of the same size but another shape", run: ({ opt, params }) => ((params[1].grad = zeros([2, 2])), opt.step()), message: /^Adam\.step: parameter 1 \(Tensor\[4\]\): grad has shape \[2, 2\], expected \[4\]$/ },
+    { name: "p.grad = a tensor of 3 values for [4]", run: ({ params }) => (params[1].grad = zeros([3])), message: /^grad: assigned to Tensor\[4\], got Tensor\[3\]; expected shape \[4\]$/ },
+    { name: "p.grad = a tensor on the js backend", run: ({ params }) => (params[3].grad = zeros([2], { backend: js() })), message: /^grad: assigned to Tensor\[2\], got a gradient on the js backend; expected wasm$/ },
+    { name: "p.grad = an array", run: ({ params }) => (params[3].grad = [1, 2] as never), message: /^grad: assigned to Tensor\[2\], got an array; expected a Tensor of shape \[2\] or null$/ },
+    { name: "p.grad = a disposed tensor", run: ({ params }) => { const g = zeros([2]); g.dispose(); params[3].grad = g; }, message: /^grad: assigned to Tensor\[2\], got a disposed Tensor\[2\]$/ },
     { name: "step() after dispose()", run: ({ opt }) => { const copy = new optim.Adam(opt.params, { lr: opt.lr }); copy.dispose(); copy.step(); }, message: /^Adam\.step: the optimizer was disposed and its state freed; make a new one or loadStateDict\(\) first$/ },
     { name: "loadStateDict(null)", run: ({ opt }) => opt.loadStateDict(null as never), message: /^Adam\.loadStateDict: got null, expected an optimizer stateDict\(\)/ },
     { name: "loadStateDict of an SGD's state", run: ({ opt, params }) => opt.loadStateDict(new optim.SGD(params, { lr: 1 }).stateDict()), message: /^Adam\.loadStateDict: the state was saved by "SGD", expected "Adam"$/ },
@@ -351,6 +353,7 @@ describe("optimizer setters, step, zeroGrad and loadStateDict misuse: message an
     const atomic: StateCase[] = [
       { name: "disposed grad at the last parameter", run: ({ opt, params }) => (params[3].grad!.dispose(), opt.step()), message: /\.step: parameter 3 \(Tensor\[2\]\): its grad was disposed$/ },
       { name: "wrong-shape grad at the last parameter", run: ({ opt, params }) => ((params[3].grad = zeros([2, 1])), opt.step()), message: /\.step: parameter 3 \(Tensor\[2\]\): grad has shape \[2, 1\], expected \[2\]$/ },
+      { name: "a grad on the other backend never reaches step()", run: ({ params }) => (params[3].grad = zeros([2], { backend: backend("js") })), message: /^grad: assigned to Tensor\[2\], got a gradient on the js backend; expected wasm$/ },
       { name: "lr = NaN", run: ({ opt }) => (opt.lr = NaN), message: /: lr must be a positive number, got NaN$/ },
     ];
     it.each(atomic)("$name", (c) => expectStateCase(c, make));
