@@ -179,8 +179,10 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
    * Load values saved by stateDict() (or converted from PyTorch). Every key must be present with
    * the right shape and finite values; nothing is changed unless all of them are.
    */
-  loadStateDict(state: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>, { strict = true } = {}): void {
+  loadStateDict(state: Record<string, { shape: readonly number[]; data: ArrayLike<number> }>, options: { strict?: boolean } = {}): void {
     const name = this.constructor.name;
+    const strict = options?.strict ?? true;
+    if (typeof strict !== "boolean") throw new Error(`${name}.loadStateDict: strict must be true or false, got ${describe(strict)}`);
     if (state === null || typeof state !== "object") throw new Error(`${name}.loadStateDict: got ${describe(state)}, expected an object of {shape, data} by key`);
     const targets = [...this.namedParameters(), ...this.namedBuffers()];
     const keys = new Set(targets.map(([k]) => k));
