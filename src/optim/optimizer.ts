@@ -55,7 +55,8 @@ export abstract class Optimizer {
   }
 
   set lr(v: number) {
-    if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new Error(`${this.constructor.name}: lr must be a positive number, got ${describe(v)}`);
+    // PyTorch accepts 0 (a schedule may decay to it) and refuses negative rates.
+    if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${this.constructor.name}: lr must be a finite number ≥ 0, got ${describe(v)}`);
     this._lr = v;
   }
 
@@ -172,7 +173,7 @@ export abstract class Optimizer {
       }
     }
     const lr = s.hyperparameters.lr;
-    if (typeof lr !== "number" || !(lr > 0) || !Number.isFinite(lr)) throw new Error(`${name}.loadStateDict: lr must be a positive number, got ${String(lr)}`);
+    if (typeof lr !== "number" || !(lr >= 0) || !Number.isFinite(lr)) throw new Error(`${name}.loadStateDict: lr must be a finite number ≥ 0, got ${String(lr)}`);
     if (!Number.isSafeInteger(s.stepCount) || s.stepCount < 0) throw new Error(`${name}.loadStateDict: stepCount must be an integer ≥ 0, got ${s.stepCount}`);
     const names = this.slotNames();
     s.state.forEach((e, i) => {

@@ -243,7 +243,7 @@ describe("scopes", () => {
 describe("optimizer construction and hyperparameters", () => {
   const p = () => zeros([2], { requiresGrad: true });
   const cases: Case[] = [
-    { name: "SGD without options", run: () => new (optim.SGD as unknown as new (ps: Tensor[]) => optim.SGD)([p()]), message: /^SGD: lr must be a positive number, got undefined$/ },
+    { name: "SGD without options", run: () => new (optim.SGD as unknown as new (ps: Tensor[]) => optim.SGD)([p()]), message: /^SGD: lr must be a finite number ≥ 0, got undefined$/ },
     { name: "SGD params null", run: () => new optim.SGD(null as never, { lr: 1 }), message: /^SGD: params must be an iterable of tensors \(model\.parameters\(\)\), got null$/ },
     { name: "SGD params a number", run: () => new optim.SGD(5 as never, { lr: 1 }), message: /^SGD: params must be an iterable of tensors \(model\.parameters\(\)\), got 5$/ },
     { name: "SGD of no parameters", run: () => new optim.SGD([], { lr: 1 }), message: /^SGD: got an empty parameter list$/ },
@@ -252,7 +252,7 @@ describe("optimizer construction and hyperparameters", () => {
     { name: "SGD of a disposed parameter", run: () => new optim.SGD([(() => { const t = p(); t.dispose(); return t; })()], { lr: 1 }), message: /^SGD: parameter 0 \(Tensor\[2\]\) was disposed$/ },
     { name: "SGD([p, p])", run: () => { const t = p(); return new optim.SGD([t, t], { lr: 1 }); }, message: /^SGD: parameter 1 \(Tensor\[2\]\) is the same tensor as parameter 0; each parameter may appear once/ },
     { name: "Adam([a, b, a])", run: () => { const a = p(); return new optim.Adam([a, p(), a]); }, message: /^Adam: parameter 2 \(Tensor\[2\]\) is the same tensor as parameter 0/ },
-    { name: "SGD lr NaN", run: () => new optim.SGD([p()], { lr: NaN }), message: /^SGD: lr must be a positive number, got NaN$/ },
+    { name: "SGD lr NaN", run: () => new optim.SGD([p()], { lr: NaN }), message: /^SGD: lr must be a finite number ≥ 0, got NaN$/ },
     { name: "SGD dampening NaN", run: () => new optim.SGD([p()], { lr: 1, momentum: 0.9, dampening: NaN }), message: /^SGD: dampening must be in \[0, 1\], got NaN$/ },
     { name: "SGD dampening -0.5", run: () => new optim.SGD([p()], { lr: 1, dampening: -0.5 }), message: /^SGD: dampening must be in \[0, 1\], got -0.5$/ },
     { name: "SGD momentum 1", run: () => new optim.SGD([p()], { lr: 1, momentum: 1 }), message: /^SGD: momentum must be in \[0, 1\), got 1$/ },
@@ -276,11 +276,11 @@ describe("optimizer construction and hyperparameters", () => {
 describe("optimizer setters, step, zeroGrad and loadStateDict misuse: message and bit-for-bit state", () => {
   const js = () => backend("js");
   const cases: StateCase[] = [
-    { name: "opt.lr = NaN", run: ({ opt }) => (opt.lr = NaN), message: /^Adam: lr must be a positive number, got NaN$/ },
-    { name: "opt.lr = -0.01 (gradient ascent)", run: ({ opt }) => (opt.lr = -0.01), message: /^Adam: lr must be a positive number, got -0.01$/ },
-    { name: "opt.lr = 0", run: ({ opt }) => (opt.lr = 0), message: /^Adam: lr must be a positive number, got 0$/ },
-    { name: "opt.lr = Infinity", run: ({ opt }) => (opt.lr = Infinity), message: /^Adam: lr must be a positive number, got Infinity$/ },
-    { name: "opt.lr = \"0.1\"", run: ({ opt }) => (opt.lr = "0.1" as never), message: /^Adam: lr must be a positive number, got "0\.1"$/ },
+    { name: "opt.lr = NaN", run: ({ opt }) => (opt.lr = NaN), message: /^Adam: lr must be a finite number ≥ 0, got NaN$/ },
+    { name: "opt.lr = -0.01 (gradient ascent)", run: ({ opt }) => (opt.lr = -0.01), message: /^Adam: lr must be a finite number ≥ 0, got -0.01$/ },
+    { name: "opt.lr = -Infinity", run: ({ opt }) => (opt.lr = -Infinity), message: /^Adam: lr must be a finite number ≥ 0, got -Infinity$/ },
+    { name: "opt.lr = Infinity", run: ({ opt }) => (opt.lr = Infinity), message: /^Adam: lr must be a finite number ≥ 0, got Infinity$/ },
+    { name: "opt.lr = \"0.1\"", run: ({ opt }) => (opt.lr = "0.1" as never), message: /^Adam: lr must be a finite number ≥ 0, got "0\.1"$/ },
     { name: "step() with a disposed gradient", run: ({ opt, params }) => (params[3].grad!.dispose(), opt.step()), message: /^Adam\.step: parameter 3 \(Tensor\[2\]\): its grad was disposed$/ },
     { name: "step() with a disposed parameter", run: ({ opt, params }) => (params[2].dispose(), opt.step()), message: /^Adam\.step: parameter 2 \(Tensor\[2, 4\]\) was disposed$/ },
     { name: "step() with a grad of the same size but another shape", run: ({ opt, params }) => ((params[1].grad = zeros([2, 2])), opt.step()), message: /^Adam\.step: parameter 1 \(Tensor\[4\]\): grad has shape \[2, 2\], expected \[4\]$/ },
@@ -293,7 +293,7 @@ describe("optimizer setters, step, zeroGrad and loadStateDict misuse: message an
     { name: "loadStateDict of an SGD's state", run: ({ opt, params }) => opt.loadStateDict(new optim.SGD(params, { lr: 1 }).stateDict()), message: /^Adam\.loadStateDict: the state was saved by "SGD", expected "Adam"$/ },
     { name: "loadStateDict with one parameter too many", run: ({ opt }) => { const s = opt.stateDict(); s.state.push(null); opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: the state has 5 parameters, this optimizer 4$/ },
     { name: "loadStateDict with other betas", run: ({ opt }) => { const s = opt.stateDict(); s.hyperparameters.betas = [0.5, 0.999]; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: the state has betas = \[0\.5,0\.999\], this optimizer \[0\.9,0\.999\]$/ },
-    { name: "loadStateDict with lr NaN", run: ({ opt }) => { const s = opt.stateDict(); s.hyperparameters.lr = NaN; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: lr must be a positive number, got NaN$/ },
+    { name: "loadStateDict with lr NaN", run: ({ opt }) => { const s = opt.stateDict(); s.hyperparameters.lr = NaN; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: lr must be a finite number ≥ 0, got NaN$/ },
     { name: "loadStateDict with stepCount -1", run: ({ opt }) => { const s = opt.stateDict(); s.stepCount = -1; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: stepCount must be an integer ≥ 0, got -1$/ },
     { name: "loadStateDict with step 0", run: ({ opt }) => { const s = opt.stateDict(); s.state[0]!.step = 0; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: parameter 0 \(Tensor\[4, 3\]\): step must be an integer ≥ 1, got 0$/ },
     { name: "loadStateDict missing exp_avg_sq", run: ({ opt }) => { const s = opt.stateDict(); delete s.state[1]!.buffers.exp_avg_sq; opt.loadStateDict(s); }, message: /^Adam\.loadStateDict: parameter 1 \(Tensor\[4\]\): state holds \[exp_avg\], expected \[exp_avg, exp_avg_sq\]$/ },
@@ -355,7 +355,7 @@ describe("optimizer setters, step, zeroGrad and loadStateDict misuse: message an
       { name: "disposed grad at the last parameter", run: ({ opt, params }) => (params[3].grad!.dispose(), opt.step()), message: /\.step: parameter 3 \(Tensor\[2\]\): its grad was disposed$/ },
       { name: "wrong-shape grad at the last parameter", run: ({ opt, params }) => ((params[3].grad = zeros([2, 1])), opt.step()), message: /\.step: parameter 3 \(Tensor\[2\]\): grad has shape \[2, 1\], expected \[2\]$/ },
       { name: "a grad on the other backend never reaches step()", run: ({ params }) => (params[3].grad = zeros([2], { backend: backend("js") })), message: /^grad: assigned to Tensor\[2\], got a gradient on the js backend; expected wasm$/ },
-      { name: "lr = NaN", run: ({ opt }) => (opt.lr = NaN), message: /: lr must be a positive number, got NaN$/ },
+      { name: "lr = NaN", run: ({ opt }) => (opt.lr = NaN), message: /: lr must be a finite number ≥ 0, got NaN$/ },
     ];
     it.each(atomic)("$name", (c) => expectStateCase(c, make));
 

@@ -68,8 +68,8 @@ for (const name of ["js", "wasm"] as const) {
 
     it("constructor errors", () => {
       const p = tensor([1], [1], { requiresGrad: true });
-      expect(() => new optim.Adam([p], { lr: -1 })).toThrow(/Adam: lr must be a positive number, got -1/);
-      expect(() => new optim.AdamW([p], { lr: 0 })).toThrow(/AdamW: lr must be a positive number, got 0/);
+      expect(() => new optim.Adam([p], { lr: -1 })).toThrow(/Adam: lr must be a finite number ≥ 0, got -1/);
+      expect(() => new optim.AdamW([p], { lr: NaN })).toThrow(/AdamW: lr must be a finite number ≥ 0, got NaN/);
       expect(() => new optim.Adam([])).toThrow(/Adam: got an empty parameter list/);
       expect(() => new optim.Adam([p], { betas: [1, 0.999] })).toThrow(/Adam: beta1 must be in \[0, 1\), got 1/);
       expect(() => new optim.AdamW([p], { betas: [0.9, 1.5] })).toThrow(/AdamW: beta2 must be in \[0, 1\), got 1.5/);

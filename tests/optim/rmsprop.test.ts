@@ -77,7 +77,7 @@ for (const name of ["js", "wasm"] as const) {
 
     it("constructor errors", () => {
       const p = tensor([1], [1], { requiresGrad: true });
-      expect(() => new optim.RMSprop([p], { lr: 0 })).toThrow(/RMSprop: lr must be a positive number, got 0/);
+      expect(() => new optim.RMSprop([p], { lr: -1 })).toThrow(/RMSprop: lr must be a finite number ≥ 0, got -1/);
       expect(() => new optim.RMSprop([], {})).toThrow(/RMSprop: got an empty parameter list/);
       expect(() => new optim.RMSprop([p], { alpha: 1 })).toThrow(/RMSprop: alpha must be in \[0, 1\), got 1/);
       expect(() => new optim.RMSprop([p], { momentum: -0.5 })).toThrow(/RMSprop: momentum must be in \[0, 1\), got -0.5/);

@@ -91,12 +91,20 @@ for (const name of ["js", "wasm"] as const) {
       expect(p.toArray()[0]).toBeCloseTo(1 - 0.1 - 0.5, 6);
     });
 
+    it("accepts lr 0, as PyTorch does: a schedule may decay to it, and a step then moves nothing", () => {
+      const p = tensor([1, -2], [2], { requiresGrad: true });
+      const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+      opt.lr = 0;
+      p.grad = tensor([3, 4]);
+      opt.step();
+      expect(Array.from(p.toArray())).toEqual([1, -2]);
+    });
+
     it("constructor errors", () => {
       const p = tensor([1], [1], { requiresGrad: true });
-      expect(() => new optim.SGD([p], { lr: 0 })).toThrow(/SGD: lr must be a positive number, got 0/);
-      expect(() => new optim.SGD([p], { lr: -0.1 })).toThrow(/SGD: lr must be a positive number, got -0.1/);
-      expect(() => new optim.SGD([p], { lr: NaN })).toThrow(/SGD: lr must be a positive number, got NaN/);
-      expect(() => new optim.SGD([p], { lr: Infinity })).toThrow(/SGD: lr must be a positive number, got Infinity/);
+      expect(() => new optim.SGD([p], { lr: -0.1 })).toThrow(/SGD: lr must be a finite number ≥ 0, got -0.1/);
+      expect(() => new optim.SGD([p], { lr: NaN })).toThrow(/SGD: lr must be a finite number ≥ 0, got NaN/);
+      expect(() => new optim.SGD([p], { lr: Infinity })).toThrow(/SGD: lr must be a finite number ≥ 0, got Infinity/);
       expect(() => new optim.SGD([], { lr: 0.1 })).toThrow(/SGD: got an empty parameter list/);
       expect(() => new optim.SGD([p], { lr: 0.1, nesterov: true })).toThrow(/SGD: Nesterov momentum requires momentum > 0 and dampening 0/);
       expect(() => new optim.SGD([p], { lr: 0.1, nesterov: true, momentum: 0.9, dampening: 0.1 })).toThrow(/Nesterov momentum requires momentum > 0 and dampening 0/);
