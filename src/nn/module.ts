@@ -98,6 +98,7 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   private readonly _buffers = new Map<string, Tensor>();
   private readonly _children = new Map<string, AnyModule>();
 
+  /** The layer's computation: inputs to output, recorded by autograd when gradients are on. */
   abstract forward(...inputs: In): Out;
 
   /** Register a parameter under `name` (its stateDict key within this module). */
@@ -106,6 +107,7 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     return t;
   }
 
+  /** Register a buffer under `name`: saved in stateDict, never trained (e.g. batch norm's running mean). */
   protected buffer(name: string, t: Tensor): Tensor {
     this._buffers.set(name, t);
     return t;
@@ -130,6 +132,7 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     return out;
   }
 
+  /** Every buffer of this module and its descendants, with its dotted name, in registration order. */
   namedBuffers(prefix = ""): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [n, b] of this._buffers) out.push([prefix + n, b]);
@@ -137,6 +140,16 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     return out;
   }
 
+  /**
+   * Every trainable tensor of this module and its descendants, in registration order: what an
+   * optimizer takes.
+   *
+   * @example
+   * ```ts
+   * const model = new nn.Linear(3, 2);
+   * const opt = new optim.SGD(model.parameters(), { lr: 0.1 }); // weight [2, 3] and bias [2]
+   * ```
+   */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, p]) => p);
   }
@@ -153,6 +166,7 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     return this;
   }
 
+  /** Eval mode here and in every descendant: the same as `train(false)`. */
   eval(): this {
     return this.train(false);
   }

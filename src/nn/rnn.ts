@@ -32,7 +32,7 @@ export interface RecurrentOptions {
 export interface RecurrentOutput {
   /** [T, batch, D·hidden] ([batch, T, D·hidden] with batchFirst): the top layer's h at every step. */
   output: Tensor;
-  /** [layers·D, batch, hidden]: the last h of each layer and direction (D = 2 when bidirectional). */
+  /** `[layers·D, batch, hidden]`: the last h of each layer and direction (D = 2 when bidirectional). */
   h: Tensor;
   /** LSTM only: the last cell state, shaped like h. */
   c?: Tensor;
