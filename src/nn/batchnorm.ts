@@ -15,6 +15,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "./init.js";
 import { buffer, Module, parameter } from "./module.js";
 
+/** Options of BatchNorm1d and BatchNorm2d, as in PyTorch. */
 export interface BatchNormLayerOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
@@ -27,14 +28,22 @@ export interface BatchNormLayerOptions {
 }
 
 abstract class BatchNormBase extends Module {
+  /** γ [C], the learned scale (null when affine is false). */
   readonly weight: Tensor | null;
+  /** β [C], the learned shift (null when affine is false). */
   readonly bias: Tensor | null;
+  /** Running estimate of each feature's mean, used in eval mode (null without trackRunningStats). */
   readonly runningMean: Tensor | null;
+  /** Running estimate of each feature's (unbiased) variance, used in eval mode. */
   readonly runningVar: Tensor | null;
+  /** How many training batches updated the running estimates. */
   readonly numBatchesTracked: Tensor | null;
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Weight of the newest batch in the running estimates; null: cumulative average. */
   readonly momentum: number | null;
 
+  /** @param numFeatures C, the number of features or channels normalized. */
   constructor(readonly numFeatures: number, options: BatchNormLayerOptions) {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new Error(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
@@ -53,6 +62,7 @@ abstract class BatchNormBase extends Module {
 
   /** Ranks this layer accepts and how to name them in errors. */
   protected abstract readonly ranks: readonly number[];
+  /** @internal The expected input layout, for error messages. */
   protected abstract readonly layout: string;
 
   forward(x: Tensor): Tensor {

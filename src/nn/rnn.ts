@@ -17,6 +17,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { uniform } from "./init.js";
 import { Module, parameter } from "./module.js";
 
+/** Options shared by RNN, LSTM and GRU, as in PyTorch. */
 export interface RecurrentOptions {
   /** Stacked layers; layer k > 0 reads the output sequence of layer k − 1 (default 1). */
   numLayers?: number;
@@ -72,13 +73,22 @@ function zerosState(like: Tensor, B: number, H: number): Tensor {
 
 /** RNN, LSTM and GRU: stacked, optionally bidirectional runs of one cell kind over a sequence. */
 export abstract class RecurrentBase extends Module {
+  /** Stacked layers; layer l > 0 reads the outputs of layer l − 1. */
   readonly numLayers: number;
+  /** Whether the cells have b_ih and b_hh. */
   readonly bias: boolean;
+  /** Inputs and outputs are [batch, seq, feature] instead of [seq, batch, feature]. */
   readonly batchFirst: boolean;
+  /** A second pass runs backwards in time; outputs concatenate both directions. */
   readonly bidirectional: boolean;
   /** weights[layer][direction]. */
   protected readonly weights: CellWeights[][] = [];
 
+  /**
+   * @param kind The cell's gate equations: RNN (tanh or relu), LSTM or GRU.
+   * @param inputSize Features of each input step x_t.
+   * @param hiddenSize Features of the hidden state h_t.
+   */
   constructor(protected readonly kind: CellKind, readonly inputSize: number, readonly hiddenSize: number, options: RecurrentOptions = {}) {
     super();
     const name = this.constructor.name;
@@ -191,6 +201,7 @@ export abstract class RecurrentBase extends Module {
   }
 }
 
+/** Options of RNN: those of every recurrent layer and the nonlinearity. */
 export interface RNNOptions extends RecurrentOptions {
   /** "tanh" (default) or "relu". */
   nonlinearity?: "tanh" | "relu";
@@ -210,6 +221,7 @@ function rnnKind(layer: string, n: string | undefined): CellKind {
  * const { output, h } = rnn.forwardWithState(x); // x [B, T, 2] → output [B, T, 32], h [1, B, 32]
  */
 export class RNN extends RecurrentBase {
+  /** The activation of h_t: tanh (default) or relu. */
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
@@ -224,8 +236,14 @@ export class RNN extends RecurrentBase {
 
 /** The single-step cells: one time step of RNN, LSTM or GRU for step-by-step loops. */
 export abstract class CellBase extends Module {
+  /** @internal The cell's weight_ih, weight_hh, bias_ih and bias_hh. */
   protected readonly w: CellWeights;
 
+  /**
+   * @param kind The cell's gate equations: RNN (tanh or relu), LSTM or GRU.
+   * @param inputSize Features of the input x.
+   * @param hiddenSize Features of the hidden state h.
+   */
   constructor(protected readonly kind: CellKind, readonly inputSize: number, readonly hiddenSize: number, bias = true) {
     super();
     positiveInt(this.constructor.name, "inputSize", inputSize);
@@ -270,6 +288,7 @@ export abstract class CellBase extends Module {
  * h = cell.forward(x1, h);
  */
 export class RNNCell extends CellBase {
+  /** The activation of h': tanh (default) or relu. */
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean; nonlinearity?: "tanh" | "relu" } = {}) {
