@@ -18,6 +18,7 @@ import { LayerNorm } from "./layernorm.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
 
+/** Options of TransformerEncoderLayer and TransformerDecoderLayer, with PyTorch's defaults. */
 export interface TransformerLayerOptions {
   /** Width of the feed-forward net (default 2048, as PyTorch). */
   dimFeedforward?: number;
@@ -25,6 +26,7 @@ export interface TransformerLayerOptions {
   dropout?: number;
   /** "relu" (default) or "gelu" (exact). */
   activation?: "relu" | "gelu";
+  /** ε of every layer norm (default 1e-5). */
   layerNormEps?: number;
   /** [batch, T, E] (true) or [T, batch, E] (false, the default). */
   batchFirst?: boolean;
@@ -34,6 +36,7 @@ export interface TransformerLayerOptions {
   bias?: boolean;
 }
 
+/** Masks of an encoder layer's (or encoder's) forward, as PyTorch's src_mask, src_key_padding_mask, is_causal. */
 export interface EncoderLayerForwardOptions {
   /** As MultiheadAttention's attnMask: [T, T] or [batch·H, T, T], boolean true = masked. */
   srcMask?: AttentionMask | null;
@@ -45,23 +48,36 @@ export interface EncoderLayerForwardOptions {
 
 function resolved(dModel: number, nhead: number, o: TransformerLayerOptions) {
   return {
+    /** Width of the feed-forward net. */
     dimFeedforward: o.dimFeedforward ?? 2048,
+    /** Dropout probability after attention, inside and after the feed-forward net. */
     dropout: o.dropout ?? 0.1,
+    /** The feed-forward net's activation: "relu" or "gelu". */
     activation: o.activation ?? "relu",
+    /** ε of every layer norm. */
     layerNormEps: o.layerNormEps ?? 1e-5,
+    /** [batch, T, E] (true) or [T, batch, E] (false). */
     batchFirst: o.batchFirst ?? false,
+    /** Pre-norm (true) or post-norm (false). */
     normFirst: o.normFirst ?? false,
+    /** Biases in the linear layers and layer norms. */
     bias: o.bias ?? true,
+    /** E, the model width (features per position). */
     dModel,
+    /** Attention heads; E must divide by it. */
     nhead,
   };
 }
 
 /** The position-wise feed-forward sublayer and the norms and dropouts every block shares. */
 abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
+  /** The layer's options with every default filled in. */
   readonly config: ReturnType<typeof resolved>;
+  /** The feed-forward net's first layer, E → dimFeedforward. */
   linear1!: Linear;
+  /** Dropout inside the feed-forward net. */
   dropout!: Dropout;
+  /** The feed-forward net's second layer, dimFeedforward → E. */
   linear2!: Linear;
 
   constructor(dModel: number, nhead: number, options: TransformerLayerOptions) {
@@ -74,6 +90,7 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
     }
   }
 
+  /** @internal Register linear1, dropout and linear2 (after the attention blocks, in PyTorch's key order). */
   protected makeFeedForward(): void {
     const c = this.config;
     this.linear1 = this.child("linear1", new Linear(c.dModel, c.dimFeedforward, { bias: c.bias }));
@@ -81,6 +98,7 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
     this.linear2 = this.child("linear2", new Linear(c.dimFeedforward, c.dModel, { bias: c.bias }));
   }
 
+  /** @internal A layer norm over E with this layer's ε and bias. */
   protected norm(): LayerNorm {
     return new LayerNorm(this.config.dModel, { eps: this.config.layerNormEps, bias: this.config.bias });
   }
@@ -106,10 +124,15 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
  * const y = layer.forward(x, { isCausal: true }); // x [8, 20, 64] → [8, 20, 64]
  */
 export class TransformerEncoderLayer extends Block<[Tensor, EncoderLayerForwardOptions?]> {
+  /** Self-attention over the input sequence (self_attn). */
   readonly selfAttn: MultiheadAttention;
+  /** Layer norm around the self-attention block. */
   readonly norm1: LayerNorm;
+  /** Layer norm around the feed-forward block. */
   readonly norm2: LayerNorm;
+  /** Dropout on the self-attention output. */
   readonly dropout1: Dropout;
+  /** Dropout on the feed-forward output. */
   readonly dropout2: Dropout;
 
   constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
@@ -144,12 +167,19 @@ export class TransformerEncoderLayer extends Block<[Tensor, EncoderLayerForwardO
   }
 }
 
+/** Masks of a decoder layer's forward, as PyTorch's tgt_mask, memory_mask, …, tgt_is_causal. */
 export interface DecoderLayerForwardOptions {
+  /** Self-attention mask [T, T] or [batch·H, T, T], boolean true = masked. */
   tgtMask?: AttentionMask | null;
+  /** Cross-attention mask [T, S] or [batch·H, T, S], boolean true = masked. */
   memoryMask?: AttentionMask | null;
+  /** [batch, T], boolean true = target padding. */
   tgtKeyPaddingMask?: AttentionMask | null;
+  /** [batch, S], boolean true = memory padding. */
   memoryKeyPaddingMask?: AttentionMask | null;
+  /** Causal self-attention over the target (each position sees itself and earlier ones). */
   tgtIsCausal?: boolean;
+  /** Causal cross-attention (position t sees memory positions ≤ t). */
   memoryIsCausal?: boolean;
 }
 
@@ -162,13 +192,21 @@ export interface DecoderLayerForwardOptions {
  * const y = dec.forward(tgt, memory, { tgtIsCausal: true }); // tgt [8, 12, 64], memory [8, 20, 64]
  */
 export class TransformerDecoderLayer extends Block<[Tensor, Tensor, DecoderLayerForwardOptions?]> {
+  /** Self-attention over the target (self_attn). */
   readonly selfAttn: MultiheadAttention;
+  /** Cross-attention: target queries, memory keys and values (multihead_attn). */
   readonly multiheadAttn: MultiheadAttention;
+  /** Layer norm around the self-attention block. */
   readonly norm1: LayerNorm;
+  /** Layer norm around the cross-attention block. */
   readonly norm2: LayerNorm;
+  /** Layer norm around the feed-forward block. */
   readonly norm3: LayerNorm;
+  /** Dropout on the self-attention output. */
   readonly dropout1: Dropout;
+  /** Dropout on the cross-attention output. */
   readonly dropout2: Dropout;
+  /** Dropout on the feed-forward output. */
   readonly dropout3: Dropout;
 
   constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
@@ -209,9 +247,16 @@ export class TransformerDecoderLayer extends Block<[Tensor, Tensor, DecoderLayer
  * const enc = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(64, 4, { batchFirst: true }), 3);
  */
 export class TransformerEncoder extends Module<[Tensor, EncoderLayerForwardOptions?], Tensor> {
+  /** The numLayers encoder layers, applied in order (layers.0, layers.1, …). */
   readonly layers: TransformerEncoderLayer[];
+  /** The final layer norm, or null. */
   readonly norm: LayerNorm | null;
 
+  /**
+   * @param encoderLayer The layer copied numLayers times (its weights are the starting point of each copy).
+   * @param numLayers How many encoder layers are stacked.
+   * @param options norm: a layer norm applied after the last layer.
+   */
   constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: LayerNorm | null } = {}) {
     super();
     if (!Number.isInteger(numLayers) || numLayers <= 0) throw new Error(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
