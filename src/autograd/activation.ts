@@ -39,6 +39,7 @@ export function tanh(x: Tensor): Tensor {
   return activate(Activation.Tanh, "tanh", x);
 }
 
+/** Options of gelu and nn.GELU. */
 export interface GeluOptions {
   /** "none" (default): the exact x·Φ(x), as PyTorch's GELU(); "tanh": GPT-2's approximation. */
   approximate?: "none" | "tanh";

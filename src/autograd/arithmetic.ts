@@ -138,6 +138,7 @@ function raw(op: Unary, x: Tensor, p = 0): Tensor {
   return out;
 }
 
+/** −x elementwise; backward: ∂L/∂x = −∂L/∂y. */
 export function neg(x: Tensor): Tensor {
   return unaryOp(Unary.Neg, "neg", x, 0, (x) => fullLike(x, -1));
 }

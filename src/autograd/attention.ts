@@ -23,13 +23,16 @@ import { backendOf, empty } from "./util.js";
 
 /** A boolean mask by value: `bool[i]` truthy or falsy, laid out row-major in `shape`. */
 export interface BoolMask {
+  /** The mask values, row-major; true (or nonzero) = masked. */
   bool: ArrayLike<boolean | number>;
+  /** The mask's shape. */
   shape: readonly number[];
 }
 
 /** An additive float mask (a Tensor: added to the scaled scores, −∞ removes a pair) or a boolean one. */
 export type AttentionMask = Tensor | BoolMask;
 
+/** Options of scaledDotProductAttention, as PyTorch's F.scaled_dot_product_attention. */
 export interface AttentionOptions {
   /**
    * Broadcastable to [B, H, Tq, Tk]. Boolean: true = take part in attention (PyTorch's

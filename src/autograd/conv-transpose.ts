@@ -26,12 +26,15 @@ import { pair, type ConvGeometry, type Pair } from "./conv.js";
 import { record } from "./engine.js";
 import { backendOf, empty } from "./util.js";
 
+/** Geometry of a transposed 2-D convolution, as PyTorch's conv_transpose2d arguments. */
 export interface ConvTranspose2dOptions {
+  /** Step of the output between input positions, [sh, sw] or one number (default 1). */
   stride?: Pair;
   /** Removed from each side of the full scatter (dilation·(k − 1) − padding zeros on the adjoint convolution's input). */
   padding?: Pair;
   /** Extra rows/columns at the bottom/right, each < stride or < dilation (default 0). */
   outputPadding?: Pair;
+  /** Spacing between kernel taps (default 1). */
   dilation?: Pair;
 }
 

@@ -17,7 +17,9 @@ import { backendOf, empty } from "./util.js";
 /** A per-axis size given as one number (both axes) or [height, width]. */
 export type Pair = number | readonly [number, number];
 
+/** Geometry of a 2-D convolution, as PyTorch's conv2d arguments. */
 export interface Conv2dOptions {
+  /** Step between windows, [sh, sw] or one number (default 1). */
   stride?: Pair;
   /**
    * Zeros added around the image: a number or [top/bottom, left/right], "valid" (0), or "same"
@@ -25,6 +27,7 @@ export interface Conv2dOptions {
    * as in PyTorch).
    */
   padding?: Pair | "same" | "valid";
+  /** Spacing between kernel taps, [dh, dw] or one number (default 1). */
   dilation?: Pair;
 }
 
@@ -137,6 +140,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
 // the next layer sees a larger part of the image per position and small shifts of the input
 // change the output less.
 
+/** Geometry of a 2-D pooling window. */
 export interface Pool2dOptions {
   /** Step between windows (default: the window size, windows side by side). */
   stride?: Pair;
@@ -216,17 +220,21 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions & 
 //   dx = γ/(M·√(var + eps)) · (M·dy − Σdy − x̂·Σ(dy·x̂)),   dγ = Σdy·x̂,   dβ = Σdy   (M values per channel).
 // Evaluation uses the running estimates, constants: y is affine in x and dx = γ·dy/√(var + eps).
 
+/** Arguments of batchNorm, as PyTorch's F.batch_norm. */
 export interface BatchNormOptions {
   /** Running estimates [C]: read in evaluation, updated in place in training (when given). */
   runningMean?: Tensor | null;
+  /** Running variance [C], updated in training, used in eval. */
   runningVar?: Tensor | null;
   /** γ [C] and β [C]; null: 1 and 0. */
   weight?: Tensor | null;
+  /** β [C], or null. */
   bias?: Tensor | null;
   /** Batch statistics (true) or the running ones (false). */
   training: boolean;
   /** running = (1 − momentum)·running + momentum·batch (default 0.1, PyTorch's convention). */
   momentum?: number;
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
 }
 

@@ -13,6 +13,7 @@ export class ReLU extends Module {
 
 /** x for x > 0, else negativeSlope·x: keeps a small gradient for negative inputs. */
 export class LeakyReLU extends Module {
+  /** @param negativeSlope The slope α for x < 0: f(x) = max(0, x) + α·min(0, x) (default 0.01). */
   constructor(readonly negativeSlope = 0.01) {
     super();
   }
@@ -45,6 +46,7 @@ export class Tanh extends Module {
  * new nn.GELU({ approximate: "tanh" });  // GPT-2's tanh form
  */
 export class GELU extends Module {
+  /** "none": exact x·Φ(x); "tanh": the tanh approximation. */
   readonly approximate: "none" | "tanh";
 
   constructor(options: GeluOptions = {}) {
@@ -64,6 +66,7 @@ export class GELU extends Module {
 
 /** softmax along `dim` (default last): turns scores into probabilities that sum to 1. */
 export class Softmax extends Module {
+  /** @param dim The axis that sums to one (default −1, the last). */
   constructor(readonly dim = -1) {
     super();
   }

@@ -17,6 +17,7 @@ import { xavierUniform } from "./init.js";
 import { Linear } from "./linear.js";
 import { Module, parameter } from "./module.js";
 
+/** Options of MultiheadAttention, as PyTorch's constructor arguments. */
 export interface MultiheadAttentionOptions {
   /** Biases on the input and output projections (default true). */
   bias?: boolean;
@@ -26,9 +27,11 @@ export interface MultiheadAttentionOptions {
   dropout?: number;
   /** Features of key and value (default embedDim); either differing gives separate q/k/v weights. */
   kdim?: number;
+  /** Features of the values (default embedDim). */
   vdim?: number;
 }
 
+/** Masks and flags of MultiheadAttention's forward, as PyTorch's (attn_mask, key_padding_mask, need_weights, …). */
 export interface MultiheadAttentionForwardOptions {
   /**
    * [Tq, Tk] or [batch·numHeads, Tq, Tk]. Boolean: true = NOT allowed to attend (PyTorch's
@@ -54,18 +57,34 @@ export interface MultiheadAttentionForwardOptions {
  * const [y, w] = mha.forward(x, x, x, { isCausal: true }); // x [8, 20, 64] → y [8, 20, 64], w [8, 20, 20]
  */
 export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, MultiheadAttentionForwardOptions?], [Tensor, Tensor | null]> {
+  /** E / numHeads, the width of each head. */
   readonly headDim: number;
+  /** Features of the keys. */
   readonly kdim: number;
+  /** Features of the values. */
   readonly vdim: number;
+  /** [batch, T, E] (true) or [T, batch, E] (false). */
   readonly batchFirst: boolean;
+  /** Dropout probability on the attention weights in training. */
   readonly dropout: number;
+  /** W_q, W_k, W_v stacked [3E, E] when kdim = vdim = E (in_proj_weight), else null. */
   readonly inProjWeight: Tensor | null;
+  /** W_q [E, E] when kdim or vdim differs from E (q_proj_weight), else null. */
   readonly qProjWeight: Tensor | null;
+  /** W_k [E, kdim] when kdim or vdim differs from E (k_proj_weight), else null. */
   readonly kProjWeight: Tensor | null;
+  /** W_v [E, vdim] when kdim or vdim differs from E (v_proj_weight), else null. */
   readonly vProjWeight: Tensor | null;
+  /** The q, k, v biases stacked [3E] (in_proj_bias), or null without bias. */
   readonly inProjBias: Tensor | null;
+  /** The output projection W_o, E → E (out_proj). */
   readonly outProj: Linear;
 
+  /**
+   * @param embedDim E, the model width of queries and outputs.
+   * @param numHeads H, the number of heads; E must divide by it.
+   * @param options Bias, batchFirst, dropout, kdim and vdim.
+   */
   constructor(readonly embedDim: number, readonly numHeads: number, options: MultiheadAttentionOptions = {}) {
     super();
     for (const [k, v] of [["embedDim", embedDim], ["numHeads", numHeads]] as const) {

@@ -14,11 +14,13 @@ import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
 import { Module, parameter } from "./module.js";
 
+/** Options of ConvTranspose2d: the op's geometry plus bias and initializers. */
 export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions {
   /** Add a learnable bias per output channel (default true). */
   bias?: boolean;
   /** Initializer for the weight (default PyTorch's U(±1/√fanIn), fanIn = outChannels·kh·kw: PyTorch reads it off weight axis 1). */
   weightInit?: Init;
+  /** Initializer of the bias (default PyTorch's uniform ±1/√fanIn). */
   biasInit?: Init;
 }
 
@@ -30,12 +32,21 @@ export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions {
  * up.forward(maps);                                       // [8, 32, 7, 7] → [8, 16, 14, 14]
  */
 export class ConvTranspose2d extends Module {
+  /** The kernel [inChannels, outChannels, kh, kw] (PyTorch's layout for transposed convolution). */
   readonly weight: Tensor;
+  /** The bias [outChannels], or null. */
   readonly bias: Tensor | null;
+  /** [kh, kw]. */
   readonly kernelSize: [number, number];
   /** Stride, padding, output padding and dilation, as given. */
   readonly options: ConvTranspose2dOptions;
 
+  /**
+   * @param inChannels C_in, channels of the input.
+   * @param outChannels C_out, channels of the output.
+   * @param kernelSize kh × kw (one number: square).
+   * @param options Stride, padding, outputPadding, dilation, bias and initializers.
+   */
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: ConvTranspose2dLayerOptions = {}) {
     super();
     for (const [k, v] of [["inChannels", inChannels], ["outChannels", outChannels]] as const) {

@@ -11,11 +11,13 @@ import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
 import { Module, parameter } from "./module.js";
 
+/** Options of Conv2d: the op's geometry plus bias and initializers. */
 export interface Conv2dLayerOptions extends Conv2dOptions {
   /** Add a learnable bias per output channel (default true). */
   bias?: boolean;
   /** Initializer for the weight (default PyTorch's U(±1/√fanIn), fanIn = inChannels·kh·kw). */
   weightInit?: Init;
+  /** Initializer of the bias (default PyTorch's uniform ±1/√fanIn). */
   biasInit?: Init;
 }
 
@@ -28,12 +30,21 @@ export interface Conv2dLayerOptions extends Conv2dOptions {
  * new nn.Conv2d(8, 16, 3, { padding: "same" });          // keeps height and width
  */
 export class Conv2d extends Module {
+  /** The kernel [outChannels, inChannels, kh, kw]. */
   readonly weight: Tensor;
+  /** The bias [outChannels], or null. */
   readonly bias: Tensor | null;
+  /** [kh, kw]. */
   readonly kernelSize: [number, number];
   /** Stride, padding and dilation, as given. */
   readonly options: Conv2dOptions;
 
+  /**
+   * @param inChannels C_in, channels of the input.
+   * @param outChannels C_out, channels of the output.
+   * @param kernelSize kh × kw (one number: square).
+   * @param options Stride, padding, dilation, bias and initializers.
+   */
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
     super();
     for (const [k, v] of [["inChannels", inChannels], ["outChannels", outChannels]] as const) {

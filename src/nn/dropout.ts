@@ -8,6 +8,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { Module } from "./module.js";
 
 export class Dropout extends Module {
+  /** @param p The probability of zeroing each element in training (default 0.5). */
   constructor(readonly p = 0.5) {
     super();
     if (!(p >= 0 && p < 1)) throw new Error(`Dropout: p must be in [0, 1), got ${p}`);

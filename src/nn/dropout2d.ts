@@ -14,6 +14,7 @@ import { Module } from "./module.js";
  * @example new nn.Dropout2d(0.2).forward(maps); // whole 24×24 maps zeroed, ≈ 20 % of them
  */
 export class Dropout2d extends Module {
+  /** @param p The probability of zeroing each whole channel in training (default 0.5). */
   constructor(readonly p = 0.5) {
     super();
     if (!(p >= 0 && p < 1)) throw new Error(`Dropout2d: p must be in [0, 1), got ${p}`);

@@ -21,8 +21,13 @@ import { Module, parameter } from "./module.js";
  * const v = emb.forward(tensor([[3, 1, 4], [1, 5, 9]])); // → [2, 3, 16]
  */
 export class Embedding extends Module {
+  /** The table [numEmbeddings, embeddingDim]; row i is the vector of id i. */
   readonly weight: Tensor;
 
+  /**
+   * @param numEmbeddings Rows of the table: ids run over 0 … numEmbeddings − 1.
+   * @param embeddingDim Features of each vector.
+   */
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number) {
     super();
     for (const [k, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]] as const) {

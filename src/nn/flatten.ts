@@ -11,6 +11,10 @@ import { Module } from "./module.js";
  * @example new nn.Flatten().forward(x); // [32, 16, 4, 4] → [32, 256]
  */
 export class Flatten extends Module {
+  /**
+   * @param startDim The first axis merged (default 1, keeping the batch axis).
+   * @param endDim The last axis merged (default −1).
+   */
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
   }
@@ -38,6 +42,7 @@ export class Flatten extends Module {
  * nn.Unflatten(1, shape)), where a dense code is widened back into feature maps.
  */
 export class Unflatten extends Module {
+  /** @param shape The shape the last axis is split into. */
   constructor(readonly shape: readonly number[]) {
     super();
   }

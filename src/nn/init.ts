@@ -9,6 +9,7 @@
 // fan-out, and biases usually start at zero.
 import { rng, type Random } from "../tensor/random.js";
 
+/** An initializer: fills a parameter's values in place. */
 export type Init = (view: Float32Array) => void;
 
 /** U(−bound, bound). */
@@ -25,10 +26,12 @@ export function normal(std: number, r: Random = rng()): Init {
   };
 }
 
+/** Every value set to `value`. */
 export function constant(value: number): Init {
   return (v) => v.fill(value);
 }
 
+/** Every value 0 (PyTorch's init.zeros_). */
 export const zeros: Init = constant(0);
 
 /**
@@ -39,6 +42,7 @@ export function xavierUniform(fanIn: number, fanOut: number, gain = 1): Init {
   return uniform(gain * Math.sqrt(6 / (fanIn + fanOut)));
 }
 
+/** Glorot normal: N(0, σ²) with σ = gain·√(2 / (fanIn + fanOut)). */
 export function xavierNormal(fanIn: number, fanOut: number, gain = 1): Init {
   return normal(gain * Math.sqrt(2 / (fanIn + fanOut)));
 }

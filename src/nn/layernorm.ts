@@ -6,6 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "./init.js";
 import { Module, parameter } from "./module.js";
 
+/** Options of LayerNorm, as in PyTorch. */
 export interface LayerNormOptions {
   /** Added to the variance (default 1e−5). */
   eps?: number;
@@ -23,9 +24,13 @@ export interface LayerNormOptions {
  * const y = ln.forward(x); // x: [batch, T, 64]; each [64] row normalized
  */
 export class LayerNorm extends Module {
+  /** The trailing axes normalized together. */
   readonly normalizedShape: number[];
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** γ, shape normalizedShape (null without elementwiseAffine). */
   readonly weight: Tensor | null;
+  /** β, shape normalizedShape (null without elementwiseAffine or bias). */
   readonly bias: Tensor | null;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {

@@ -5,11 +5,13 @@ import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
 import { Module, parameter } from "./module.js";
 
+/** Options of Linear. */
 export interface LinearOptions {
   /** Add a learnable bias (default true). */
   bias?: boolean;
   /** Initializer for the weight (default PyTorch's U(±1/√in)). */
   weightInit?: Init;
+  /** Initializer of the bias (default PyTorch's uniform ±1/√inFeatures). */
   biasInit?: Init;
 }
 
@@ -21,9 +23,16 @@ export interface LinearOptions {
  * const h = fc.forward(x); // x: [32, 784] → h: [32, 128]
  */
 export class Linear extends Module {
+  /** W [outFeatures, inFeatures], as PyTorch stores it. */
   readonly weight: Tensor;
+  /** b [outFeatures], or null. */
   readonly bias: Tensor | null;
 
+  /**
+   * @param inFeatures Features of each input row.
+   * @param outFeatures Features of each output row.
+   * @param options Bias and initializers.
+   */
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
     super();
     for (const [k, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {

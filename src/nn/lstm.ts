@@ -55,6 +55,7 @@ export class LSTMCell extends CellBase {
     return this.step1(x, h, c, (packed) => reshape(slice(packed, 0, 0, 1), [x.shape[0], this.hiddenSize]));
   }
 
+  /** One step: (x [batch, inputSize], h, c) → the next h and c, each [batch, hiddenSize] (zeros when h or c is omitted). */
   step(x: Tensor, h?: Tensor, c?: Tensor): { h: Tensor; c: Tensor } {
     const shape = [x.shape[0], this.hiddenSize];
     return this.step1(x, h, c, (packed) => ({ h: reshape(slice(packed, 0, 0, 1), shape), c: reshape(slice(packed, 0, 1, 2), shape) }));

@@ -25,11 +25,13 @@ import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Module } from "./module.js";
 
+/** Options of MixtureOfExperts. */
 export interface MixtureOfExpertsOptions {
   /** Experts kept per input (default: all of them, the dense softmax mixture). */
   topK?: number;
 }
 
+/** How often each expert was chosen since the last resetUsage(). */
 export interface ExpertUsage {
   /** Inputs seen since the last resetUsage(). */
   inputs: number;
@@ -54,13 +56,17 @@ export interface ExpertUsage {
  * const loss = ops.add(losses.mse(y, t), ops.mulScalar(moe.auxLoss!, 0.01));
  */
 export class MixtureOfExperts extends Module {
+  /** The experts, each mapping the input to an output of the same shape (experts.0, experts.1, …). */
   readonly experts: readonly Module[];
+  /** The gating network: input → one logit per expert. */
   readonly gate: Module;
+  /** How many experts each input is routed to (all when topK equals the expert count). */
   readonly topK: number;
   /** The load-balancing loss E·Σ f_e·P_e of the last forward (a scalar in that forward's scope). */
   auxLoss: Tensor | null = null;
   /** The last forward's expert outputs, [N, out] each, and routing weights [N, experts], in its graph (for losses such as models.competitiveLoss). */
   expertOutputs: Tensor[] = [];
+  /** The last forward's gate weights [batch, experts] (softmax, zero outside the top k). */
   gateWeights: Tensor | null = null;
   private top1Counts: Float64Array;
   private gateSums: Float64Array;
@@ -148,6 +154,7 @@ export class MixtureOfExperts extends Module {
     return { inputs: this.seen, top1: Array.from(this.top1Counts, (c) => c / n), meanGate: Array.from(this.gateSums, (s) => s / n) };
   }
 
+  /** Reset the counts that usage() reports. */
   resetUsage(): void {
     this.top1Counts.fill(0);
     this.gateSums.fill(0);

@@ -24,6 +24,10 @@ function poolDescribe(name: string, kernelSize: Pair, o: Pool2dOptions): string 
  * @example new nn.MaxPool2d(2).forward(x); // [32, 8, 24, 24] → [32, 8, 12, 12]
  */
 export class MaxPool2d extends Module {
+  /**
+   * @param kernelSize kh × kw of each window (one number: square).
+   * @param options Stride (default kernelSize) and padding.
+   */
   constructor(readonly kernelSize: Pair, readonly options: Pool2dOptions = {}) {
     super();
     pair("MaxPool2d", "kernelSize", kernelSize, 1);
@@ -41,6 +45,7 @@ export class MaxPool2d extends Module {
   }
 }
 
+/** Options of AvgPool2d: stride, padding and countIncludePad. */
 export interface AvgPool2dOptions extends Pool2dOptions {
   /** Divide by the whole window, padded zeros included (default true, PyTorch's count_include_pad). */
   countIncludePad?: boolean;
@@ -51,6 +56,10 @@ export interface AvgPool2dOptions extends Pool2dOptions {
  * @example new nn.AvgPool2d(2).forward(x); // [32, 8, 24, 24] → [32, 8, 12, 12]
  */
 export class AvgPool2d extends Module {
+  /**
+   * @param kernelSize kh × kw of each window (one number: square).
+   * @param options Stride (default kernelSize), padding and countIncludePad.
+   */
   constructor(readonly kernelSize: Pair, readonly options: AvgPool2dOptions = {}) {
     super();
     pair("AvgPool2d", "kernelSize", kernelSize, 1);
@@ -75,6 +84,7 @@ export class AvgPool2d extends Module {
  * classifier head). Other sizes must divide the input evenly (the windows then do not overlap).
  */
 export class AdaptiveAvgPool2d extends Module {
+  /** [oh, ow], the output size whatever the input size. */
   readonly outputSize: [number, number];
 
   constructor(outputSize: Pair = 1) {

@@ -35,9 +35,16 @@ function addRows(x: Tensor, table: Tensor, offset: number, T: number, batchFirst
  * const h = pe.forward(embedded); // [8, 20, 64] + PE[0…19]
  */
 export class SinusoidalPositionalEncoding extends Module<[Tensor, number?], Tensor> {
+  /** The table [maxLen, dim]: PE(pos, 2i) = sin(pos / 10000^(2i/dim)), PE(pos, 2i+1) = cos(…). */
   readonly pe: Tensor;
+  /** [batch, T, dim] (true) or [T, batch, dim] (false). */
   readonly batchFirst: boolean;
 
+  /**
+   * @param dim Features of each position (even).
+   * @param maxLen The longest sequence encoded (default 5000).
+   * @param options batchFirst: [batch, T, dim] inputs.
+   */
   constructor(readonly dim: number, readonly maxLen = 5000, options: { batchFirst?: boolean } = {}) {
     super();
     for (const [k, v] of [["dim", dim], ["maxLen", maxLen]] as const) {
@@ -73,9 +80,16 @@ export class SinusoidalPositionalEncoding extends Module<[Tensor, number?], Tens
  * const h = pos.forward(embedded); // [8, 20, 64] + W[0…19]
  */
 export class LearnedPositionalEncoding extends Module<[Tensor, number?], Tensor> {
+  /** The learned table [maxLen, dim] (embedding.weight). */
   readonly embedding: Embedding;
+  /** [batch, T, dim] (true) or [T, batch, dim] (false). */
   readonly batchFirst: boolean;
 
+  /**
+   * @param maxLen The longest sequence encoded.
+   * @param dim Features of each position.
+   * @param options batchFirst: [batch, T, dim] inputs.
+   */
   constructor(readonly maxLen: number, readonly dim: number, options: { batchFirst?: boolean } = {}) {
     super();
     this.embedding = this.child("embedding", new Embedding(maxLen, dim));

@@ -21,6 +21,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { normal } from "./init.js";
 import { buffer, Module, parameter } from "./module.js";
 
+/** The radial basis φ(r²) of an RBF layer: exp(−r²/2σ²), √(r² + σ²) or 1/√(r² + σ²). */
 export type BasisName = "gaussian" | "multiquadric" | "inverseMultiquadric";
 const BASES: Record<BasisName, Basis> = { gaussian: Basis.Gaussian, multiquadric: Basis.Multiquadric, inverseMultiquadric: Basis.InverseMultiquadric };
 
@@ -70,6 +71,7 @@ export function rbfBasis(d2: Tensor, widths: Tensor, basis: BasisName = "gaussia
   });
 }
 
+/** Options of RBF. */
 export interface RBFOptions {
   /** φ(s), s = r²/σ²: "gaussian" e^(−s/2) (default), "multiquadric" √(1+s), "inverseMultiquadric" 1/√(1+s). */
   basis?: BasisName;
@@ -91,10 +93,18 @@ export interface RBFOptions {
  * const phi = rbf.forward(x);            // [batch, 2] → [batch, 40]
  */
 export class RBF extends Module {
+  /** The centers c_j [numCenters, inFeatures]. */
   readonly centers: Tensor;
+  /** The widths σ_j [numCenters]. */
   readonly widths: Tensor;
+  /** The radial function φ. */
   readonly basis: BasisName;
 
+  /**
+   * @param inFeatures Features of each input.
+   * @param numCenters Centers, so features of each output.
+   * @param options Basis, initial width, and whether centers and widths train.
+   */
   constructor(readonly inFeatures: number, readonly numCenters: number, options: RBFOptions = {}) {
     super();
     for (const [name, v] of [["inFeatures", inFeatures], ["centers", numCenters]] as const) {
@@ -139,11 +149,13 @@ export class RBF extends Module {
     return result;
   }
 
+  /** Set the centers from numCenters·inFeatures values, row-major (all checked before any is written). */
   setCenters(values: ArrayLike<number>): void {
     if (values.length !== this.centers.size) throw new Error(`${this.describe()}.setCenters: got ${values.length} values, expected ${this.numCenters}×${this.inFeatures} = ${this.centers.size}`);
     this.centers.set(values);
   }
 
+  /** Set the widths from numCenters positive values (all checked before any is written). */
   setWidths(values: ArrayLike<number>): void {
     if (values.length !== this.numCenters) throw new Error(`${this.describe()}.setWidths: got ${values.length} values, expected ${this.numCenters}`);
     for (let i = 0; i < values.length; i++) {

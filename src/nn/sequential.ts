@@ -9,6 +9,7 @@ import { Module } from "./module.js";
  * const logits = mlp.forward(x); // [batch, 784] → [batch, 10]
  */
 export class Sequential extends Module {
+  /** The layers in order (their stateDict prefixes are 0, 1, 2, …). */
   readonly layers: readonly Module[];
 
   constructor(...layers: Module[]) {

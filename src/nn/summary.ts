@@ -7,10 +7,15 @@ import { fmt, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { AnyModule, Module } from "./module.js";
 
+/** One row of summary(): a layer, its output shape and parameter count. */
 export interface LayerRow {
+  /** The layer's dotted name in the model. */
   name: string;
+  /** The layer's describe() text. */
   layer: string;
+  /** The shape of its output for the given input shape. */
   outputShape: number[];
+  /** Its own trainable values. */
   params: number;
 }
 

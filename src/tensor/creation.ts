@@ -5,7 +5,9 @@ import { rng, type Random } from "./random.js";
 import { fmt, sizeOf, type Shape } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
+/** Options of the tensor constructors. */
 export interface CreateOptions {
+  /** Track gradients: backward() fills this tensor's grad (default false). */
   requiresGrad?: boolean;
   /** Default: the current backend (see setBackend). */
   backend?: Backend;
@@ -64,15 +66,39 @@ export function tensor(data: Nested | ArrayLike<number>, shape?: Shape, options?
   return make(s, options, (v) => v.set(flat));
 }
 
+/**
+ * A tensor of `shape` with every value `value`.
+ *
+ * @example
+ * ```ts
+ * const t = full([2, 3], 0.5); // [[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]]
+ * ```
+ */
 export function full(shape: Shape, value: number, options?: CreateOptions): Tensor {
   checkShape(shape, "full");
   return make(shape, options, (v) => v.fill(value));
 }
 
+/**
+ * A tensor of `shape` filled with 0.
+ *
+ * @example
+ * ```ts
+ * const h0 = zeros([1, 32, 64]); // an initial hidden state
+ * ```
+ */
 export function zeros(shape: Shape, options?: CreateOptions): Tensor {
   return full(shape, 0, options);
 }
 
+/**
+ * A tensor of `shape` filled with 1.
+ *
+ * @example
+ * ```ts
+ * const mask = ones([4, 4]);
+ * ```
+ */
 export function ones(shape: Shape, options?: CreateOptions): Tensor {
   return full(shape, 1, options);
 }
