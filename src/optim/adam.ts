@@ -2,10 +2,15 @@ import type { Tensor } from "../tensor/tensor.js";
 import { describe } from "../tensor/check.js";
 import { checkRange, Optimizer } from "./optimizer.js";
 
+/** Options of Adam and AdamW, with PyTorch's defaults. */
 export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
   lr?: number;
+  /** [β₁, β₂], the decay of the first and second moment averages (default [0.9, 0.999]). */
   betas?: [number, number];
+  /** ε, added to √v̂ (default 1e-8). */
   eps?: number;
+  /** λ (default 0 for Adam, 0.01 for AdamW). */
   weightDecay?: number;
 }
 
@@ -20,10 +25,15 @@ export interface AdamOptions {
  * @example const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
  */
 export class Adam extends Optimizer {
+  /** β₁, the decay of the gradient average m. */
   readonly beta1: number;
+  /** β₂, the decay of the squared-gradient average v. */
   readonly beta2: number;
+  /** ε, added to √v̂. */
   readonly eps: number;
+  /** λ: L2 on the gradient (Adam) or decoupled p ← p − lr·λ·p (AdamW). */
   readonly weightDecay: number;
+  /** @internal Whether weight decay is decoupled from the gradient (AdamW). */
   protected readonly decoupled: boolean = false;
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
@@ -40,6 +50,7 @@ export class Adam extends Optimizer {
     checkRange(this.constructor.name, "weightDecay", this.weightDecay, 0, Infinity, true);
   }
 
+  /** @internal The default λ: 0 for Adam, 0.01 for AdamW. */
   protected defaultDecay(): number {
     return 0;
   }

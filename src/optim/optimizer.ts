@@ -9,11 +9,25 @@ import { fmt, sameShape } from "../tensor/shape.js";
 import { checkF32, describe } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 
+/**
+ * The base of every optimizer: holds the parameters, the learning rate and per-parameter state, and
+ * turns gradients into updates, one fused kernel per parameter. Gradient descent, at its simplest:
+ *
+ *     p ← p − lr · ∂L/∂p
+ *
+ * @example
+ * ```ts
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ * ```
+ */
 export abstract class Optimizer {
+  /** The parameters this optimizer updates, in the order given. */
   readonly params: readonly Tensor[];
   private _lr = 0;
   /** Number of step() calls so far. */
   stepCount = 0;
+  /** @internal Each parameter's state tensors (momentum buffer, running averages), made on its first update. */
   protected readonly state = new Map<Tensor, Tensor[]>();
   /**
    * Steps taken by each parameter: the step() calls in which it had a gradient (PyTorch's
@@ -128,6 +142,7 @@ export abstract class Optimizer {
     this.steps.clear();
   }
 
+  /** @internal The update rule: move p given its gradient g (one fused kernel). */
   protected abstract update(p: Tensor, g: Tensor): void;
 
   /** The names of the state tensors each parameter gets, in slot order (PyTorch's: "exp_avg", ...). */
@@ -207,7 +222,9 @@ export abstract class Optimizer {
 export interface OptimizerState {
   /** The optimizer's class name. */
   type: string;
+  /** lr, momentum, betas, … as hyperparameters() gives them. */
   hyperparameters: Record<string, number | boolean | number[]>;
+  /** step() calls so far. */
   stepCount: number;
   /** Per parameter, by index: its step count and state tensors, or null before its first update. */
   state: ({ step: number; buffers: Record<string, ArrayLike<number>> } | null)[];

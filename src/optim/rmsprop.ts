@@ -1,11 +1,17 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { checkRange, Optimizer } from "./optimizer.js";
 
+/** Options of RMSprop, with PyTorch's defaults. */
 export interface RMSpropOptions {
+  /** Learning rate (default 0.01). */
   lr?: number;
+  /** α, the smoothing of the running average of g² (default 0.99). */
   alpha?: number;
+  /** ε, added to the root mean square (default 1e-8). */
   eps?: number;
+  /** λ: adds λ·p to the gradient (default 0). */
   weightDecay?: number;
+  /** μ, momentum on the scaled step (default 0). */
   momentum?: number;
 }
 
@@ -18,9 +24,13 @@ export interface RMSpropOptions {
  * @example const opt = new optim.RMSprop(model.parameters(), { lr: 1e-3 });
  */
 export class RMSprop extends Optimizer {
+  /** α, the smoothing of the running average of g². */
   readonly alpha: number;
+  /** ε, added to the root mean square. */
   readonly eps: number;
+  /** λ, the L2 penalty added to the gradient. */
   readonly weightDecay: number;
+  /** μ, momentum on the scaled step. */
   readonly momentum: number;
 
   constructor(params: Iterable<Tensor>, options: RMSpropOptions = {}) {

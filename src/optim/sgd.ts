@@ -2,11 +2,17 @@ import type { Tensor } from "../tensor/tensor.js";
 import { describe } from "../tensor/check.js";
 import { checkRange, Optimizer } from "./optimizer.js";
 
+/** Options of SGD, as PyTorch's (lr required). */
 export interface SGDOptions {
+  /** Learning rate. */
   lr: number;
+  /** μ, the momentum factor (default 0: plain SGD). */
   momentum?: number;
+  /** τ: the gradient enters the momentum buffer scaled by 1 − τ (default 0). */
   dampening?: number;
+  /** λ: adds λ·p to the gradient (L2 regularization, default 0). */
   weightDecay?: number;
+  /** Nesterov momentum: step along g + μ·b instead of b (default false). */
   nesterov?: boolean;
 }
 
@@ -23,9 +29,13 @@ export interface SGDOptions {
  * @example const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
 export class SGD extends Optimizer {
+  /** μ, the momentum factor. */
   readonly momentum: number;
+  /** τ, the dampening of the momentum buffer. */
   readonly dampening: number;
+  /** λ, the L2 penalty added to the gradient. */
   readonly weightDecay: number;
+  /** Whether the step uses Nesterov momentum. */
   readonly nesterov: boolean;
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
