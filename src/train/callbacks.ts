@@ -1,19 +1,27 @@
 // Callbacks: code that runs at the end of each batch and each epoch, and may stop training.
 import type { Module } from "../nn/module.js";
 
+/** What fit reports after each epoch: training loss and accuracy, validation figures, throughput. */
 export interface EpochLogs {
+  /** 1 for the first epoch. */
   epoch: number;
+  /** Mean training loss over the epoch's samples. */
   loss: number;
+  /** Training accuracy over the epoch (classification losses only). */
   accuracy?: number;
+  /** Mean loss on the validation set, when fit has one. */
   valLoss?: number;
+  /** Accuracy on the validation set, when fit has one and the loss classifies. */
   valAccuracy?: number;
   /** Wall-clock seconds of the epoch (training only). */
   seconds: number;
+  /** Training samples per second of wall time. */
   samplesPerSecond: number;
 }
 
 /** What fit reports after each optimizer step. */
 export interface BatchLogs {
+  /** The epoch this batch belongs to (1 for the first). */
   epoch: number;
   /** The batch's index within its epoch, from 0. */
   batch: number;
@@ -25,16 +33,29 @@ export interface BatchLogs {
   loss: number;
 }
 
+/** What a callback may use: the model being trained, and a way to stop. */
 export interface TrainContext {
+  /** The model fit is training. */
   readonly model: Module;
   /** Ask fit to stop: after this epoch, or, from onBatchEnd, right after this batch. */
   stop(): void;
 }
 
+/**
+ * Code run by fit at the end of each batch, each epoch and of training (as Keras callbacks).
+ *
+ * @example
+ * ```ts
+ * const logLoss: Callback = { onEpochEnd: (logs) => console.log(logs.epoch, logs.loss) };
+ * await fit(model, train, { epochs: 3, optimizer: opt, loss: "crossEntropy", callbacks: [logLoss] });
+ * ```
+ */
 export interface Callback {
   /** After each optimizer step; fit awaits a returned promise before the next batch. */
   onBatchEnd?(logs: BatchLogs, ctx: TrainContext): void | Promise<void>;
+  /** After each epoch (and its validation); fit awaits a returned promise. */
   onEpochEnd?(logs: EpochLogs, ctx: TrainContext): void | Promise<void>;
+  /** Once, after the last epoch, with every epoch's logs. */
   onTrainEnd?(history: EpochLogs[], ctx: TrainContext): void | Promise<void>;
 }
 
@@ -61,7 +82,9 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
   let wait = 0;
   let weights: ReturnType<Module["stateDict"]> | null = null;
   const cb = {
+    /** The epoch after which training stopped, or null while it runs on. */
     stoppedEpoch: null as number | null,
+    /** The epoch with the best monitored value so far. */
     bestEpoch: null as number | null,
     onEpochEnd(logs: EpochLogs, ctx: TrainContext): void {
       const key = options.monitor ?? (logs.valLoss !== undefined ? "valLoss" : "loss");

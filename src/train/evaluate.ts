@@ -23,7 +23,9 @@ export function batchTensors(d: Dataset, idx: ArrayLike<number>, from: number, t
   return { x: xt, y: yt };
 }
 
+/** What evaluate returns: the mean loss, and the accuracy for classification losses. */
 export interface EvalResult {
+  /** Mean loss over every sample. */
   loss: number;
   /** Fraction correct, for classification losses. */
   accuracy?: number;

@@ -13,10 +13,15 @@ import { batchTensors, checkBatchSize, evaluate } from "./evaluate.js";
 import { countCorrect, resolveLoss, type LossFn, type LossName } from "./losses.js";
 import { ProgressBar } from "./progress.js";
 
+/** Options of fit: how long, in what batches, with which optimizer and loss, and what to watch. */
 export interface FitOptions {
+  /** Passes over the training data. */
   epochs: number;
+  /** Samples per optimizer step (default 32). */
   batchSize?: number;
+  /** The optimizer holding the model's parameters. */
   optimizer: Optimizer;
+  /** "crossEntropy", "mse", "binaryCrossEntropy", or a function (pred, target) → scalar tensor. */
   loss: LossName | LossFn;
   /** Held-out data evaluated after each epoch. */
   validation?: Dataset;
@@ -24,6 +29,7 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed of the shuffling (default 0). */
   seed?: number;
+  /** Called at the end of each batch, each epoch and of training. */
   callbacks?: Callback[];
   /** Progress output: a bar in terminals and a line per epoch (default true). */
   verbose?: boolean;

@@ -33,10 +33,15 @@ export interface Adversaries {
   train(mode?: boolean): unknown;
 }
 
+/** Options of fitGan: epochs, batch size, one optimizer per network, and the loss variants. */
 export interface GanFitOptions {
+  /** Passes over the real data. */
   epochs: number;
+  /** Real samples per discriminator step (default 64). */
   batchSize?: number;
+  /** The optimizer over the generator's parameters. */
   generatorOptimizer: Optimizer;
+  /** The optimizer over the discriminator's parameters. */
   discriminatorOptimizer: Optimizer;
   /** One-sided label smoothing s: real samples get target 1 − s (default 0). */
   labelSmoothing?: number;
@@ -48,11 +53,15 @@ export interface GanFitOptions {
   seed?: number;
   /** A line per epoch (and a progress bar in terminals) (default true). */
   verbose?: boolean;
+  /** Where verbose lines go (default console.log). */
   log?: (line: string) => void;
+  /** Called after each epoch; fitGan awaits a returned promise. */
   onEpochEnd?: (logs: GanEpochLogs) => void | Promise<void>;
 }
 
+/** What fitGan reports after each epoch: both losses and the discriminator's mean outputs. */
 export interface GanEpochLogs {
+  /** 1 for the first epoch. */
   epoch: number;
   /** Mean discriminator loss over the epoch's steps. */
   dLoss: number;
@@ -62,6 +71,7 @@ export interface GanEpochLogs {
   dReal: number;
   /** Mean probability D gave generated samples, at its own update. */
   dFake: number;
+  /** Wall time of the epoch. */
   seconds: number;
 }
 
@@ -203,6 +213,7 @@ export async function fitGan(gan: Adversaries, data: Dataset, options: GanFitOpt
   return history;
 }
 
+/** One line for an epoch's logs: "epoch 3/20  D loss 1.2340  G loss 0.8760  D(real) 0.612  D(fake) 0.391  (1.2 s)". */
 export function formatGanLogs(l: GanEpochLogs, epochs: number): string {
   return `epoch ${l.epoch}/${epochs}  D loss ${l.dLoss.toFixed(4)}  G loss ${l.gLoss.toFixed(4)}  D(real) ${l.dReal.toFixed(3)}  D(fake) ${l.dFake.toFixed(3)}  (${l.seconds.toFixed(1)} s)`;
 }

@@ -31,9 +31,11 @@ export type TrainingMessage =
 
 /** Where a worker posts: `self` in a Web Worker, `parentPort` in a worker_thread. */
 export interface PostPort {
+  /** Send a message, transferring the listed buffers. */
   postMessage(message: unknown, transfer: ArrayBuffer[]): void;
 }
 
+/** Options of postTraining. */
 export interface PostTrainingOptions {
   /** Post every n-th batch's logs (default 1: every batch); 0 posts none. */
   batchEvery?: number;
@@ -78,8 +80,11 @@ export type WorkerLike =
   | { addEventListener(type: string, listener: (event: { data?: unknown; message?: string }) => void): void; removeEventListener(type: string, listener: (event: { data?: unknown; message?: string }) => void): void }
   | { on(event: string, listener: (value: unknown) => void): unknown; off(event: string, listener: (value: unknown) => void): unknown };
 
+/** What receiveTraining calls as the worker's messages arrive. */
 export interface ReceiveTrainingHandlers {
+  /** With each batch's logs that the worker posts. */
   onBatch?(logs: BatchLogs): void;
+  /** With each epoch's logs. */
   onEpoch?(logs: EpochLogs): void;
 }
 
