@@ -47,6 +47,10 @@ export class GaussianNoise extends Module {
   /** The noise generator (checkpoints save its state). */
   readonly rng: Random;
 
+  /**
+   * @param std σ of the noise added in training: x + N(0, σ²).
+   * @param seed Seeds the layer's own generator.
+   */
   constructor(readonly std: number, seed = 0) {
     super();
     if (!(std >= 0) || !Number.isFinite(std)) throw new Error(`GaussianNoise: std must be a finite number ≥ 0, got ${std}`);
@@ -72,9 +76,11 @@ export function corrupt(x: Float32Array, std: number, seed = 0): Float32Array {
   return x.map((v) => v + r.normal(0, std));
 }
 
+/** Options of autoencoder: a dense or a convolutional one. */
 export type AutoencoderOptions = DenseAutoencoderOptions | ConvAutoencoderOptions;
 
 interface CommonOptions {
+  /** The activation between layers (default "relu"). */
   activation?: "relu" | "leakyRelu" | "tanh" | "sigmoid" | "gelu";
   /** "logits" (default, train with binary cross-entropy) or "sigmoid" (outputs in (0, 1), train with MSE). */
   output?: "logits" | "sigmoid";
@@ -84,7 +90,9 @@ interface CommonOptions {
   noiseSeed?: number;
 }
 
+/** A convolutional autoencoder: strided convolutions down to a code, transposed convolutions back. */
 export interface ConvAutoencoderOptions extends CommonOptions {
+  /** Selects the convolutional autoencoder. */
   kind: "conv";
   /** One input image, [channels, height, width] (default [1, 28, 28]: an MNIST digit, loadMnist({ shape: "image" })). */
   image?: [number, number, number];
@@ -94,7 +102,9 @@ export interface ConvAutoencoderOptions extends CommonOptions {
   code?: number;
 }
 
+/** A dense autoencoder: Linear layers down to a code of `code` features and back. */
 export interface DenseAutoencoderOptions extends CommonOptions {
+  /** Selects the dense autoencoder (the default). */
   kind?: "dense";
   /** Input features (default 784, a flattened 28×28 image). */
   inputs?: number;
@@ -185,9 +195,13 @@ function convLayers(options: ConvAutoencoderOptions, Act: ActivationClass): Laye
  * set whose targets are the clean inputs (see `autoencoderData`).
  */
 export class Autoencoder extends Module {
+  /** The corruption applied to the input in training (σ = 0 unless denoising). */
   readonly noise: GaussianNoise;
+  /** Input → code. */
   readonly encoder: Sequential;
+  /** Code → reconstruction. */
   readonly decoder: Sequential;
+  /** Dense or convolutional. */
   readonly kind: "dense" | "conv";
   /** One input's shape: [features] (dense) or [channels, height, width] (conv). */
   readonly inputShape: readonly number[];
@@ -197,9 +211,11 @@ export class Autoencoder extends Module {
   readonly inputs: number;
   /** Numbers per code. */
   readonly code: number;
+  /** Whether forward gives logits or sigmoid outputs. */
   readonly output: "logits" | "sigmoid";
 
   /** The options it was built with (config.json stores them). */
+  /** @param options The options it was built with, dense or convolutional (config.json stores them). */
   constructor(readonly options: AutoencoderOptions) {
     super();
     const kind = options.kind ?? "dense";

@@ -18,6 +18,7 @@ import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { getBackend } from "../backend/index.js";
 
+/** Options of gan: the latent and data sizes and the two MLPs' architecture. */
 export interface GanOptions {
   /** Size of the noise vector z fed to the generator. */
   latent: number;
@@ -82,12 +83,17 @@ function checkWidths(op: string, widths: [string, number][]): void {
  * n samples; `discriminator.forward(x)` gives one logit per sample ([n, 1]).
  */
 export class GAN extends Module {
+  /** G: latent z → a sample of `features` values. */
   readonly generator: Sequential;
+  /** D: a sample → one logit, real (high) or generated (low). */
   readonly discriminator: Sequential;
+  /** Size of the latent vector z ~ N(0, I). */
   readonly latent: number;
+  /** Values in each sample. */
   readonly features: number;
 
   /** The options it was built with (config.json stores them). */
+  /** @param options The options it was built with (config.json stores them). */
   constructor(readonly options: GanOptions) {
     super();
     const gHidden = options.generatorHidden ?? [128, 128];

@@ -27,12 +27,17 @@ import { Module } from "../nn/module.js";
 import { LearnedPositionalEncoding } from "../nn/positional.js";
 import { TransformerEncoder, TransformerEncoderLayer } from "../nn/transformer.js";
 
+/** Options of gpt: vocabulary, context length, width, heads, layers. */
 export interface GptOptions {
+  /** Tokens in the vocabulary. */
   vocab: number;
   /** Longest sequence the model reads (positions learned). */
   context: number;
+  /** E, the model width. */
   dim: number;
+  /** Attention heads; dim must divide by it. */
   heads: number;
+  /** Transformer blocks. */
   layers: number;
   /** Dropout on embeddings, attention weights and residual branches (default 0). */
   dropout?: number;
@@ -42,6 +47,7 @@ export interface GptOptions {
   dimFeedforward?: number;
 }
 
+/** Options of GPT.generate. */
 export interface GenerateOptions {
   /** Logits are divided by it before sampling (default 1). */
   temperature?: number;
@@ -62,11 +68,17 @@ interface KvCache {
 
 /** The GPT language model; see models.gpt. */
 export class GPT extends Module<[Tensor], Tensor> {
+  /** Token embedding [vocab, dim]. */
   readonly wte: Embedding;
+  /** Learned position embedding [context, dim]. */
   readonly wpe: LearnedPositionalEncoding;
+  /** Dropout on the sum of the embeddings. */
   readonly drop: Dropout;
+  /** The causal pre-norm transformer blocks, with the final layer norm. */
   readonly encoder: TransformerEncoder;
+  /** The output projection dim → vocab, or null when it is tied to wte. */
   readonly lmHead: Linear | null;
+  /** The options with every default filled in. */
   readonly config: Required<GptOptions>;
 
   constructor(options: GptOptions) {

@@ -17,6 +17,7 @@ import { AvgPool2d, MaxPool2d } from "../nn/pool.js";
 import { ReLU, Tanh } from "../nn/activation.js";
 import { Sequential } from "../nn/sequential.js";
 
+/** Options of lenet: channels, hidden widths, padding, image size, classes and the layer kinds. */
 export interface LenetOptions {
   /** Channels of the two convolutions (default [8, 16]). */
   channels?: [number, number];
@@ -26,8 +27,11 @@ export interface LenetOptions {
   padding?: number;
   /** Input images [1, size, size] (default 28). */
   imageSize?: number;
+  /** Outputs (default 10). */
   classes?: number;
+  /** The activation (default "relu"; LeCun's original used tanh). */
   activation?: "relu" | "tanh";
+  /** Max or average pooling (default "max"; the original averaged). */
   pool?: "max" | "avg";
   /** Batch normalization after each convolution, before the nonlinearity (default false). */
   batchNorm?: boolean;

@@ -7,11 +7,15 @@ import { Linear } from "../nn/linear.js";
 import type { Module } from "../nn/module.js";
 import { Sequential } from "../nn/sequential.js";
 
+/** Options of mlp: the layer widths, the activation between them and dropout. */
 export interface MlpOptions {
+  /** Features of each input. */
   inputs: number;
   /** Width of each hidden layer, e.g. [128] or [256, 128]. */
   hidden: number[];
+  /** Features of each output (classes, for a classifier). */
   outputs: number;
+  /** The activation after each hidden layer (default "relu"). */
   activation?: "relu" | "leakyRelu" | "tanh" | "sigmoid" | "gelu";
   /** Dropout probability after each hidden activation (default 0). */
   dropout?: number;

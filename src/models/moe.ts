@@ -12,8 +12,11 @@ import { scope } from "../memory/scope.js";
 import { tensor } from "../tensor/creation.js";
 import { mlp, type MlpOptions } from "./mlp.js";
 
+/** Options of mixtureOfExperts: MLP experts, an MLP gate, and how many experts each input uses. */
 export interface MoeOptions {
+  /** Features of each input. */
   inputs: number;
+  /** Features of each output. */
   outputs: number;
   /** Number of experts (default 4). */
   experts?: number;
@@ -21,7 +24,9 @@ export interface MoeOptions {
   expertHidden?: number[];
   /** Hidden widths of the gate (default []: a linear gate, whose regions are convex). */
   gateHidden?: number[];
+  /** Experts each input is routed to (default all: a soft mixture). */
   topK?: number;
+  /** The activation inside experts and gate (default "tanh"). */
   activation?: MlpOptions["activation"];
 }
 
@@ -92,6 +97,7 @@ export function competitiveLoss(model: MixtureOfExperts, sigma = 1, auxWeight = 
   };
 }
 
+/** How a mixture routes inputs of known regions: the gate's share of each expert per region. */
 export interface RegionRouting {
   /** share[r][e]: fraction of region r's inputs whose top gate value is expert e. */
   share: number[][];

@@ -13,13 +13,19 @@ import { RBF, type BasisName } from "../nn/rbf.js";
 import type { KMeansOptions, KMeansResult } from "../cluster/kmeans.js";
 import type { Tensor } from "../tensor/tensor.js";
 
+/** Options of rbfNetwork: an RBF layer of `centers` bumps, then a linear readout. */
 export interface RbfNetworkOptions {
+  /** Features of each input. */
   inputs: number;
   /** Number of RBF neurons (centers). */
   centers: number;
+  /** Features of each output. */
   outputs: number;
+  /** The radial function (default "gaussian"). */
   basis?: BasisName;
+  /** Whether gradient descent moves the centers (default true). */
   learnableCenters?: boolean;
+  /** Whether gradient descent changes the widths (default true). */
   learnableWidths?: boolean;
   /** Training inputs (n × inputs, row-major): when given, centers by k-means and nearest-center widths. */
   data?: ArrayLike<number>;
@@ -29,6 +35,7 @@ export interface RbfNetworkOptions {
   seed?: number;
 }
 
+/** Options of RbfNetwork.solveReadout. */
 export interface SolveOptions {
   /** Ridge λ relative to the mean diagonal of ΦᵀΦ (default 1e-8); the bias is not penalized. */
   ridge?: number;
@@ -36,9 +43,12 @@ export interface SolveOptions {
 
 /** An RBF layer (`rbf`) followed by a linear readout (`readout`); stateDict keys rbf.*, readout.*. */
 export class RbfNetwork extends Module {
+  /** The hidden layer: φ(‖x − c_j‖², σ_j) for each center j. */
   readonly rbf: RBF;
+  /** The linear readout from the bumps to the outputs. */
   readonly readout: Linear;
 
+  /** @param options Sizes, basis, and what trains. */
   constructor(readonly options: RbfNetworkOptions) {
     super();
     this.rbf = this.child("rbf", new RBF(options.inputs, options.centers, { basis: options.basis, learnableCenters: options.learnableCenters, learnableWidths: options.learnableWidths }));
