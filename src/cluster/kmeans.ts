@@ -10,6 +10,7 @@
 // give the widths (nearestCenterWidths). Plain float64 JS: it runs once, before training.
 import { Random } from "../tensor/random.js";
 
+/** Options of kmeans. */
 export interface KMeansOptions {
   /** Seed of the k-means++ draws (default 0): same seed, same centers. */
   seed?: number;
@@ -21,6 +22,7 @@ export interface KMeansOptions {
   init?: "kmeans++" | "random";
 }
 
+/** What kmeans returns: the centers, each point's cluster, the inertia and the iterations run. */
 export interface KMeansResult {
   /** k × d, row-major. */
   centers: Float32Array;
@@ -28,6 +30,7 @@ export interface KMeansResult {
   assignments: Int32Array;
   /** Σ over points of the squared distance to their center. */
   inertia: number;
+  /** Lloyd iterations run until the centers moved less than the tolerance (or maxIterations). */
   iterations: number;
 }
 

@@ -7,6 +7,7 @@
 import { Random } from "../tensor/random.js";
 import type { Dataset } from "./dataset.js";
 
+/** Options of addingProblem. */
 export interface AddingOptions {
   /** Sequence length T (default 50). */
   length?: number;

@@ -4,11 +4,25 @@
 import { fmt, sizeOf, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
+/**
+ * N samples with their targets, as flat Float32Arrays in JS memory (fit copies one batch at a time
+ * into the backend's heap).
+ *
+ * @example
+ * ```ts
+ * const d = dataset([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]]); // XOR: sampleShape [2], targetShape [1]
+ * ```
+ */
 export interface Dataset {
+  /** The samples, row-major: N·prod(sampleShape) values. */
   readonly x: Float32Array;
+  /** The targets, row-major: N·prod(targetShape) values (class labels as numbers). */
   readonly y: Float32Array;
+  /** The shape of one sample, e.g. [784] or [1, 28, 28]. */
   readonly sampleShape: readonly number[];
+  /** The shape of one target; [] for a class label. */
   readonly targetShape: readonly number[];
+  /** N, the number of samples. */
   readonly length: number;
 }
 

@@ -4,9 +4,11 @@
 import { Random } from "../tensor/random.js";
 import type { Dataset } from "./dataset.js";
 
+/** Options of the regression data sets: how many samples, the seed, the noise, a grid or random x. */
 export interface SampleOptions {
   /** Number of samples (default 1,000). */
   n?: number;
+  /** Seed of the sampling (default 0). */
   seed?: number;
   /** Gaussian noise added to the targets (default 0). */
   noise?: number;

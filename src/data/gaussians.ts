@@ -5,6 +5,7 @@
 import { Random } from "../tensor/random.js";
 import type { Dataset } from "./dataset.js";
 
+/** Options of gaussianRing: modes Gaussian blobs of σ = std evenly spaced on a circle. */
 export interface RingOptions {
   /** Number of samples (default 10,000). */
   n?: number;
@@ -14,6 +15,7 @@ export interface RingOptions {
   radius?: number;
   /** Standard deviation of each Gaussian (default 0.02, as in Metz et al.). */
   std?: number;
+  /** Seed of the sampling (default 0). */
   seed?: number;
 }
 
@@ -49,6 +51,7 @@ export function gaussianRing(options: RingOptions = {}): Dataset {
   return { x, y, sampleShape: [2], targetShape: [], length: n };
 }
 
+/** How well generated samples cover a ring's modes: per-mode counts, modes hit, and the share of good samples. */
 export interface ModeCoverage {
   /** Fraction of the samples within `sigmas`·std of each mode. */
   perMode: number[];

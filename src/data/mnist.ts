@@ -9,6 +9,7 @@ import { hasNodeBuiltins, nodeBuiltin, type UrlLike } from "../platform.js";
 import type { Dataset } from "./dataset.js";
 import { decodeIdx, encodeIdx, gunzip, gzip } from "./idx.js";
 
+/** Options of loadMnist: the sizes of the seeded train/test split, the shape, and the source. */
 export interface MnistOptions {
   /** Training digits (default 8,000). */
   trainSize?: number;

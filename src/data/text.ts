@@ -25,6 +25,7 @@ export async function mobyDick(): Promise<string> {
 
 /** Characters ↔ integer ids, ids in order of first sorting (by code point). */
 export class CharVocab {
+  /** The distinct characters, sorted: id i is chars[i]. */
   readonly chars: string[];
   private readonly ids: Map<string, number>;
 
@@ -33,10 +34,12 @@ export class CharVocab {
     this.ids = new Map(this.chars.map((c, i) => [c, i]));
   }
 
+  /** The number of distinct characters (the vocabulary size). */
   get size(): number {
     return this.chars.length;
   }
 
+  /** Each character's id; a character outside the vocabulary throws. */
   encode(text: string): Int32Array {
     const out = new Int32Array([...text].length);
     let i = 0;
@@ -48,6 +51,7 @@ export class CharVocab {
     return out;
   }
 
+  /** The text of a list of ids. */
   decode(ids: ArrayLike<number>): string {
     let s = "";
     for (let i = 0; i < ids.length; i++) s += this.chars[ids[i]];
@@ -71,15 +75,23 @@ export function charCorpus(text: string, validation = 0.1): { vocab: CharVocab; 
  * targets y, time-major ([T, B] flattened, t·B + b).
  */
 export class TextStreams {
+  /** L = ⌊(n − 1)/B⌋, the characters each stream reads. */
   readonly streamLength: number;
+  /** ⌊L/T⌋, the chunks of T steps per pass. */
   readonly chunks: number;
 
+  /**
+   * @param ids The encoded text.
+   * @param batch B, the number of parallel streams.
+   * @param steps T, the steps per chunk (the truncation length of backpropagation through time).
+   */
   constructor(readonly ids: Int32Array, readonly batch: number, readonly steps: number) {
     this.streamLength = Math.floor((ids.length - 1) / batch);
     this.chunks = Math.floor(this.streamLength / steps);
     if (this.chunks < 1) throw new Error(`TextStreams: ${ids.length} characters are too few for ${batch} streams of ${steps}-step chunks`);
   }
 
+  /** Chunk k (0 ≤ k < chunks): inputs x and next-character targets y, each [T, B] flattened time-major. */
   chunk(k: number): { x: Float32Array; y: Float32Array } {
     const { batch: B, steps: T } = this;
     const x = new Float32Array(T * B);
