@@ -35,6 +35,7 @@ function optimizerFiles(o: Optimizers | undefined): [string, Optimizer][] {
   });
 }
 
+/** Options of save and checkpointFiles: the weights' dtype and metadata, and for a checkpoint the optimizer and epoch. */
 export interface SaveOptions extends SafetensorsOptions {
   /** Save the optimizer's state too (a checkpoint; its parameters must be the model's); several by name. */
   optimizer?: Optimizers;

@@ -12,24 +12,33 @@
 import type { AnyModule, Module } from "../nn/module.js";
 import type { Random } from "../tensor/random.js";
 
+/** Any JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** One module in config.json: its registered `type` name and its constructor options. */
 export type ModuleConfig = { type: string } & { [key: string]: Json };
 
 /** Typed, checked access to one module's config object; records which fields were read. */
 export class ConfigReader {
   private readonly used = new Set<string>(["type"]);
 
+  /**
+   * @param raw The module's config object as parsed.
+   * @param where Where it sits in the file ("model.layers[2]"), for error messages.
+   */
   constructor(readonly raw: Record<string, unknown>, readonly where: string) {}
 
+  /** Throw: `where: "field" must be expected, got …`. */
   fail(field: string, expected: string): never {
     const got = this.raw[field];
     throw new Error(`${this.where}: "${field}" must be ${expected}, got ${got === undefined ? "nothing" : JSON.stringify(got)}`);
   }
 
+  /** Whether the config has `field`. */
   has(field: string): boolean {
     return Object.prototype.hasOwnProperty.call(this.raw, field);
   }
 
+  /** The raw value of `field` (undefined when absent), marked as read. */
   value(field: string): unknown {
     this.used.add(field);
     return this.has(field) ? this.raw[field] : undefined;
@@ -42,6 +51,7 @@ export class ConfigReader {
     return v as number;
   }
 
+  /** A finite number, or an error naming the field. */
   number(field: string): number {
     const v = this.value(field);
     if (typeof v !== "number" || !Number.isFinite(v)) this.fail(field, "a finite number");
@@ -53,6 +63,7 @@ export class ConfigReader {
     return this.has(field) ? this.number(field) : (this.value(field), fallback);
   }
 
+  /** true or false; `fallback` when absent, if given. */
   bool(field: string, fallback?: boolean): boolean {
     const v = this.value(field);
     if (v === undefined && fallback !== undefined) return fallback;
@@ -60,6 +71,7 @@ export class ConfigReader {
     return v;
   }
 
+  /** One of the `allowed` strings; `fallback` when absent, if given. */
   choice<T extends string>(field: string, allowed: readonly T[], fallback?: T): T {
     const v = this.value(field);
     if (v === undefined && fallback !== undefined) return fallback;

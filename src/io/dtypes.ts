@@ -8,7 +8,9 @@
 //   F64  IEEE binary64, rounded to the nearest f32
 //   I64  signed 64-bit integers (PyTorch's counters such as num_batches_tracked)
 
+/** The safetensors dtypes wasmnn reads (it writes F32 and F16). */
 export const DTYPES = ["F32", "F16", "BF16", "F64", "I64"] as const;
+/** A safetensors dtype name. */
 export type DType = (typeof DTYPES)[number];
 
 /** Bytes per element. */

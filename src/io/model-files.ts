@@ -27,6 +27,7 @@ export interface BlobLike {
 
 /** What load() reads: a Node path, a safetensors file's bytes, a Blob, a Response, or the files of a directory. */
 export type ModelSource = string | ArrayBuffer | Uint8Array | BlobLike | ResponseLike | ModelFiles;
+/** Tensors by PyTorch-style key, as fromSafetensors gives them and toSafetensors takes them. */
 export type StateDict = Record<string, { shape: number[]; data: Float32Array | Float64Array }>;
 
 export const CONFIG_FILE = "config.json";
@@ -34,6 +35,7 @@ export const WEIGHTS_FILE = "model.safetensors";
 /** The __metadata__ key of model.safetensors that holds config.json's "model" (so one file is enough). */
 export const CONFIG_METADATA_KEY = "wasmnn.config";
 
+/** Options of toSafetensors, toFiles and save. */
 export interface SafetensorsOptions {
   /** Store floating-point weights as "F32" (default, exact) or "F16" (half the size, ~3 significant digits). */
   dtype?: "F32" | "F16";
@@ -41,6 +43,7 @@ export interface SafetensorsOptions {
   metadata?: Record<string, string>;
 }
 
+/** Options of load, loadWeights and fromSafetensors. */
 export interface LoadOptions {
   /** Accept NaN and ±Infinity in the weights (default false). */
   allowNonFinite?: boolean;

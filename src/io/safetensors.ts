@@ -15,24 +15,33 @@ import { decode, DTYPES, encode, isDType, ITEM_SIZE, type DType } from "./dtypes
 
 /** One tensor as read from (or written to) a file. I64 data comes as a Float64Array. */
 export interface TensorRecord {
+  /** Its dtype in the file. */
   dtype: DType;
+  /** Its shape. */
   shape: number[];
+  /** Its values, row-major (F64 and I64 as Float64Array, others as Float32Array). */
   data: Float32Array | Float64Array;
 }
 
+/** A parsed safetensors file: tensors by name and the header's __metadata__. */
 export interface SafetensorsFile {
   /** Tensors by name, in the order of their data in the file. */
   tensors: Map<string, TensorRecord>;
+  /** The header's __metadata__ (string to string). */
   metadata: Record<string, string>;
 }
 
 /** A tensor to write: its values and the dtype to store them as (default F32). */
 export interface TensorToWrite {
+  /** Its shape. */
   shape: readonly number[];
+  /** Its values, row-major. */
   data: ArrayLike<number>;
+  /** The dtype to store (default F32). */
   dtype?: DType;
 }
 
+/** Options of readSafetensors. */
 export interface ReadOptions {
   /** Name of the file in error messages (default "safetensors"). */
   name?: string;

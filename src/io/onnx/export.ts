@@ -10,7 +10,9 @@ import { zeros } from "../../tensor/creation.js";
 import { fmt } from "../../tensor/shape.js";
 import { OnnxGraph, OPSETS } from "./graph.js";
 
+/** What an ONNX emitter gets besides its module: the graph under construction and a way to emit children. */
 export interface OnnxContext {
+  /** The graph nodes and initializers are appended to. */
   readonly graph: OnnxGraph;
   /** The module's stateDict prefix ("encoder.0."), for initializer names. */
   readonly prefix: string;
@@ -18,7 +20,9 @@ export interface OnnxContext {
   child(m: Module, name: string, x: string, shape: readonly number[]): { name: string; shape: number[] };
 }
 
+/** How one layer class is written as ONNX nodes. */
 export interface OnnxEntry<M extends Module = Module> {
+  /** The layer's class: modules of exactly this class use this entry. */
   cls: abstract new (...args: never[]) => M;
   /** Append m's forward pass on value x (shape `shape`, batch included) and return the output value's name. */
   emit(m: M, x: string, shape: readonly number[], ctx: OnnxContext): string;
@@ -48,6 +52,7 @@ function emitModule(graph: OnnxGraph, m: Module, path: string, prefix: string, x
   return { name: entry.emit(m, x, shape, ctx), shape: out };
 }
 
+/** Options of exportOnnx: the opset and which axes stay symbolic. */
 export interface OnnxOptions {
   /** Operator-set version, 13 to 21 (default 17). */
   opset?: number;

@@ -37,11 +37,13 @@ function encodeAttr(name: string, a: Attr): Record<string, unknown> {
   return { name, type: ATTR_TYPE[key], [key]: v };
 }
 
+/** An ONNX graph being built: nodes in order, initializers (the weights), unique value names. */
 export class OnnxGraph {
   private readonly nodes: Record<string, unknown>[] = [];
   private readonly initializers: Record<string, unknown>[] = [];
   private readonly used = new Set<string>();
 
+  /** @param opset The ONNX opset the graph targets. */
   constructor(readonly opset: number) {}
 
   /** A fresh value name starting with `base`. */
