@@ -7,6 +7,7 @@
 
 /** The parts of a URL that wasmnn reads (the global `URL` has them; declared here so that the types need no DOM library). */
 export interface UrlLike {
+  /** The URL as a string. */
   readonly href: string;
 }
 

@@ -9,6 +9,7 @@ import { instantiateCore, type WasmSource } from "./wasm/load.js";
 export type { Backend, BackendName } from "./types.js";
 export type { WasmSource } from "./wasm/load.js";
 
+/** Options of ready(): where the Wasm core is, the debug build, and the backend to make current. */
 export interface ReadyOptions {
   /** Where the Wasm core is: a URL or path, its bytes, or a compiled module. Default: beside the package. */
   wasm?: WasmSource;

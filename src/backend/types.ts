@@ -12,9 +12,16 @@ import type { Activation, Binary, Unary } from "./opcodes.js";
 import type { Heap } from "../memory/heap.js";
 import type { Basis } from "./basis.js";
 
+/** "wasm": the AssemblyScript SIMD core; "js": the plain TypeScript reference. */
 export type BackendName = "wasm" | "js";
 
+/**
+ * The kernel contract: every kernel the ops call, with typed pointer and size arguments. The
+ * wasm backend calls the Wasm exports, the js backend runs the readable reference loops; tests run
+ * every kernel on both.
+ */
 export interface Backend {
+  /** Which implementation this is. */
   readonly name: BackendName;
   /** Where this backend's tensors live. */
   readonly heap: Heap;

@@ -26,7 +26,13 @@ export interface LinearMemory {
   grow(pages: number): number;
 }
 
+/**
+ * A backend's memory: one growable linear memory (the Wasm memory for the wasm backend) and an
+ * allocator of 16-byte aligned blocks over it, with size-class free lists so that a training loop
+ * reuses the same blocks every step.
+ */
 export class Heap {
+  /** The linear memory; views of memory.buffer are made at the moment of use (growing detaches them). */
   readonly memory: LinearMemory;
   private top: number;
   private readonly free = new Map<number, number[]>();

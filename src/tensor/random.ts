@@ -97,8 +97,11 @@ export class Random {
   }
 }
 
+/** A Random's full state, as getState() gives it and setState() takes it (checkpoints save it). */
 export interface RandomState {
+  /** The generator's four 32-bit state words. */
   words: number[];
+  /** The second normal of the last Box–Muller pair, not yet returned (or null). */
   spare: number | null;
 }
 

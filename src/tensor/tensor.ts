@@ -24,10 +24,26 @@ export function installBackward(fn: BackwardFn): void {
   backwardImpl = fn;
 }
 
+/**
+ * An n-dimensional array of f32 values in a backend's heap: a shape and a handle (pointer,
+ * length), never a cached JS array. Ops (in `ops`) take and return tensors; with `requiresGrad`
+ * they record the graph that `backward()` walks to fill every leaf's `grad` = ∂loss/∂leaf.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([[1, 2], [3, 4]], undefined, { requiresGrad: true });
+ * const loss = ops.sum(ops.mul(w, w)); // Σ w²
+ * loss.backward();                     // w.grad = 2w = [[2, 4], [6, 8]]
+ * ```
+ */
 export class Tensor {
+  /** Always true: marks a tensor for duck-typed checks. */
   readonly isTensor = true;
+  /** The size of each axis, frozen. */
   readonly shape: readonly number[];
+  /** The number of values: the product of the shape. */
   readonly size: number;
+  /** The backend whose heap holds the values and whose kernels the ops call. */
   readonly backend: Backend;
   private _ptr: number;
   /** When true, ops record this tensor in the graph and backward() fills `grad`. */
@@ -73,10 +89,12 @@ export class Tensor {
     return this._ptr;
   }
 
+  /** Whether dispose() has freed the values. */
   get disposed(): boolean {
     return this._ptr < 0;
   }
 
+  /** The number of axes. */
   get rank(): number {
     return this.shape.length;
   }
@@ -160,6 +178,7 @@ export class Tensor {
     untrackDisposed(this);
   }
 
+  /** `Tensor[2, 3](v0, v1, …)`: the shape and the first 8 values. */
   toString(): string {
     const vals = this.disposed ? "disposed" : Array.from(this.toArray().slice(0, 8), (v) => +v.toFixed(4)).join(", ") + (this.size > 8 ? ", …" : "");
     return `Tensor${fmt(this.shape)}(${vals})`;
