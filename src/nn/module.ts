@@ -182,6 +182,9 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   /**
    * Parameters and buffers by PyTorch-style key, as {shape, data} copies. JSON.stringify writes
    * each as {shape, data: [numbers]}, exactly (see stateEntry), and loadStateDict reads that back.
+   *
+   * @property shape The tensor's shape.
+   * @property data A copy of its values, row-major.
    */
   stateDict(): Record<string, { shape: number[]; data: Float32Array }> {
     const out: Record<string, { shape: number[]; data: Float32Array }> = {};
