@@ -57,6 +57,8 @@ export function piecewiseRegion(x: number, y: number): number {
 /**
  * The piecewise task: (x, y) uniform in [−1, 1]², target `PIECEWISE_FUNCTIONS[region](x, y)`.
  * Inputs [2], targets [1]; `regions` gives each sample's quadrant.
+ *
+ * @property regions Each sample's quadrant, 0 … 3.
  */
 export function piecewise4(options: SampleOptions = {}): Dataset & { regions: Int32Array } {
   const n = options.n ?? 1000;

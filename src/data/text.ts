@@ -59,7 +59,13 @@ export class CharVocab {
   }
 }
 
-/** A text encoded and split: the first (1 − validation) for training, the rest held out. */
+/**
+ * A text encoded and split: the first (1 − validation) for training, the rest held out.
+ *
+ * @property vocab The characters of the whole text.
+ * @property train The ids of the first (1 − validation) of the text.
+ * @property valid The ids of the rest.
+ */
 export function charCorpus(text: string, validation = 0.1): { vocab: CharVocab; train: Int32Array; valid: Int32Array } {
   if (!(validation > 0 && validation < 1)) throw new Error(`charCorpus: validation fraction must be in (0, 1), got ${validation}`);
   const vocab = new CharVocab(text);
@@ -91,7 +97,12 @@ export class TextStreams {
     if (this.chunks < 1) throw new Error(`TextStreams: ${ids.length} characters are too few for ${batch} streams of ${steps}-step chunks`);
   }
 
-  /** Chunk k (0 ≤ k < chunks): inputs x and next-character targets y, each [T, B] flattened time-major. */
+  /**
+   * Chunk k (0 ≤ k < chunks): inputs x and next-character targets y, each [T, B] flattened time-major.
+   *
+   * @property x Input ids, [T, B] flattened time-major (t·B + b).
+   * @property y Next-character targets, the same layout.
+   */
   chunk(k: number): { x: Float32Array; y: Float32Array } {
     const { batch: B, steps: T } = this;
     const x = new Float32Array(T * B);

@@ -165,6 +165,9 @@ function parseOptimizer(bytes: Uint8Array, file: string, model: Module, optimize
  * @example
  * const { epoch } = await resume("./runs/mnist", model, opt);
  * await fit(model, train, { epochs: 10, optimizer: opt, loss: "crossEntropy", initialEpoch: epoch });
+ *
+ * @property epoch The epochs completed when the checkpoint was saved: fit's initialEpoch.
+ * @property metadata The metadata saved with it.
  */
 export async function resume(source: ModelSource, model: Module, optimizer?: Optimizers): Promise<{ epoch: number; metadata: Record<string, string> }> {
   const src = await readSource(source, "resume");

@@ -14,7 +14,11 @@ import type { Random } from "../tensor/random.js";
 
 /** Any JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-/** One module in config.json: its registered `type` name and its constructor options. */
+/**
+ * One module in config.json: its registered `type` name and its constructor options.
+ *
+ * @property type The name the module's class is registered under ("Linear", "Sequential", …).
+ */
 export type ModuleConfig = { type: string } & { [key: string]: Json };
 
 /** Typed, checked access to one module's config object; records which fields were read. */

@@ -27,7 +27,12 @@ export interface BlobLike {
 
 /** What load() reads: a Node path, a safetensors file's bytes, a Blob, a Response, or the files of a directory. */
 export type ModelSource = string | ArrayBuffer | Uint8Array | BlobLike | ResponseLike | ModelFiles;
-/** Tensors by PyTorch-style key, as fromSafetensors gives them and toSafetensors takes them. */
+/**
+ * Tensors by PyTorch-style key, as fromSafetensors gives them and toSafetensors takes them.
+ *
+ * @property shape The tensor's shape.
+ * @property data Its values, row-major.
+ */
 export type StateDict = Record<string, { shape: number[]; data: Float32Array | Float64Array }>;
 
 export const CONFIG_FILE = "config.json";

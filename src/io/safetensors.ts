@@ -204,7 +204,17 @@ export function readSafetensors(bytes: Uint8Array, options: ReadOptions = {}): S
   return { tensors, metadata };
 }
 
-/** The header alone: names, dtypes, shapes and metadata, without decoding any data (for inspection). */
+/**
+ * The header alone: names, dtypes, shapes and metadata, without decoding any data (for inspection).
+ *
+ * @property tensors Each tensor's entry, in file order.
+ * @property tensors.name Its name.
+ * @property tensors.dtype Its dtype.
+ * @property tensors.shape Its shape.
+ * @property tensors.bytes Its size in bytes.
+ * @property metadata The header's __metadata__.
+ * @property headerBytes The length of the JSON header.
+ */
 export function readSafetensorsHeader(bytes: Uint8Array, options: { name?: string } = {}): { tensors: { name: string; dtype: DType; shape: number[]; bytes: number }[]; metadata: Record<string, string>; headerBytes: number } {
   const { entries, metadata, dataStart } = parseHeader(bytes, options.name ?? "safetensors");
   return { tensors: entries.map(([name, e]) => ({ name, dtype: e.dtype, shape: e.shape, bytes: e.end - e.begin })), metadata, headerBytes: dataStart - 8 };

@@ -304,7 +304,15 @@ export function autoencoder(options: AutoencoderOptions): Autoencoder {
   return new Autoencoder(options);
 }
 
-/** A data set whose targets are its inputs (for training and evaluating autoencoders). */
+/**
+ * A data set whose targets are its inputs (for training and evaluating autoencoders).
+ *
+ * @property x The inputs (the noisy ones for a denoising autoencoder).
+ * @property y The targets: the clean inputs.
+ * @property sampleShape The shape of one input.
+ * @property targetShape The shape of one target, the same.
+ * @property length The number of samples.
+ */
 export function autoencoderData(d: { x: Float32Array; sampleShape: readonly number[]; length: number }, inputs?: Float32Array) {
   const x = inputs ?? d.x;
   if (x.length !== d.x.length) throw new Error(`autoencoderData: ${x.length} input values for ${d.x.length} target values`);

@@ -255,6 +255,9 @@ export function sampleLogits(logits: ArrayLike<number>, temperature: number, top
  * context − stride tokens before it. maxChars: score only the first maxChars predictions.
  * @example
  * const { bits } = models.windowedBits(model, heldOut, 32); // bits/char of a character model
+ *
+ * @property bits Mean bits per character, −log₂ p(next) averaged.
+ * @property chars Characters scored.
  */
 export function windowedBits(model: GPT, ids: Int32Array, stride: number, maxChars = Infinity, batch = 16): { bits: number; chars: number } {
   const C = model.config.context;

@@ -101,7 +101,12 @@ export function competitiveLoss(model: MixtureOfExperts, sigma = 1, auxWeight = 
 export interface RegionRouting {
   /** share[r][e]: fraction of region r's inputs whose top gate value is expert e. */
   share: number[][];
-  /** Per region: the expert it goes to most, and the fraction that goes there. */
+  /**
+   * Per region: the expert it goes to most, and the fraction that goes there.
+   *
+   * @property expert The expert the region goes to most.
+   * @property fraction The fraction of the region's inputs that go there.
+   */
   dominant: { expert: number; fraction: number }[];
 }
 

@@ -70,6 +70,8 @@ export class RbfNetwork extends Module {
    * n × outputs values, or n class labels (then fitted as one-hot targets). The RBF layer is left
    * as it is. Solves (AᵀA + λD)w = Aᵀy for A = [Φ 1] in float64 by Cholesky, D the identity
    * without the bias entry. Returns the training MSE of the solution (against the targets fitted).
+   *
+   * @property mse The training mean squared error of the solution.
    */
   solveReadout(x: Float32Array, y: ArrayLike<number>, options: SolveOptions = {}): { mse: number } {
     const { inputs, centers: k, outputs } = this.options;

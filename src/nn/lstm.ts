@@ -55,7 +55,12 @@ export class LSTMCell extends CellBase {
     return this.step1(x, h, c, (packed) => reshape(slice(packed, 0, 0, 1), [x.shape[0], this.hiddenSize]));
   }
 
-  /** One step: (x [batch, inputSize], h, c) → the next h and c, each [batch, hiddenSize] (zeros when h or c is omitted). */
+  /**
+   * One step: (x [batch, inputSize], h, c) → the next h and c, each [batch, hiddenSize] (zeros when h or c is omitted).
+   *
+   * @property h The next hidden state h' = o ⊙ tanh(c').
+   * @property c The next cell state c' = f ⊙ c + i ⊙ g.
+   */
   step(x: Tensor, h?: Tensor, c?: Tensor): { h: Tensor; c: Tensor } {
     const shape = [x.shape[0], this.hiddenSize];
     return this.step1(x, h, c, (packed) => ({ h: reshape(slice(packed, 0, 0, 1), shape), c: reshape(slice(packed, 0, 1, 2), shape) }));

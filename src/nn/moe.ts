@@ -136,7 +136,12 @@ export class MixtureOfExperts extends Module {
     return y;
   }
 
-  /** The gate's probabilities [N, experts] and each input's top expert, without recording. */
+  /**
+   * The gate's probabilities [N, experts] and each input's top expert, without recording.
+   *
+   * @property probs softmax of the gate's logits, [N, experts] row-major.
+   * @property top1 Each input's most probable expert.
+   */
   gateProbabilities(x: Tensor): { probs: Float32Array; top1: Int32Array } {
     return noGrad(() => {
       const logits = this.gate.forward(x);

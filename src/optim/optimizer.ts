@@ -226,7 +226,12 @@ export interface OptimizerState {
   hyperparameters: Record<string, number | boolean | number[]>;
   /** step() calls so far. */
   stepCount: number;
-  /** Per parameter, by index: its step count and state tensors, or null before its first update. */
+  /**
+   * Per parameter, by index: its step count and state tensors, or null before its first update.
+   *
+   * @property step The parameter's own step count.
+   * @property buffers Its state tensors by name (momentum_buffer, exp_avg, exp_avg_sq, …).
+   */
   state: ({ step: number; buffers: Record<string, ArrayLike<number>> } | null)[];
 }
 

@@ -85,7 +85,11 @@ export class Random {
     return Math.floor(this.next() * n);
   }
 
-  /** Shuffle in place (Fisher–Yates). */
+  /**
+   * Shuffle in place (Fisher–Yates).
+   *
+   * @property length The number of elements.
+   */
   shuffle<T extends { length: number; [i: number]: any }>(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);

@@ -74,6 +74,9 @@ export interface EarlyStoppingOptions {
  * Stop when the monitored value has not improved for `patience` epochs; by default restore the
  * best weights. Losses improve downwards, accuracies upwards.
  * @example await fit(model, train, { ..., validation: test, callbacks: [earlyStopping({ patience: 3 })] });
+ *
+ * @property stoppedEpoch The epoch after which training stopped, or null while it runs on.
+ * @property bestEpoch The epoch with the best monitored value so far.
  */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { stoppedEpoch: number | null; bestEpoch: number | null } {
   const patience = options.patience ?? 5;
@@ -82,9 +85,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
   let wait = 0;
   let weights: ReturnType<Module["stateDict"]> | null = null;
   const cb = {
-    /** The epoch after which training stopped, or null while it runs on. */
     stoppedEpoch: null as number | null,
-    /** The epoch with the best monitored value so far. */
     bestEpoch: null as number | null,
     onEpochEnd(logs: EpochLogs, ctx: TrainContext): void {
       const key = options.monitor ?? (logs.valLoss !== undefined ? "valLoss" : "loss");

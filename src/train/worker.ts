@@ -22,7 +22,15 @@ import type { BatchLogs, Callback, EpochLogs } from "./callbacks.js";
 /** A module's parameters and buffers by PyTorch key, as stateDict() gives them. */
 export type StateDict = ReturnType<Module["stateDict"]>;
 
-/** The messages postTraining sends; `type` starts with "wasmnn:" so that a worker can mix in its own. */
+/**
+ * The messages postTraining sends; `type` starts with "wasmnn:" so that a worker can mix in its own.
+ *
+ * @property type "wasmnn:batch", "wasmnn:epoch", "wasmnn:done" or "wasmnn:error".
+ * @property logs A batch's or an epoch's logs.
+ * @property history Every epoch's logs.
+ * @property weights The trained weights.
+ * @property message The error's message.
+ */
 export type TrainingMessage =
   | { type: "wasmnn:batch"; logs: BatchLogs }
   | { type: "wasmnn:epoch"; logs: EpochLogs }
@@ -75,7 +83,14 @@ export async function postTraining(
   }
 }
 
-/** A Web Worker (message events) or a Node worker_threads Worker (an EventEmitter). */
+/**
+ * A Web Worker (message events) or a Node worker_threads Worker (an EventEmitter).
+ *
+ * @property addEventListener Listen to message and error events (Web Worker).
+ * @property removeEventListener Stop listening (Web Worker).
+ * @property on Listen to message and error events (worker_threads).
+ * @property off Stop listening (worker_threads).
+ */
 export type WorkerLike =
   | { addEventListener(type: string, listener: (event: { data?: unknown; message?: string }) => void): void; removeEventListener(type: string, listener: (event: { data?: unknown; message?: string }) => void): void }
   | { on(event: string, listener: (value: unknown) => void): unknown; off(event: string, listener: (value: unknown) => void): unknown };
@@ -96,6 +111,9 @@ function isTrainingMessage(m: unknown): m is TrainingMessage {
  * On the main thread: call the handlers on each progress message of a worker that runs
  * postTraining, and resolve with its history and trained weights (reject on its error, or if
  * the worker itself fails). Messages that are not postTraining's are left to other listeners.
+ *
+ * @property history Every epoch's logs.
+ * @property weights The trained weights.
  */
 export function receiveTraining(worker: WorkerLike, handlers: ReceiveTrainingHandlers = {}): Promise<{ history: EpochLogs[]; weights: StateDict }> {
   return new Promise((resolve, reject) => {

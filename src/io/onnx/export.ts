@@ -16,7 +16,12 @@ export interface OnnxContext {
   readonly graph: OnnxGraph;
   /** The module's stateDict prefix ("encoder.0."), for initializer names. */
   readonly prefix: string;
-  /** Emit a child module on value `x` of shape `shape`; returns its output value and shape. */
+  /**
+   * Emit a child module on value `x` of shape `shape`; returns its output value and shape.
+   *
+   * @property name The child's output value.
+   * @property shape Its shape.
+   */
   child(m: Module, name: string, x: string, shape: readonly number[]): { name: string; shape: number[] };
 }
 

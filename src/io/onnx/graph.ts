@@ -5,7 +5,16 @@
 import type protobuf from "protobufjs/light.js";
 import { ONNX_SCHEMA } from "./schema.js";
 
-/** An attribute value, tagged with its ONNX type. */
+/**
+ * An attribute value, tagged with its ONNX type.
+ *
+ * @property f A float (FLOAT).
+ * @property i An integer (INT).
+ * @property s A string (STRING).
+ * @property ints A list of integers (INTS).
+ * @property floats A list of floats (FLOATS).
+ * @property strings A list of strings (STRINGS).
+ */
 export type Attr = { f: number } | { i: number } | { s: string } | { ints: number[] } | { floats: number[] } | { strings: string[] };
 
 const ATTR_TYPE = { f: 1, i: 2, s: 3, floats: 6, ints: 7, strings: 8 } as const;
