@@ -31,6 +31,7 @@ import { keep } from "../memory/scope.js";
 import { record } from "./engine.js";
 import { backendOf, empty } from "./util.js";
 
+/** A recurrent cell's equations: LSTM, GRU, or the Elman RNN with tanh or relu. */
 export type CellKind = "lstm" | "gru" | "rnnTanh" | "rnnRelu";
 
 /**
@@ -38,9 +39,13 @@ export type CellKind = "lstm" | "gru" | "rnnTanh" | "rnnRelu";
  * [G·H]. wIh null: the input is already projected (see recurrentSequence), and bIh is null too.
  */
 export interface CellWeights {
+  /** W_ih [G·H, in] (weight_ih), or null when the input is already projected. */
   wIh: Tensor | null;
+  /** W_hh [G·H, H] (weight_hh). */
   wHh: Tensor;
+  /** b_ih [G·H] (bias_ih), or null. */
   bIh: Tensor | null;
+  /** b_hh [G·H] (bias_hh), or null. */
   bHh: Tensor | null;
 }
 

@@ -20,8 +20,11 @@ import type { ResponseLike } from "../backend/wasm/load.js";
 export type ModelFiles = Record<string, Uint8Array>;
 /** A Blob or a File, by what load() reads of it (declared here so that the types need no DOM library). */
 export interface BlobLike {
+  /** The size in bytes. */
   readonly size: number;
+  /** The MIME type. */
   readonly type: string;
+  /** The bytes. */
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 

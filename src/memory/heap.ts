@@ -22,7 +22,9 @@ export function sizeClass(bytes: number): number {
 
 /** A growable linear memory, as `WebAssembly.Memory` is (declared here so that the types need no DOM library). */
 export interface LinearMemory {
+  /** The current bytes; replaced (and the old one detached) when the memory grows. */
   readonly buffer: ArrayBuffer;
+  /** Grow by `pages` pages of 64 KiB; returns the previous size in pages. */
   grow(pages: number): number;
 }
 

@@ -1,5 +1,6 @@
 // Shapes: sizes, formatting, and the broadcasting patterns the kernels support.
 
+/** The size of each axis, outermost first: [batch, channels, height, width] for an NCHW image batch. */
 export type Shape = readonly number[];
 
 export function sizeOf(shape: Shape): number {

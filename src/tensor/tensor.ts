@@ -9,7 +9,9 @@ import { fmt, sizeOf, type Shape } from "./shape.js";
 
 /** The op that produced a tensor: its inputs and how to send a gradient back to them. */
 export interface Node {
+  /** The op's name ("matmul", "relu", …). */
   readonly op: string;
+  /** The tensors the op read, in argument order. */
   readonly inputs: readonly Tensor[];
   /** Given d(loss)/d(output), return d(loss)/d(input) for each input (null where none is needed). */
   readonly backward: (grad: Tensor) => (Tensor | null)[];

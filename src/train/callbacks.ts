@@ -59,6 +59,7 @@ export interface Callback {
   onTrainEnd?(history: EpochLogs[], ctx: TrainContext): void | Promise<void>;
 }
 
+/** Options of earlyStopping: the value to watch, how long to wait, the smallest improvement, and whether to restore the best weights. */
 export interface EarlyStoppingOptions {
   /** The logged value to watch (default "valLoss", or "loss" without validation data). */
   monitor?: "loss" | "valLoss" | "accuracy" | "valAccuracy";

@@ -27,9 +27,13 @@ import { ProgressBar } from "./progress.js";
 
 /** What the loop needs of a GAN (models.gan gives it). */
 export interface Adversaries {
+  /** G: latent noise → a sample. */
   readonly generator: Module;
+  /** D: a sample → one logit, real or generated. */
   readonly discriminator: Module;
+  /** Size of the latent vector z. */
   readonly latent: number;
+  /** Set train or eval mode on both networks. */
   train(mode?: boolean): unknown;
 }
 

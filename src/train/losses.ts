@@ -2,7 +2,9 @@
 import { binaryCrossEntropy, crossEntropy, mse } from "../autograd/loss.js";
 import type { Tensor } from "../tensor/tensor.js";
 
+/** The losses fit and evaluate know by name; classification losses also report accuracy. */
 export type LossName = "crossEntropy" | "mse" | "binaryCrossEntropy";
+/** A loss of your own: (predictions, targets) → a scalar tensor to minimize. */
 export type LossFn = (pred: Tensor, target: Tensor) => Tensor;
 
 export function resolveLoss(loss: LossName | LossFn): LossFn {

@@ -17,11 +17,21 @@ import { hasNodeBuiltins, nodeBuiltin, type UrlLike } from "../../platform.js";
 
 /** The parts of a fetch `Response` that wasmnn reads. */
 export interface ResponseLike {
+  /** Whether the status is 2xx. */
   readonly ok: boolean;
+  /** The HTTP status. */
   readonly status: number;
+  /** The HTTP status text. */
   readonly statusText: string;
+  /** The URL fetched, for error messages. */
   readonly url: string;
+  /**
+   * The response headers (content-type decides whether compileStreaming can be used).
+   *
+   * @property get A header's value, or null.
+   */
   readonly headers: { get(name: string): string | null };
+  /** The body's bytes. */
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
