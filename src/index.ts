@@ -1,5 +1,17 @@
 // wasmnn: the public API.
 import "./autograd/engine.js"; // installs Tensor.backward
+// Types that the API's signatures name, so that the reference links them.
+export type { Shape } from "./tensor/shape.js";
+export type { Nested } from "./tensor/creation.js";
+export type { Node as AutogradNode } from "./tensor/tensor.js";
+export type { LinearMemory } from "./memory/heap.js";
+export type { ResponseLike } from "./backend/wasm/load.js";
+export { Basis } from "./backend/basis.js";
+export type { CellKind, CellWeights } from "./autograd/recurrent.js";
+export type { Source as DataSource } from "./data/dataset.js";
+export type { LossName, LossFn, EarlyStoppingOptions } from "./train/index.js";
+export type { Adversaries } from "./train/gan.js";
+export type { BlobLike } from "./io/model-files.js";
 
 export { ready, setBackend, getBackend, backend } from "./backend/index.js";
 export type { Backend, BackendName, ReadyOptions, WasmSource } from "./backend/index.js";

@@ -26,7 +26,8 @@ export interface Dataset {
   readonly length: number;
 }
 
-type Source = Tensor | Float32Array | number[] | number[][];
+/** What dataset() takes for x or y: a tensor, a flat array (one value per sample), or rows. */
+export type Source = Tensor | Float32Array | number[] | number[][];
 
 function flat(name: string, s: Source): { data: Float32Array; shape: number[] } {
   if (s instanceof Tensor) return { data: s.toArray(), shape: [...s.shape] };

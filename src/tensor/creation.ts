@@ -13,7 +13,8 @@ export interface CreateOptions {
   backend?: Backend;
 }
 
-type Nested = number | readonly Nested[];
+/** Nested arrays of numbers whose nesting is the shape: [[1, 2], [3, 4]] is [2, 2]. */
+export type Nested = number | readonly Nested[];
 
 function flatten(data: Nested, shape: number[], out: number[], depth: number): void {
   if (typeof data === "number") {
