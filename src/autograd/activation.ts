@@ -19,22 +19,38 @@ function activate(kind: Activation, name: string, x: Tensor, alpha = 0): Tensor 
   });
 }
 
-/** max(0, x): the rectified linear unit. */
+/**
+ * max(0, x): the rectified linear unit.
+ *
+ * @example const y = ops.relu(tensor([-1, 0, 2])); // [0, 0, 2]
+ */
 export function relu(x: Tensor): Tensor {
   return activate(Activation.ReLU, "relu", x);
 }
 
-/** x for x > 0, else slope·x. */
+/**
+ * x for x > 0, else slope·x.
+ *
+ * @example const y = ops.leakyRelu(tensor([-1, 2]), 0.1); // [-0.1, 2]
+ */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return activate(Activation.LeakyReLU, "leakyRelu", x, negativeSlope);
 }
 
-/** 1 / (1 + e⁻ˣ), squashing into (0, 1). */
+/**
+ * 1 / (1 + e⁻ˣ), squashing into (0, 1).
+ *
+ * @example const y = ops.sigmoid(tensor([0])); // [0.5]
+ */
 export function sigmoid(x: Tensor): Tensor {
   return activate(Activation.Sigmoid, "sigmoid", x);
 }
 
-/** tanh(x), squashing into (−1, 1). */
+/**
+ * tanh(x), squashing into (−1, 1).
+ *
+ * @example const y = ops.tanh(tensor([0, 1])); // [0, 0.7616]
+ */
 export function tanh(x: Tensor): Tensor {
   return activate(Activation.Tanh, "tanh", x);
 }
@@ -59,7 +75,11 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   return activate(approximate === "tanh" ? Activation.GELUTanh : Activation.GELU, "gelu", x);
 }
 
-/** softmax along `axis` (default the last): exponentials normalized to sum to 1. */
+/**
+ * softmax along `axis` (default the last): exponentials normalized to sum to 1.
+ *
+ * @example const p = ops.softmax(tensor([[1, 2, 3]])); // [[0.090, 0.245, 0.665]], rows sum to 1
+ */
 export function softmax(x: Tensor, axis = -1): Tensor {
   return rowwise("softmax", x, axis, (be, y, rows, cols) => be.softmax(x.ptr, y.ptr, rows, cols), (be, y, g, dx, rows, cols) => be.softmaxBackward(y.ptr, g.ptr, dx.ptr, rows, cols));
 }

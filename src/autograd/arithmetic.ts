@@ -68,13 +68,21 @@ function rawMul(a: Tensor, b: Tensor): Tensor {
   return broadcastBinary(Binary.Mul, "mul", a, b);
 }
 
-/** a + b, broadcasting. */
+/**
+ * a + b, broadcasting.
+ *
+ * @example const y = ops.add(tensor([[1, 2], [3, 4]]), tensor([10, 20])); // broadcast: [[11, 22], [13, 24]]
+ */
 export function add(a: Tensor, b: Tensor): Tensor {
   const out = broadcastBinary(Binary.Add, "add", a, b);
   return record(out, "add", [a, b], (g) => [gradFor(g, a.shape), gradFor(g, b.shape)]);
 }
 
-/** a − b, broadcasting. */
+/**
+ * a − b, broadcasting.
+ *
+ * @example const y = ops.sub(tensor([5, 7]), tensor([1, 2])); // [4, 5]
+ */
 export function sub(a: Tensor, b: Tensor): Tensor {
   const out = broadcastBinary(Binary.Sub, "sub", a, b);
   return record(out, "sub", [a, b], (g) => {
@@ -84,7 +92,11 @@ export function sub(a: Tensor, b: Tensor): Tensor {
   });
 }
 
-/** a ⊙ b (elementwise product), broadcasting. d/da = g·b, d/db = g·a. */
+/**
+ * a ⊙ b (elementwise product), broadcasting. d/da = g·b, d/db = g·a.
+ *
+ * @example const y = ops.mul(tensor([1, 2, 3]), tensor([2, 2, 2])); // [2, 4, 6]
+ */
 export function mul(a: Tensor, b: Tensor): Tensor {
   const out = broadcastBinary(Binary.Mul, "mul", a, b);
   return record(out, "mul", [a, b], (g) => {
@@ -94,7 +106,11 @@ export function mul(a: Tensor, b: Tensor): Tensor {
   });
 }
 
-/** a / b, broadcasting. d/da = g/b, d/db = −g·a/b² = −g·out/b. */
+/**
+ * a / b, broadcasting. d/da = g/b, d/db = −g·a/b² = −g·out/b.
+ *
+ * @example const y = ops.div(tensor([1, 4]), tensor([2, 8])); // [0.5, 0.5]
+ */
 export function div(a: Tensor, b: Tensor): Tensor {
   const out = broadcastBinary(Binary.Div, "div", a, b);
   return record(out, "div", [a, b], (g) => {
@@ -138,32 +154,56 @@ function raw(op: Unary, x: Tensor, p = 0): Tensor {
   return out;
 }
 
-/** −x elementwise; backward: ∂L/∂x = −∂L/∂y. */
+/**
+ * −x elementwise; backward: ∂L/∂x = −∂L/∂y.
+ *
+ * @example const y = ops.neg(tensor([1, -2])); // [-1, 2]
+ */
 export function neg(x: Tensor): Tensor {
   return unaryOp(Unary.Neg, "neg", x, 0, (x) => fullLike(x, -1));
 }
 
-/** x·s for a number s. */
+/**
+ * x·s for a number s.
+ *
+ * @example const y = ops.mulScalar(tensor([1, 2]), 3); // [3, 6]
+ */
 export function mulScalar(x: Tensor, s: number): Tensor {
   return unaryOp(Unary.MulScalar, "mulScalar", x, s, (x) => fullLike(x, s));
 }
 
-/** x + s for a number s. */
+/**
+ * x + s for a number s.
+ *
+ * @example const y = ops.addScalar(tensor([1, 2]), 0.5); // [1.5, 2.5]
+ */
 export function addScalar(x: Tensor, s: number): Tensor {
   return unaryOp(Unary.AddScalar, "addScalar", x, s, (x) => fullLike(x, 1));
 }
 
-/** eˣ; d/dx = eˣ. */
+/**
+ * eˣ; d/dx = eˣ.
+ *
+ * @example const y = ops.exp(tensor([0, 1])); // [1, 2.7183]
+ */
 export function exp(x: Tensor): Tensor {
   return unaryOp(Unary.Exp, "exp", x, 0, (_x, out) => copyAs(out, out.shape));
 }
 
-/** Natural log; d/dx = 1/x. */
+/**
+ * Natural log; d/dx = 1/x.
+ *
+ * @example const y = ops.log(tensor([1, Math.E])); // [0, 1]
+ */
 export function log(x: Tensor): Tensor {
   return unaryOp(Unary.Log, "log", x, 0, (x) => raw(Unary.Reciprocal, x));
 }
 
-/** √x; d/dx = 1/(2√x). */
+/**
+ * √x; d/dx = 1/(2√x).
+ *
+ * @example const y = ops.sqrt(tensor([4, 9])); // [2, 3]
+ */
 export function sqrt(x: Tensor): Tensor {
   return unaryOp(Unary.Sqrt, "sqrt", x, 0, (_x, out) => {
     const d = raw(Unary.Reciprocal, out);
@@ -172,12 +212,20 @@ export function sqrt(x: Tensor): Tensor {
   });
 }
 
-/** x²; d/dx = 2x. */
+/**
+ * x²; d/dx = 2x.
+ *
+ * @example const y = ops.square(tensor([-3, 2])); // [9, 4]
+ */
 export function square(x: Tensor): Tensor {
   return unaryOp(Unary.Square, "square", x, 0, (x) => raw(Unary.MulScalar, x, 2));
 }
 
-/** xᵖ for a number p; d/dx = p·xᵖ⁻¹. */
+/**
+ * xᵖ for a number p; d/dx = p·xᵖ⁻¹.
+ *
+ * @example const y = ops.pow(tensor([2, 3]), 3); // [8, 27]
+ */
 export function pow(x: Tensor, p: number): Tensor {
   return unaryOp(Unary.PowScalar, "pow", x, p, (x) => {
     const d = raw(Unary.PowScalar, x, p - 1);
@@ -186,7 +234,11 @@ export function pow(x: Tensor, p: number): Tensor {
   });
 }
 
-/** |x|; d/dx = sign(x) (0 at 0). */
+/**
+ * |x|; d/dx = sign(x) (0 at 0).
+ *
+ * @example const y = ops.abs(tensor([-3, 2])); // [3, 2]
+ */
 export function abs(x: Tensor): Tensor {
   return unaryOp(Unary.Abs, "abs", x, 0, (x) => {
     const a = raw(Unary.Abs, x);

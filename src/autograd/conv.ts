@@ -174,6 +174,8 @@ export function poolGeometry(who: string, x: readonly number[], kernelSize: Pair
 /**
  * Max pooling: each output is the largest value of its kh×kw window. Backward routes each dy to
  * the one input that won its window (kept as an argmax map), and gives the others nothing.
+ *
+ * @example const y = ops.maxPool2d(randn([1, 3, 8, 8]), 2); // [1, 3, 4, 4]
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
   const be = backendOf("maxPool2d", x);
@@ -198,6 +200,8 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
  * Average pooling: each output is the mean of its window. countIncludePad (default true, as
  * PyTorch's count_include_pad) divides by kh·kw, padded cells counting as zeros; false divides by
  * the number of cells inside the image. Backward shares each dy equally over its window.
+ *
+ * @example const y = ops.avgPool2d(randn([1, 3, 8, 8]), 2); // [1, 3, 4, 4]
  */
 export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions & { countIncludePad?: boolean } = {}): Tensor {
   const be = backendOf("avgPool2d", x);
@@ -241,6 +245,8 @@ export interface BatchNormOptions {
 /**
  * Batch normalization over axis 1 of x [N, C, ...]. In training, with running tensors given, they
  * are updated in place, the variance estimate unbiased (Σ(x − mean)²/(M − 1)) as in PyTorch.
+ *
+ * @example const y = ops.batchNorm(randn([16, 4]), { training: true }); // each column: mean 0, variance 1
  */
 export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
   const { runningMean = null, runningVar = null, weight = null, bias = null, training } = options;

@@ -20,7 +20,11 @@ let gradEnabled = true;
  */
 const consumed = new WeakMap<Tensor, Pick<Node, "op" | "inputs">>();
 
-/** Run fn without recording a graph (inference, optimizer updates, metrics). */
+/**
+ * Run fn without recording a graph (inference, optimizer updates, metrics).
+ *
+ * @example const y = noGrad(() => ops.relu(tensor([1, -1], undefined, { requiresGrad: true }))); // y.node is null: no graph kept
+ */
 export function noGrad<T>(fn: () => T): T {
   const before = gradEnabled;
   gradEnabled = false;

@@ -13,6 +13,8 @@ import { backendOf, empty } from "./util.js";
 /**
  * Matrix product. 2-D: [m, k]·[k, n] → [m, n]. 3-D: batched, [B, m, k]·[B, k, n] → [B, m, n];
  * a 2-D right operand is shared by every batch entry.
+ *
+ * @example const y = ops.matmul(tensor([[1, 2], [3, 4]]), tensor([[1], [1]])); // [[3], [7]]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const be = backendOf("matmul", a, b);
@@ -65,6 +67,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 /**
  * y = x·Wᵀ + b, the affine map of a dense layer, fused: one GEMM forward, and backward
  * dX = dY·W, dW = dYᵀ·X, db = Σ_rows dY. x is [..., in], W is [out, in] (PyTorch's layout), b is [out].
+ *
+ * @example const y = ops.linear(tensor([[1, 2]]), tensor([[1, 1], [0, 1]]), tensor([0, 10])); // x·Wᵀ + b = [[3, 12]]
  */
 export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
   const be = bias ? backendOf("linear", x, w, bias) : backendOf("linear", x, w);

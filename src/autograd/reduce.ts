@@ -39,12 +39,20 @@ function reduceSum(name: string, x: Tensor, axis: number | undefined, keepDims: 
   });
 }
 
-/** Σ of all values, or along `axis` (removed unless keepDims). */
+/**
+ * Σ of all values, or along `axis` (removed unless keepDims).
+ *
+ * @example const s = ops.sum(tensor([[1, 2], [3, 4]]), 0); // [4, 6]
+ */
 export function sum(x: Tensor, axis?: number, keepDims = false): Tensor {
   return reduceSum("sum", x, axis, keepDims, () => 1);
 }
 
-/** Mean of all values, or along `axis`. */
+/**
+ * Mean of all values, or along `axis`.
+ *
+ * @example const m = ops.mean(tensor([[1, 2], [3, 4]])); // 2.5
+ */
 export function mean(x: Tensor, axis?: number, keepDims = false): Tensor {
   return reduceSum("mean", x, axis, keepDims, (len) => 1 / len);
 }

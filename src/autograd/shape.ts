@@ -5,7 +5,11 @@ import type { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
 import { backendOf, copyAs, empty } from "./util.js";
 
-/** The same values in a new shape of the same size; one axis may be −1 (inferred). */
+/**
+ * The same values in a new shape of the same size; one axis may be −1 (inferred).
+ *
+ * @example const y = ops.reshape(tensor([1, 2, 3, 4, 5, 6]), [2, 3]); // [[1, 2, 3], [4, 5, 6]]
+ */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   backendOf("reshape", x);
   const known = shape.filter((d) => d !== -1);
@@ -19,7 +23,11 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   return record(y, "reshape", [x], (g) => [copyAs(g, x.shape)]);
 }
 
-/** Collapse axes startDim.. into one: [N, C, H, W] → [N, C·H·W]. */
+/**
+ * Collapse axes startDim.. into one: [N, C, H, W] → [N, C·H·W].
+ *
+ * @example const y = ops.flatten(randn([8, 3, 4, 4])); // [8, 48]
+ */
 export function flatten(x: Tensor, startDim = 1): Tensor {
   const a = normAxis(startDim, x.rank, "flatten");
   return reshape(x, [...x.shape.slice(0, a), sizeOf(x.shape.slice(a))]);
@@ -52,7 +60,11 @@ function permuteAxes(x: Tensor, d0: number, d1: number, out: Tensor): void {
   }
 }
 
-/** Swap two axes (default: the last two). */
+/**
+ * Swap two axes (default: the last two).
+ *
+ * @example const y = ops.transpose(tensor([[1, 2, 3], [4, 5, 6]])); // [[1, 4], [2, 5], [3, 6]]
+ */
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
   backendOf("transpose", x);
   const d0 = normAxis(dim0, x.rank, "transpose");
@@ -75,7 +87,11 @@ function around(shape: Shape, axis: number): [number, number, number] {
   return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
 }
 
-/** x[..., start:end, ...] along `axis`. */
+/**
+ * x[..., start:end, ...] along `axis`.
+ *
+ * @example const y = ops.slice(tensor([[1, 2, 3], [4, 5, 6]]), 1, 1, 3); // [[2, 3], [5, 6]]
+ */
 export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
   const be = backendOf("slice", x);
   const a = normAxis(axis, x.rank, "slice");
@@ -95,7 +111,11 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   });
 }
 
-/** Join tensors along `axis`; every other axis must match. */
+/**
+ * Join tensors along `axis`; every other axis must match.
+ *
+ * @example const y = ops.concat([tensor([[1, 2]]), tensor([[3, 4]])], 0); // [[1, 2], [3, 4]]
+ */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (xs.length === 0) throw new Error("concat: got no tensors");
   const be = backendOf("concat", ...xs);

@@ -28,7 +28,11 @@ let loading: Promise<void> | null = null;
 
 const envDebug = typeof process !== "undefined" && process.env?.WASMNN_DEBUG === "1";
 
-/** Instantiate the Wasm core (once; later calls return at once) and make a backend current. */
+/**
+ * Instantiate the Wasm core (once; later calls return at once) and make a backend current.
+ *
+ * @example await ready(); // once, before the first tensor: instantiates the Wasm core
+ */
 export async function ready(options: ReadyOptions = {}): Promise<void> {
   if (wasm === null) {
     loading ??= instantiateCore(options.wasm, options.debug ?? envDebug).then((core) => {
@@ -58,7 +62,11 @@ export function backend(name: BackendName): Backend {
   throw new Error(`backend: unknown backend "${String(name)}", expected "wasm" or "js"`);
 }
 
-/** Make `name` the backend that new tensors are created on. */
+/**
+ * Make `name` the backend that new tensors are created on.
+ *
+ * @example setBackend("js"); // the readable reference kernels, e.g. to compare with "wasm"
+ */
 export function setBackend(name: BackendName): void {
   current = backend(name);
   chosen = true;

@@ -87,6 +87,8 @@ const asyncError = (what: string) =>
  * Maps, Sets or class instances, at any depth) and the ones `keep()`-ed. Returned tensors join the
  * enclosing scope. fn must be synchronous: as tfjs's tidy() does, an async function or a returned
  * Promise is refused (PyTorch frees by reference counting and has no scope to follow here).
+ *
+ * @example const loss = scope(() => keep(ops.mean(ops.square(randn([1000]))))); // the temporaries are freed, loss is kept
  */
 export function scope<T>(fn: () => T): T {
   if (typeof fn !== "function") throw new Error(`scope: expected a function, got ${fn === null ? "null" : typeof fn}`);

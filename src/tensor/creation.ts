@@ -104,7 +104,11 @@ export function ones(shape: Shape, options?: CreateOptions): Tensor {
   return full(shape, 1, options);
 }
 
-/** Uniform values in [lo, hi) from the seeded generator (or `options.rng`). */
+/**
+ * Uniform values in [lo, hi) from the seeded generator (or `options.rng`).
+ *
+ * @example const u = rand([2, 3], { lo: -1, hi: 1 }); // uniform in [−1, 1)
+ */
 export function rand(shape: Shape, options?: CreateOptions & { lo?: number; hi?: number; rng?: Random }): Tensor {
   checkShape(shape, "rand");
   const r = options?.rng ?? rng();
@@ -115,7 +119,11 @@ export function rand(shape: Shape, options?: CreateOptions & { lo?: number; hi?:
   });
 }
 
-/** Normal values (mean 0, std 1 unless given) from the seeded generator (or `options.rng`). */
+/**
+ * Normal values (mean 0, std 1 unless given) from the seeded generator (or `options.rng`).
+ *
+ * @example const z = randn([1000], { std: 0.02 }); // N(0, 0.02²)
+ */
 export function randn(shape: Shape, options?: CreateOptions & { mean?: number; std?: number; rng?: Random }): Tensor {
   checkShape(shape, "randn");
   const r = options?.rng ?? rng();

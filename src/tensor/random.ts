@@ -111,7 +111,11 @@ export interface RandomState {
 
 let global = new Random(0);
 
-/** Reseed the generator behind randn, rand, initializers, dropout and shuffling (PyTorch's manual_seed). */
+/**
+ * Reseed the generator behind randn, rand, initializers, dropout and shuffling (PyTorch's manual_seed).
+ *
+ * @example manualSeed(42); // randn, initializers and shuffles now reproduce run after run
+ */
 export function manualSeed(seed: number): void {
   global = new Random(seed);
 }
