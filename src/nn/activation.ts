@@ -4,14 +4,22 @@ import { gelu, leakyRelu, relu, sigmoid, softmax, tanh, type GeluOptions } from 
 import type { Tensor } from "../tensor/tensor.js";
 import { Module } from "./module.js";
 
-/** max(0, x). The default hidden activation: cheap, and its gradient does not saturate for x > 0. */
+/**
+ * max(0, x). The default hidden activation: cheap, and its gradient does not saturate for x > 0.
+ *
+ * @example const y = new nn.ReLU().forward(tensor([-1, 2])); // [0, 2]
+ */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
   }
 }
 
-/** x for x > 0, else negativeSlope·x: keeps a small gradient for negative inputs. */
+/**
+ * x for x > 0, else negativeSlope·x: keeps a small gradient for negative inputs.
+ *
+ * @example const y = new nn.LeakyReLU(0.2).forward(tensor([-1, 2])); // [-0.2, 2]
+ */
 export class LeakyReLU extends Module {
   /** @param negativeSlope The slope α for x < 0: f(x) = max(0, x) + α·min(0, x) (default 0.01). */
   constructor(readonly negativeSlope = 0.01) {
@@ -25,14 +33,22 @@ export class LeakyReLU extends Module {
   }
 }
 
-/** 1/(1 + e⁻ˣ) ∈ (0, 1): a probability, or a gate. */
+/**
+ * 1/(1 + e⁻ˣ) ∈ (0, 1): a probability, or a gate.
+ *
+ * @example const p = new nn.Sigmoid().forward(tensor([0])); // [0.5]
+ */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
 }
 
-/** tanh(x) ∈ (−1, 1), zero-centred. */
+/**
+ * tanh(x) ∈ (−1, 1), zero-centred.
+ *
+ * @example const y = new nn.Tanh().forward(tensor([0])); // [0]
+ */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
     return tanh(x);
@@ -64,7 +80,11 @@ export class GELU extends Module {
   }
 }
 
-/** softmax along `dim` (default last): turns scores into probabilities that sum to 1. */
+/**
+ * softmax along `dim` (default last): turns scores into probabilities that sum to 1.
+ *
+ * @example const p = new nn.Softmax().forward(tensor([[1, 1]])); // [[0.5, 0.5]]
+ */
 export class Softmax extends Module {
   /** @param dim The axis that sums to one (default −1, the last). */
   constructor(readonly dim = -1) {

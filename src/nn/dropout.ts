@@ -7,6 +7,11 @@ import { rng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Module } from "./module.js";
 
+/**
+ * Dropout: in training, y = x·m/(1 − p) with m ~ Bernoulli(1 − p) per element; in eval mode y = x.
+ *
+ * @example const net = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(256, 10));
+ */
 export class Dropout extends Module {
   /** @param p The probability of zeroing each element in training (default 0.5). */
   constructor(readonly p = 0.5) {

@@ -40,6 +40,8 @@ export class Flatten extends Module {
 /**
  * [N, D] → [N, ...shape] with D = the size of shape: the inverse of Flatten (PyTorch's
  * nn.Unflatten(1, shape)), where a dense code is widened back into feature maps.
+ *
+ * @example const y = new nn.Unflatten([8, 7, 7]).forward(randn([4, 392])); // [4, 8, 7, 7]
  */
 export class Unflatten extends Module {
   /** @param shape The shape the last axis is split into. */

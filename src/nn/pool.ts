@@ -82,6 +82,8 @@ export class AvgPool2d extends Module {
  * Average pooling to a fixed output size, whatever the input size. outputSize 1 is global
  * average pooling: one mean per channel, [N, C, H, W] → [N, C, 1, 1] (then Flatten for a
  * classifier head). Other sizes must divide the input evenly (the windows then do not overlap).
+ *
+ * @example const y = new nn.AdaptiveAvgPool2d(1).forward(randn([2, 16, 7, 7])); // [2, 16, 1, 1]
  */
 export class AdaptiveAvgPool2d extends Module {
   /** [oh, ow], the output size whatever the input size. */

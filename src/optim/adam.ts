@@ -72,6 +72,8 @@ export class Adam extends Optimizer {
 /**
  * AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay, p ← p·(1 − lr·λ) before
  * the Adam step, so decay does not get rescaled by the adaptive denominator. Default λ = 0.01.
+ *
+ * @example const opt = new optim.AdamW(new nn.Linear(4, 2).parameters(), { lr: 1e-3, weightDecay: 0.01 });
  */
 export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
