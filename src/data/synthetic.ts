@@ -2,7 +2,11 @@
 import { Random } from "../tensor/random.js";
 import type { Dataset } from "./dataset.js";
 
-/** XOR: the four corners of the unit square, target 1 where exactly one input is 1. Not linearly separable. */
+/**
+ * XOR: the four corners of the unit square, target 1 where exactly one input is 1. Not linearly separable.
+ *
+ * @example const data = xor(); // 4 samples [2] → targets [1]
+ */
 export function xor(): Dataset {
   return {
     x: Float32Array.from([0, 0, 0, 1, 1, 0, 1, 1]),
@@ -17,6 +21,8 @@ export function xor(): Dataset {
  * Two interleaved spirals (Lang & Witbrock, 1988), labels 0 and 1: points (r cos θ, r sin θ) and
  * their mirror images, with optional Gaussian noise. A classic test that a net can learn a
  * highly nonlinear boundary.
+ *
+ * @example const data = twoSpirals({ pointsPerClass: 100 }); // 200 points [2], labels 0 and 1
  */
 export function twoSpirals(options: { pointsPerClass?: number; turns?: number; noise?: number; seed?: number } = {}): Dataset {
   const n = options.pointsPerClass ?? 200;

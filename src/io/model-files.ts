@@ -93,6 +93,8 @@ export function toSafetensors(source: Module | StateDict, options: SafetensorsOp
 /**
  * The state dict in safetensors bytes (F32, F16, BF16 and F64 become Float32Array, I64 Float64Array),
  * for `model.loadStateDict`. Throws on a damaged or hostile file, naming what is wrong.
+ *
+ * @example const state = fromSafetensors(toSafetensors(new nn.Linear(2, 3))); // { weight: { shape: [3, 2], … }, bias: … }
  */
 export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: LoadOptions & { name?: string } = {}): StateDict {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
@@ -111,6 +113,8 @@ export function configJson(model: Module): string {
 /**
  * The files of a saved model: config.json and model.safetensors (config.json only for models
  * that have a config entry: built-in layers, their Sequentials and every models.* factory).
+ *
+ * @example const files = toFiles(new nn.Linear(2, 3)); // { "config.json": …, "model.safetensors": … }
  */
 export function toFiles(model: Module, options: SafetensorsOptions = {}): ModelFiles {
   const files: ModelFiles = {};
@@ -216,6 +220,8 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
 /**
  * Load weights from any source into a model built in code (a custom Module, or one whose
  * config is known). All-or-nothing; a file of another architecture names its missing and extra keys.
+ *
+ * @example const m = new nn.Linear(2, 3); await loadWeights(m, toSafetensors(new nn.Linear(2, 3)));
  */
 export async function loadWeights(model: Module, source: ModelSource, options: LoadOptions = {}): Promise<void> {
   const src = await readSource(source, "loadWeights");

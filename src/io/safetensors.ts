@@ -57,7 +57,11 @@ function isPrototypeKey(name: string): boolean {
   return name === "__proto__" || name === "prototype" || name in Object.prototype;
 }
 
-/** Serialize tensors and metadata into safetensors bytes; the header is padded to 8 bytes. */
+/**
+ * Serialize tensors and metadata into safetensors bytes; the header is padded to 8 bytes.
+ *
+ * @example const bytes = io.writeSafetensors([["w", { shape: [2], data: [1, 2] }]], { note: "hi" });
+ */
 export function writeSafetensors(tensors: Iterable<[string, TensorToWrite]>, metadata: Record<string, string> = {}): Uint8Array {
   const header: Record<string, unknown> = Object.create(null);
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;

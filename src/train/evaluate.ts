@@ -31,7 +31,11 @@ export interface EvalResult {
   accuracy?: number;
 }
 
-/** Mean loss (and accuracy) of `model` over `data`, in eval mode. */
+/**
+ * Mean loss (and accuracy) of `model` over `data`, in eval mode.
+ *
+ * @example const { loss, accuracy } = evaluate(new nn.Linear(2, 2), twoSpirals(), { loss: "crossEntropy" });
+ */
 export function evaluate(model: Module, data: Dataset, options: { loss: LossName | LossFn; batchSize?: number }): EvalResult {
   const batchSize = options.batchSize ?? 256;
   checkBatchSize("evaluate", batchSize);
@@ -66,6 +70,8 @@ export function evaluate(model: Module, data: Dataset, options: { loss: LossName
 /**
  * The model's outputs for inputs x ([N, ...sampleShape]), computed in eval mode in batches.
  * The returned tensor belongs to the caller (or the enclosing scope).
+ *
+ * @example const y = predict(new nn.Linear(2, 1), tensor([[0, 1], [1, 0]])); // 2 samples → [2, 1]
  */
 export function predict(model: Module, x: Tensor | Float32Array, options: { batchSize?: number; sampleShape?: number[] } = {}): Tensor {
   const batchSize = options.batchSize ?? 256;
