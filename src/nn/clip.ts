@@ -58,6 +58,8 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType
 /**
  * Clamp every gradient value of `params` into [−clipValue, clipValue] in place, as PyTorch's
  * clip_grad_value_.
+ *
+ * @example nn.clipGradValue(model.parameters(), 1); // each gradient value into [−1, 1], after backward()
  */
 export function clipGradValue(params: Iterable<Tensor>, clipValue: number): void {
   if (!(clipValue >= 0) || !Number.isFinite(clipValue)) throw new Error(`clipGradValue: clipValue must be a finite number ≥ 0, got ${clipValue}`);

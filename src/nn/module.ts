@@ -44,7 +44,11 @@ function persistent(shape: Shape): Tensor {
   return t;
 }
 
-/** A trainable tensor: requiresGrad, and exempt from scopes (it lives as long as its module). */
+/**
+ * A trainable tensor: requiresGrad, and exempt from scopes (it lives as long as its module).
+ *
+ * @example const w = nn.parameter([2, 3], nn.init.normal(0.1)); // requiresGrad, kept out of scopes
+ */
 export function parameter(shape: Shape, init?: (view: Float32Array) => void): Tensor {
   const t = persistent(shape);
   const v = t.backend.heap.f32(t.ptr, t.size);
@@ -54,7 +58,11 @@ export function parameter(shape: Shape, init?: (view: Float32Array) => void): Te
   return t;
 }
 
-/** A persistent, untrained tensor (running statistics and the like). */
+/**
+ * A persistent, untrained tensor (running statistics and the like).
+ *
+ * @example const runningMean = nn.buffer([16]); // zeros, saved in stateDict, never trained
+ */
 export function buffer(shape: Shape, value = 0): Tensor {
   const t = persistent(shape);
   t.backend.fill(t.ptr, t.size, value);
@@ -86,10 +94,16 @@ function stateEntry(key: string, shape: number[], data: Float32Array): { shape: 
 export type AnyModule = Module<any[], unknown>;
 
 /**
+ * The base of every layer and model: parameters, buffers and child modules under PyTorch's
+ * names, train/eval mode, stateDict() and loadStateDict(). A layer registers what it owns in its
+ * constructor and computes y = forward(x) with autograd ops, so backward() reaches its parameters.
+ *
  * In and Out type forward: by default tensors in, one tensor out, which is what almost every
  * layer is and what Sequential, fit and the CLI call. A layer with another calling convention
  * says so in its type (MultiheadAttention: query, key, value and options in, [output, weights]
  * out) rather than widening the default for everyone.
+ *
+ * @example class Affine extends nn.Module { w = this.param("w", nn.parameter([1], (v) => v.fill(2))); forward(x: Tensor) { return ops.mul(x, this.w); } }
  */
 export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   /** Train mode (dropout active, batch norm uses batch statistics) or eval mode. */

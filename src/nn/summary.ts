@@ -19,7 +19,11 @@ export interface LayerRow {
   params: number;
 }
 
-/** The model's layers, output shapes and parameter counts for an input of `inputShape`. */
+/**
+ * The model's layers, output shapes and parameter counts for an input of `inputShape`.
+ *
+ * @example const rows = nn.layerTable(models.lenet(), [1, 1, 28, 28]); // name, layer, outputShape, params per layer
+ */
 export function layerTable(model: Module, inputShape: Shape): LayerRow[] {
   const rows: LayerRow[] = [];
   const restore: (() => void)[] = [];
