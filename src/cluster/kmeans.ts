@@ -159,6 +159,8 @@ export function kmeans(data: ArrayLike<number>, d: number, k: number, options: K
  * bump reaches about as far as its nearest neighbour and neighbouring bumps overlap smoothly
  * (Moody & Darken, 1989, use the P nearest; P = 1 here). A center with no distinct neighbour
  * (k = 1, or duplicates) gets the mean of the other widths, or `scale` when there are none.
+ *
+ * @example const widths = nearestCenterWidths(kmeans(twoSpirals().x, 2, 8).centers, 2); // σ_j: distance to the nearest other center
  */
 export function nearestCenterWidths(centers: ArrayLike<number>, d: number, scale = 1): Float32Array {
   if (!Number.isInteger(d) || d < 1 || centers.length % d !== 0) throw new Error(`nearestCenterWidths: ${centers.length} values are not whole ${d}-dimensional centers`);

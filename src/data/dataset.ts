@@ -96,7 +96,11 @@ export function gather(d: Dataset, idx: ArrayLike<number>, from: number, to: num
   }
 }
 
-/** The first `at` samples and the rest, as two data sets (no copy). */
+/**
+ * The first `at` samples and the rest, as two data sets (no copy).
+ *
+ * @example const [train, test] = splitAt(twoSpirals(), 320); // the first 320 of the 400 samples, and the other 80
+ */
 export function splitAt(d: Dataset, at: number): [Dataset, Dataset] {
   const sx = sizeOf(d.sampleShape);
   const sy = Math.max(1, sizeOf(d.targetShape));

@@ -16,7 +16,11 @@ export interface SampleOptions {
   grid?: boolean;
 }
 
-/** y = f(x) for x in [lo, hi]: inputs [1], targets [1]. */
+/**
+ * y = f(x) for x in [lo, hi]: inputs [1], targets [1].
+ *
+ * @example const d = regression1d(Math.sin, -Math.PI, Math.PI, { n: 64 }); // x [1] → sin x [1]
+ */
 export function regression1d(f: (x: number) => number, lo: number, hi: number, options: SampleOptions = {}): Dataset {
   const n = options.n ?? 1000;
   if (!Number.isInteger(n) || n < 1) throw new Error(`regression1d: n must be a positive integer, got ${n}`);
@@ -31,7 +35,11 @@ export function regression1d(f: (x: number) => number, lo: number, hi: number, o
   return { x, y, sampleShape: [1], targetShape: [1], length: n };
 }
 
-/** sin(x)·cos(2x) on [−π, π]: the function-approximation benchmark of the RBF example. */
+/**
+ * sin(x)·cos(2x) on [−π, π]: the function-approximation benchmark of the RBF example.
+ *
+ * @example const d = sinCos(); // x [1] → [sin x, cos x]
+ */
 export function sinCos(options: SampleOptions = {}): Dataset {
   return regression1d((x) => Math.sin(x) * Math.cos(2 * x), -Math.PI, Math.PI, options);
 }
@@ -59,6 +67,8 @@ export function piecewiseRegion(x: number, y: number): number {
  * Inputs [2], targets [1]; `regions` gives each sample's quadrant.
  *
  * @property regions Each sample's quadrant, 0 … 3.
+ *
+ * @example const d = piecewise4({ n: 400 }); // d.regions[i]: the quadrant of sample i
  */
 export function piecewise4(options: SampleOptions = {}): Dataset & { regions: Int32Array } {
   const n = options.n ?? 1000;

@@ -30,7 +30,11 @@ export function ringModes(modes = 8, radius = 2): [number, number][] {
   return Array.from({ length: modes }, (_, k) => [radius * Math.cos((2 * Math.PI * k) / modes), radius * Math.sin((2 * Math.PI * k) / modes)]);
 }
 
-/** Samples of the ring mixture (equal weights): x is [n, 2], y the index of each sample's mode. */
+/**
+ * Samples of the ring mixture (equal weights): x is [n, 2], y the index of each sample's mode.
+ *
+ * @example const d = gaussianRing({ n: 512 }); // 512 points [2] from 8 Gaussians on a circle of radius 2
+ */
 export function gaussianRing(options: RingOptions = {}): Dataset {
   const n = options.n ?? 10_000;
   const modes = options.modes ?? 8;

@@ -23,7 +23,11 @@ export async function mobyDick(): Promise<string> {
   return files.map((f) => (JSON.parse(fs.readFileSync(path.join(dir, f.replace(/\.txt$/, ".json")), "utf8")) as { text: string }).text).join("");
 }
 
-/** Characters ↔ integer ids, ids in order of first sorting (by code point). */
+/**
+ * Characters ↔ integer ids, ids in order of first sorting (by code point).
+ *
+ * @example const v = new CharVocab("hello"); const ids = v.encode("hole"); // [1, 3, 2, 0]; v.decode(ids) === "hole"
+ */
 export class CharVocab {
   /** The distinct characters, sorted: id i is chars[i]. */
   readonly chars: string[];
@@ -65,6 +69,8 @@ export class CharVocab {
  * @property vocab The characters of the whole text.
  * @property train The ids of the first (1 − validation) of the text.
  * @property valid The ids of the rest.
+ *
+ * @example const { vocab, train, valid } = charCorpus("the quick brown fox jumps over the lazy dog", 0.1);
  */
 export function charCorpus(text: string, validation = 0.1): { vocab: CharVocab; train: Int32Array; valid: Int32Array } {
   if (!(validation > 0 && validation < 1)) throw new Error(`charCorpus: validation fraction must be in (0, 1), got ${validation}`);
@@ -79,6 +85,8 @@ export function charCorpus(text: string, validation = 0.1): { vocab: CharVocab; 
  * contiguous range [b·L, (b + 1)·L), L = ⌊(n − 1)/B⌋, in chunks of T steps, so the state at the
  * end of one chunk is the right state to start the next. chunk(k) gives inputs x and next-char
  * targets y, time-major ([T, B] flattened, t·B + b).
+ *
+ * @example const s = new TextStreams(new CharVocab("abcd").encode("abcdabcdabcdabcd"), 2, 3); const { x, y } = s.chunk(0); // [T=3, B=2] each
  */
 export class TextStreams {
   /** L = ⌊(n − 1)/B⌋, the characters each stream reads. */

@@ -75,6 +75,8 @@ function optimizerBytes(model: Module, optimizer: Optimizer): Uint8Array {
 /**
  * The files of a model, and with `optimizer` or `epoch` those of a checkpoint. Save them with
  * save() in Node, or keep them anywhere bytes go (IndexedDB, a download).
+ *
+ * @example const files = io.checkpointFiles(model, { optimizer: opt, epoch: 3 }); // config, weights, optimizer and trainer state
  */
 export function checkpointFiles(model: Module, options: SaveOptions = {}): ModelFiles {
   if (options.optimizer && (options.dtype ?? "F32") !== "F32") throw new Error(`save: a checkpoint stores F32 weights (F16 would change them, and the resumed run with them)`);

@@ -104,7 +104,11 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: LoadOp
   return out;
 }
 
-/** config.json's text for a model. */
+/**
+ * config.json's text for a model.
+ *
+ * @example const json = io.configJson(new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU())); // what config.json holds
+ */
 export function configJson(model: Module): string {
   const model_ = moduleConfig(model);
   return JSON.stringify({ model_type: "wasmnn", architectures: [model_.type], wasmnn_format: 1, model: model_ }, null, 2) + "\n";

@@ -218,6 +218,8 @@ export function readSafetensors(bytes: Uint8Array, options: ReadOptions = {}): S
  * @property tensors.bytes Its size in bytes.
  * @property metadata The header's __metadata__.
  * @property headerBytes The length of the JSON header.
+ *
+ * @example const { tensors } = io.readSafetensorsHeader(toSafetensors(new nn.Linear(2, 3))); // names, dtypes, shapes, sizes
  */
 export function readSafetensorsHeader(bytes: Uint8Array, options: { name?: string } = {}): { tensors: { name: string; dtype: DType; shape: number[]; bytes: number }[]; metadata: Record<string, string>; headerBytes: number } {
   const { entries, metadata, dataStart } = parseHeader(bytes, options.name ?? "safetensors");

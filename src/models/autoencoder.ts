@@ -42,6 +42,8 @@ import { Tensor } from "../tensor/tensor.js";
  * Adds N(0, σ²) noise to its input in training mode and passes it through unchanged in eval
  * mode, like Dropout. The noise comes from its own seeded generator, so a denoising run is
  * reproducible whatever else draws random numbers.
+ *
+ * @example const noisy = new models.GaussianNoise(0.5).forward(randn([4, 784])); // x + N(0, 0.25) in training, x in eval
  */
 export class GaussianNoise extends Module {
   /** The noise generator (checkpoints save its state). */
@@ -193,6 +195,8 @@ function convLayers(options: ConvAutoencoderOptions, Act: ActivationClass): Laye
  * file header). `forward` returns the decoder's output (logits unless `output: "sigmoid"`);
  * `reconstruct` returns pixels. Train it with `fit(ae, data, { loss: ae.loss, ... })` on a data
  * set whose targets are the clean inputs (see `autoencoderData`).
+ *
+ * @example const ae = models.autoencoder({ code: 32 }); const z = ae.encode(randn([4, 784])); // codes [4, 32]
  */
 export class Autoencoder extends Module {
   /** The corruption applied to the input in training (σ = 0 unless denoising). */

@@ -65,6 +65,8 @@ export interface CapsNetLoss {
  * The capsule network. `forward(x)` gives the digit capsule lengths [batch, classes] (the class
  * is the longest); `capsules(x)` the digit capsules themselves [batch, classes, digitDim];
  * `reconstruct(v, labels?)` redraws digits from them; `loss(x, labels)` is what training minimizes.
+ *
+ * @example const net = models.capsNet(); const lengths = net.forward(randn([2, 1, 28, 28])); // [2, 10]: ‖v_j‖ per class
  */
 export class CapsNet extends Module {
   /** The first convolution, 9×9 over the image (ReLU after it). */

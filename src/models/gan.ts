@@ -81,6 +81,8 @@ function checkWidths(op: string, widths: [string, number][]): void {
 /**
  * A generator and a discriminator, both MLPs. `forward(z)` is the generator; `sample(n)` draws
  * n samples; `discriminator.forward(x)` gives one logit per sample ([n, 1]).
+ *
+ * @example const g = models.gan({ latent: 2, features: 2 }); const fake = g.forward(g.noise(16)); // [16, 2]
  */
 export class GAN extends Module {
   /** G: latent z → a sample of `features` values. */

@@ -66,7 +66,11 @@ interface KvCache {
   length: number;
 }
 
-/** The GPT language model; see models.gpt. */
+/**
+ * The GPT language model; see models.gpt.
+ *
+ * @example const m = models.gpt({ vocab: 10, context: 8, dim: 16, heads: 2, layers: 1 }); const ids = m.generate([1, 2, 3], 5); // 5 new ids
+ */
 export class GPT extends Module<[Tensor], Tensor> {
   /** Token embedding [vocab, dim]. */
   readonly wte: Embedding;

@@ -43,7 +43,11 @@ export function mixtureOfExperts(o: MoeOptions): MixtureOfExperts {
   return new MixtureOfExperts(experts, gate, { topK: o.topK });
 }
 
-/** The task loss plus auxWeight × the mixture's load-balancing loss from the same forward pass. */
+/**
+ * The task loss plus auxWeight × the mixture's load-balancing loss from the same forward pass.
+ *
+ * @example const net = models.mixtureOfExperts({ inputs: 2, outputs: 1, experts: 4 }); const loss = models.moeLoss(net, "mse");
+ */
 export function moeLoss(model: MixtureOfExperts, base: LossName | LossFn = "mse", auxWeight = 0.01): LossFn {
   const f = resolveLoss(base);
   return (pred, target) => {

@@ -41,7 +41,11 @@ export interface SolveOptions {
   ridge?: number;
 }
 
-/** An RBF layer (`rbf`) followed by a linear readout (`readout`); stateDict keys rbf.*, readout.*. */
+/**
+ * An RBF layer (`rbf`) followed by a linear readout (`readout`); stateDict keys rbf.*, readout.*.
+ *
+ * @example const net = models.rbfNetwork({ inputs: 1, centers: 8, outputs: 1 }); const y = net.forward(randn([4, 1])); // [4, 1]
+ */
 export class RbfNetwork extends Module {
   /** The hidden layer: φ(‖x − c_j‖², σ_j) for each center j. */
   readonly rbf: RBF;

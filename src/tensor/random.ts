@@ -4,6 +4,8 @@
 /**
  * sfc32, a small fast counter-based generator with a 128-bit state (Doty-Humphrey's PractRand
  * suite finds no bias in it); seeded through splitmix32 so that nearby seeds give unrelated streams.
+ *
+ * @example const r = new Random(7); const u = r.uniform(); const z = r.normal(0, 1); // the same two numbers for every Random(7)
  */
 export class Random {
   private a: number;

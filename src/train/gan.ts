@@ -85,12 +85,20 @@ function constant(shape: number[], value: number): Tensor {
   return t;
 }
 
-/** L_D = BCE(realLogits, 1 − smoothing) + BCE(fakeLogits, 0). */
+/**
+ * L_D = BCE(realLogits, 1 − smoothing) + BCE(fakeLogits, 0).
+ *
+ * @example const dLoss = discriminatorLoss(tensor([[2]]), tensor([[-2]])); // −log σ(2) − log(1 − σ(−2)) = 0.2539
+ */
 export function discriminatorLoss(realLogits: Tensor, fakeLogits: Tensor, smoothing = 0): Tensor {
   return add(binaryCrossEntropy(realLogits, constant([...realLogits.shape], 1 - smoothing)), binaryCrossEntropy(fakeLogits, constant([...fakeLogits.shape], 0)));
 }
 
-/** The generator's loss on D's logits for its samples: −mean log σ(l) (non-saturating) or mean log(1 − σ(l)) (minimax). */
+/**
+ * The generator's loss on D's logits for its samples: −mean log σ(l) (non-saturating) or mean log(1 − σ(l)) (minimax).
+ *
+ * @example const gLoss = generatorLoss(tensor([[0]])); // non-saturating: −log σ(0) = 0.6931
+ */
 export function generatorLoss(fakeLogits: Tensor, kind: "nonSaturating" | "minimax" = "nonSaturating"): Tensor {
   if (kind === "minimax") return neg(binaryCrossEntropy(fakeLogits, constant([...fakeLogits.shape], 0)));
   return binaryCrossEntropy(fakeLogits, constant([...fakeLogits.shape], 1));
