@@ -93,6 +93,8 @@ function swapLeading(be: Backend, srcPtr: number, dstPtr: number, a: number, c: 
  * axpy loops) avoided the two copies but lost: forward + backward, batch 32, 288 → 10×16
  * capsules, inDim 8 (CPU time, medians, interleaved): kernel 22.7 ms, swaps + batched GEMM 9.5 ms
  * on Wasm (2.4×); 133 vs 44 ms on JS; at 1,152 input capsules 83 vs 37 ms (Wasm).
+ *
+ * @example const uHat = ops.capsulePredictions(randn([2, 6, 8]), randn([6, 3, 4, 8])); // [2, 6, 3, 4]
  */
 export function capsulePredictions(u: Tensor, weight: Tensor): Tensor {
   const be = backendOf("capsulePredictions", u, weight);
@@ -169,6 +171,8 @@ export interface RoutingResult {
  * loop), the coupling coefficients are treated as constants: only s = Σ_i c_ij·û_j|i of the last
  * iteration sends d(s) to û (dû = c·ds); the backward pass is cheaper and the gradient is that of
  * a weighted sum with fixed weights.
+ *
+ * @example const { v, couplings } = ops.dynamicRouting(randn([2, 6, 3, 4]), 3); // v [2, 3, 4], couplings [2, 6, 3]
  */
 export function dynamicRouting(uHat: Tensor, iterations: number, options: RoutingOptions = {}): RoutingResult {
   const be = backendOf("dynamicRouting", uHat);

@@ -44,6 +44,8 @@ function layoutOf(op: string, x: Tensor, batchFirst: boolean): Layout {
 /**
  * x [B, T, parts·H·D] (batchFirst) or [T, B, parts·H·D] → [parts, B, H, T, D]; with parts = 1
  * the leading axis is dropped ([B, H, T, D]). parts = 3 splits a packed q|k|v projection.
+ *
+ * @example const q = ops.splitHeads(randn([2, 5, 8]), 4); // [B=2, T=5, 4·2] → [2, 4, 5, 2]
  */
 export function splitHeads(x: Tensor, heads: number, parts = 1, batchFirst = true): Tensor {
   const be = backendOf("splitHeads", x);
@@ -60,7 +62,11 @@ export function splitHeads(x: Tensor, heads: number, parts = 1, batchFirst = tru
   });
 }
 
-/** x [B, H, T, D] → [B, T, H·D] (batchFirst) or [T, B, H·D]: the inverse of splitHeads. */
+/**
+ * x [B, H, T, D] → [B, T, H·D] (batchFirst) or [T, B, H·D]: the inverse of splitHeads.
+ *
+ * @example const y = ops.mergeHeads(randn([2, 4, 5, 2])); // [2, 4, 5, 2] → [2, 5, 8]
+ */
 export function mergeHeads(x: Tensor, batchFirst = true): Tensor {
   const be = backendOf("mergeHeads", x);
   if (x.rank !== 4) throw new Error(`mergeHeads: input has shape ${fmt(x.shape)}, expected [batch, heads, T, headDim]`);

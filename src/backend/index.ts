@@ -75,6 +75,8 @@ export function setBackend(name: BackendName): void {
 /**
  * The current backend: wasm after `ready()`, js when the core was never loaded. Tensors made on
  * that js fallback stay there; `ready()` still switches new ones to wasm (see above).
+ *
+ * @example const name = getBackend().name; // "wasm" after ready(), or "js"
  */
 export function getBackend(): Backend {
   return (current ??= backend("js"));

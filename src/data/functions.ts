@@ -56,7 +56,11 @@ export const PIECEWISE_FUNCTIONS: readonly ((x: number, y: number) => number)[] 
   (x, y) => 4 * x * y, //                                              x ≥ 0, y < 0
 ];
 
-/** The quadrant of (x, y), counter-clockwise from the upper right: 0, 1, 2, 3. */
+/**
+ * The quadrant of (x, y), counter-clockwise from the upper right: 0, 1, 2, 3.
+ *
+ * @example const r = piecewiseRegion(0.5, -0.5); // 3: the quadrant of (0.5, −0.5)
+ */
 export function piecewiseRegion(x: number, y: number): number {
   if (y >= 0) return x >= 0 ? 0 : 1;
   return x < 0 ? 2 : 3;

@@ -25,7 +25,11 @@ function checkRing(op: string, modes: number, radius: number, std: number): void
   if (!(std > 0) || !Number.isFinite(std)) throw new Error(`${op}: std must be a positive number, got ${std}`);
 }
 
-/** The centres of the modes: (r cos 2πk/m, r sin 2πk/m), k = 0..m−1. */
+/**
+ * The centres of the modes: (r cos 2πk/m, r sin 2πk/m), k = 0..m−1.
+ *
+ * @example const centers = ringModes(8, 2); // [[2, 0], [1.414, 1.414], …]
+ */
 export function ringModes(modes = 8, radius = 2): [number, number][] {
   return Array.from({ length: modes }, (_, k) => [radius * Math.cos((2 * Math.PI * k) / modes), radius * Math.sin((2 * Math.PI * k) / modes)]);
 }

@@ -146,7 +146,11 @@ export function entryOf(m: AnyModule): LayerEntry | undefined {
   return byClass.get(m.constructor);
 }
 
-/** The config of a model; an error names the first module without an entry and where it is. */
+/**
+ * The config of a model; an error names the first module without an entry and where it is.
+ *
+ * @example const c = io.moduleConfig(new nn.Linear(2, 3)); // { type: "Linear", inFeatures: 2, outFeatures: 3, bias: true }
+ */
 export function moduleConfig(m: Module, where = "model"): ModuleConfig {
   const entry = entryOf(m);
   if (entry === undefined) {
@@ -158,7 +162,11 @@ export function moduleConfig(m: Module, where = "model"): ModuleConfig {
 
 const MAX_DEPTH = 64;
 
-/** Build a model from its config (the "model" object of config.json). */
+/**
+ * Build a model from its config (the "model" object of config.json).
+ *
+ * @example const m = io.buildModule({ type: "Linear", inFeatures: 2, outFeatures: 3 }); // a fresh nn.Linear(2, 3)
+ */
 export function buildModule(raw: unknown, where = "model", file = "config.json", depth = 0): Module {
   if (depth > MAX_DEPTH) throw new Error(`${file}: ${where} is nested more than ${MAX_DEPTH} modules deep`);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${file}: ${where} must be an object with a "type", got ${JSON.stringify(raw)}`);

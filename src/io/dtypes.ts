@@ -23,7 +23,11 @@ export function isDType(s: unknown): s is DType {
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-/** binary16 bits → the number they encode (exactly representable in f32). */
+/**
+ * binary16 bits → the number they encode (exactly representable in f32).
+ *
+ * @example const x = io.f16ToNumber(0x3c00); // 1
+ */
 export function f16ToNumber(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >>> 10) & 0x1f;
@@ -36,6 +40,8 @@ export function f16ToNumber(h: number): number {
 /**
  * A number → binary16 bits, rounded to nearest with ties to even (IEEE's default, as PyTorch's
  * `.half()`); values beyond ±65504 round to ±Infinity, tiny ones to subnormals or ±0.
+ *
+ * @example const h = io.numberToF16(1); // 0x3c00 (15360)
  */
 export function numberToF16(x: number): number {
   f32[0] = x;
@@ -64,7 +70,11 @@ export function numberToF16(x: number): number {
   return h;
 }
 
-/** bfloat16 bits → number: they are the upper half of the binary32 pattern. */
+/**
+ * bfloat16 bits → number: they are the upper half of the binary32 pattern.
+ *
+ * @example const x = io.bf16ToNumber(0x3f80); // 1
+ */
 export function bf16ToNumber(h: number): number {
   u32[0] = h << 16;
   return f32[0];

@@ -35,14 +35,22 @@ export function untrackDisposed(t: Tensor): void {
   for (let i = stack.length - 1; i >= 0; i--) if (stack[i].delete(t)) break;
 }
 
-/** Exempt t from the enclosing scopes: it lives until disposed. Returns t. */
+/**
+ * Exempt t from the enclosing scopes: it lives until disposed. Returns t.
+ *
+ * @example const w = scope(() => keep(randn([3]))); // w outlives the scope; w.dispose() frees it
+ */
 export function keep<T extends Tensor>(t: T): T {
   if (t === null || typeof t !== "object" || (t as { isTensor?: boolean }).isTensor !== true) throw new Error(`keep: expected a Tensor, got ${t === null ? "null" : typeof t}`);
   for (const s of stack) s.delete(t);
   return t;
 }
 
-/** Number of tensors allocated and not yet disposed (tests use it to prove loops do not leak). */
+/**
+ * Number of tensors allocated and not yet disposed (tests use it to prove loops do not leak).
+ *
+ * @example const before = liveTensors(); scope(() => void ops.relu(randn([10]))); const leaked = liveTensors() - before; // 0
+ */
 export function liveTensors(): number {
   return live;
 }

@@ -72,7 +72,11 @@ export class GaussianNoise extends Module {
   }
 }
 
-/** x + N(0, σ²) noise from a generator seeded with `seed`: a fixed corrupted copy (test sets). */
+/**
+ * x + N(0, σ²) noise from a generator seeded with `seed`: a fixed corrupted copy (test sets).
+ *
+ * @example const noisy = models.corrupt(new Float32Array(784).fill(0.5), 0.3, 1); // x + N(0, 0.09), seed 1
+ */
 export function corrupt(x: Float32Array, std: number, seed = 0): Float32Array {
   const r = new Random(seed);
   return x.map((v) => v + r.normal(0, std));
@@ -316,6 +320,8 @@ export function autoencoder(options: AutoencoderOptions): Autoencoder {
  * @property sampleShape The shape of one input.
  * @property targetShape The shape of one target, the same.
  * @property length The number of samples.
+ *
+ * @example const d = models.autoencoderData(twoSpirals()); // y = x: targets are the inputs
  */
 export function autoencoderData(d: { x: Float32Array; sampleShape: readonly number[]; length: number }, inputs?: Float32Array) {
   const x = inputs ?? d.x;

@@ -241,7 +241,11 @@ function lastRow(logits: Tensor): Float32Array {
   return all.slice(all.length - V);
 }
 
-/** A token drawn from softmax(logits/temperature) over the topK largest logits. */
+/**
+ * A token drawn from softmax(logits/temperature) over the topK largest logits.
+ *
+ * @example const id = models.sampleLogits([2, 1, 0.5], 0.8, 2, new Random(1)); // from softmax(logits / 0.8) over the top 2
+ */
 export function sampleLogits(logits: ArrayLike<number>, temperature: number, topK: number, rng: Random): number {
   const order = Array.from(logits, (_, i) => i).sort((a, b) => logits[b] - logits[a] || a - b);
   const kept = order.slice(0, Math.min(topK, order.length));

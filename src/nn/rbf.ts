@@ -25,7 +25,11 @@ import { buffer, Module, parameter } from "./module.js";
 export type BasisName = "gaussian" | "multiquadric" | "inverseMultiquadric";
 const BASES: Record<BasisName, Basis> = { gaussian: Basis.Gaussian, multiquadric: Basis.Multiquadric, inverseMultiquadric: Basis.InverseMultiquadric };
 
-/** Squared distances [n, k] between the rows of x [n, d] and of c [k, d]. */
+/**
+ * Squared distances [n, k] between the rows of x [n, d] and of c [k, d].
+ *
+ * @example const d2 = nn.sqDist(tensor([[0, 0]]), tensor([[3, 4], [1, 0]])); // ‖x − c‖² = [[25, 1]]
+ */
 export function sqDist(x: Tensor, c: Tensor): Tensor {
   const be = backendOf("sqDist", x, c);
   if (x.rank !== 2 || c.rank !== 2 || x.shape[1] !== c.shape[1]) throw new Error(`sqDist: expected [n, d] and [k, d], got ${fmt(x.shape)} and ${fmt(c.shape)}`);
@@ -54,7 +58,11 @@ export function sqDist(x: Tensor, c: Tensor): Tensor {
   });
 }
 
-/** φ = f(d2/σ²) columnwise: d2 [n, k] squared distances, widths σ [k]. */
+/**
+ * φ = f(d2/σ²) columnwise: d2 [n, k] squared distances, widths σ [k].
+ *
+ * @example const phi = nn.rbfBasis(tensor([[0, 2]]), tensor([1, 1])); // gaussian exp(−d²/2σ²) = [[1, 0.3679]]
+ */
 export function rbfBasis(d2: Tensor, widths: Tensor, basis: BasisName = "gaussian"): Tensor {
   const be = backendOf("rbfBasis", d2, widths);
   const kind = BASES[basis];

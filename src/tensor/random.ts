@@ -122,7 +122,11 @@ export function manualSeed(seed: number): void {
   global = new Random(seed);
 }
 
-/** The global generator. */
+/**
+ * The global generator.
+ *
+ * @example const order = rng().shuffle([0, 1, 2, 3]); // the global generator that manualSeed seeds
+ */
 export function rng(): Random {
   return global;
 }

@@ -225,7 +225,11 @@ export async function fitGan(gan: Adversaries, data: Dataset, options: GanFitOpt
   return history;
 }
 
-/** One line for an epoch's logs: "epoch 3/20  D loss 1.2340  G loss 0.8760  D(real) 0.612  D(fake) 0.391  (1.2 s)". */
+/**
+ * One line for an epoch's logs: "epoch 3/20  D loss 1.2340  G loss 0.8760  D(real) 0.612  D(fake) 0.391  (1.2 s)".
+ *
+ * @example console.log(formatGanLogs({ epoch: 1, dLoss: 1.2, gLoss: 0.9, dReal: 0.6, dFake: 0.4, seconds: 1.5 }, 10));
+ */
 export function formatGanLogs(l: GanEpochLogs, epochs: number): string {
   return `epoch ${l.epoch}/${epochs}  D loss ${l.dLoss.toFixed(4)}  G loss ${l.gLoss.toFixed(4)}  D(real) ${l.dReal.toFixed(3)}  D(fake) ${l.dFake.toFixed(3)}  (${l.seconds.toFixed(1)} s)`;
 }
