@@ -61,13 +61,14 @@ export abstract class Optimizer {
 
   /**
    * Learning rate: the size of each step. May be changed between steps (schedules); a value that
-   * is not a positive finite number is refused at once, before a step can turn the weights to NaN
-   * (a negative one would climb the loss). PyTorch accepts 0 too; wasmnn's constructor never has.
+   * is not a finite number ≥ 0 is refused at once, before a step can turn the weights to NaN
+   * (a negative one would climb the loss). 0 is accepted, as in PyTorch: a schedule may decay to it.
    */
   get lr(): number {
     return this._lr;
   }
 
+  /** Sets the learning rate for the next steps (checked as above). */
   set lr(v: number) {
     // PyTorch accepts 0 (a schedule may decay to it) and refuses negative rates.
     if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${this.constructor.name}: lr must be a finite number ≥ 0, got ${describe(v)}`);

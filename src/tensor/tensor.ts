@@ -74,6 +74,7 @@ export class Tensor {
     return this._grad;
   }
 
+  /** Sets or clears the gradient (checked as above). */
   set grad(g: Tensor | null) {
     if (g !== null) {
       const to = `grad: assigned to Tensor${fmt(this.shape)}`;
