@@ -5,7 +5,7 @@
 // time; sigmoid, tanh and the tanh form of GELU call Mathf per element (WebAssembly has no vector
 // exp); the exact GELU runs in four lanes on the polynomial exp of simd.ts.
 import { Activation } from "../src/backend/opcodes";
-import { expv, hsum } from "./simd";
+import { expv, hsum, madd } from "./simd";
 
 /** √(2/π), the scale inside the tanh form of GELU. */
 const GELU_C: f32 = 0.7978845608028654;
@@ -45,15 +45,15 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 function erfcPosV(z: v128): v128 {
   const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(0.5), z)));
   let p = f32x4.splat(0.17087277);
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.82215223));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.48851587));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.13520398));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.27886807));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.18628806));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.09678418));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.37409196));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.00002368));
-  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.26551223));
+  p = madd(p, t, f32x4.splat(-0.82215223));
+  p = madd(p, t, f32x4.splat(1.48851587));
+  p = madd(p, t, f32x4.splat(-1.13520398));
+  p = madd(p, t, f32x4.splat(0.27886807));
+  p = madd(p, t, f32x4.splat(-0.18628806));
+  p = madd(p, t, f32x4.splat(0.09678418));
+  p = madd(p, t, f32x4.splat(0.37409196));
+  p = madd(p, t, f32x4.splat(1.00002368));
+  p = madd(p, t, f32x4.splat(-1.26551223));
   return f32x4.mul(t, expv(f32x4.sub(p, f32x4.mul(z, z))));
 }
 

@@ -4,6 +4,7 @@
 //
 // A capsule is a vector whose length says how likely an entity is present and whose direction
 // says how it looks. Every array is row-major; capsule vectors are the contiguous last axis.
+import { madd } from "./simd";
 
 /** Σ of the four lanes of v. */
 // @ts-ignore: decorator
@@ -20,7 +21,7 @@ function dot(aPtr: usize, bPtr: usize, n: i32): f32 {
   let k = 0;
   for (; k + 4 <= n; k += 4) {
     const o = <usize>k << 2;
-    acc = f32x4.add(acc, f32x4.mul(v128.load(aPtr + o), v128.load(bPtr + o)));
+    acc = madd(v128.load(aPtr + o), v128.load(bPtr + o), acc);
   }
   let s = hsum(acc);
   for (; k < n; k++) {

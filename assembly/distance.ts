@@ -9,6 +9,7 @@
 // sit on narrow ones (a few features, or a learned low-dimensional code), where the exp of the
 // basis, one per (input, center) pair, costs more than either.
 import { Basis } from "../src/backend/basis";
+import { madd } from "./simd";
 
 /**
  * out[i·k + j] = Σ_t (x[i·d + t] − c[j·d + t])² for x [n, d], c [k, d], out [n, k], row-major.
@@ -33,13 +34,13 @@ export function sqDist(xPtr: usize, cPtr: usize, outPtr: usize, n: i32, k: i32, 
         const o = <usize>t << 2;
         const e0 = f32x4.sub(v128.load(xi + o), v128.load(cj + o));
         const e1 = f32x4.sub(v128.load(xi + o, 16), v128.load(cj + o, 16));
-        a0 = f32x4.add(a0, f32x4.mul(e0, e0));
-        a1 = f32x4.add(a1, f32x4.mul(e1, e1));
+        a0 = madd(e0, e0, a0);
+        a1 = madd(e1, e1, a1);
       }
       for (; t + 4 <= d; t += 4) {
         const o = <usize>t << 2;
         const e = f32x4.sub(v128.load(xi + o), v128.load(cj + o));
-        a0 = f32x4.add(a0, f32x4.mul(e, e));
+        a0 = madd(e, e, a0);
       }
       const acc = f32x4.add(a0, a1);
       let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);

@@ -9,7 +9,7 @@
 //   holds gemmPackBytes(n, k) bytes and is 16-byte aligned.
 // - m, n or k = 0 is allowed: with k = 0, C is zeroed (or left as is when accumulating).
 //
-// The blocking scheme (one thread, 128-bit SIMD, no fused multiply-add in Wasm):
+// The blocking scheme (one thread, 128-bit SIMD; the relaxed core fuses each multiply-add, see madd):
 // - k is cut into blocks of at most KC = 256, of equal depth (k = 784 gives 4 × 196, not
 //   256+256+256+16, whose thin last block would pay a full load and store of C for 16 steps).
 //   A B used by many products can be packed once, whole (gemmPackB), and given to gemmPacked.
@@ -25,10 +25,12 @@
 //   apart and a power-of-two m maps them all to a few cache sets.
 // - The micro-kernel keeps a 2×16 tile of C in eight f32x4 accumulators (with four B vectors and two
 //   splats, 14 live v128: within the 16 SIMD registers of x86-64, so nothing spills). Each step
-//   of p does eight f32x4 multiplies and eight adds for four vector loads and two splat loads.
+//   of p does eight f32x4 multiply-adds (a multiply and an add each in the plain core) for four
+//   vector loads and two splat loads.
 // - Edges: an odd last row uses a 1-row tile; a last panel narrower than 16 runs with 1–3 vectors,
 //   and when its width is not a multiple of 4 the tile goes through a 2×16 scratch copy of C so that
 //   no store spills past column n.
+import { madd } from "./simd";
 
 /** Columns of op(B) per packed panel: one row of the register tile, four f32x4. */
 const NR: i32 = 16;
@@ -308,16 +310,16 @@ function sweepEdge1(
     const b2 = V > 2 ? v128.load(pb, 32) : b0;
     const b3 = V > 3 ? v128.load(pb, 48) : b0;
     const x0 = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
-    if (V > 1) c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-    if (V > 2) c02 = f32x4.add(c02, f32x4.mul(x0, b2));
-    if (V > 3) c03 = f32x4.add(c03, f32x4.mul(x0, b3));
+    c00 = madd(x0, b0, c00);
+    if (V > 1) c01 = madd(x0, b1, c01);
+    if (V > 2) c02 = madd(x0, b2, c02);
+    if (V > 3) c03 = madd(x0, b3, c03);
     if (R > 1) {
       const x1 = v128.load32_splat(pa + rs);
-      c10 = f32x4.add(c10, f32x4.mul(x1, b0));
-      if (V > 1) c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-      if (V > 2) c12 = f32x4.add(c12, f32x4.mul(x1, b2));
-      if (V > 3) c13 = f32x4.add(c13, f32x4.mul(x1, b3));
+      c10 = madd(x1, b0, c10);
+      if (V > 1) c11 = madd(x1, b1, c11);
+      if (V > 2) c12 = madd(x1, b2, c12);
+      if (V > 3) c13 = madd(x1, b3, c13);
     }
     pa += cs;
     pb += PANEL_ROW_BYTES;
@@ -347,15 +349,15 @@ export function gemmPeak(iterations: i32, ptr: usize): f32 {
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
   for (let i = 0; i < iterations; i++) {
     const x0 = v128.load32_splat(ptr, 64);
-    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-    c02 = f32x4.add(c02, f32x4.mul(x0, b2));
-    c03 = f32x4.add(c03, f32x4.mul(x0, b3));
+    c00 = madd(x0, b0, c00);
+    c01 = madd(x0, b1, c01);
+    c02 = madd(x0, b2, c02);
+    c03 = madd(x0, b3, c03);
     const x1 = v128.load32_splat(ptr, 68);
-    c10 = f32x4.add(c10, f32x4.mul(x1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-    c12 = f32x4.add(c12, f32x4.mul(x1, b2));
-    c13 = f32x4.add(c13, f32x4.mul(x1, b3));
+    c10 = madd(x1, b0, c10);
+    c11 = madd(x1, b1, c11);
+    c12 = madd(x1, b2, c12);
+    c13 = madd(x1, b3, c13);
   }
   const s = f32x4.add(f32x4.add(f32x4.add(c00, c01), f32x4.add(c02, c03)), f32x4.add(f32x4.add(c10, c11), f32x4.add(c12, c13)));
   return f32x4.extract_lane(s, 0);

@@ -16,3 +16,8 @@ export * from "./capsule";
 export * from "./layernorm";
 export * from "./logsoftmax";
 export * from "./attention";
+
+/** 1 when this core was built with relaxed SIMD (fused multiply-adds, see madd in simd.ts), else 0. */
+export function relaxedSimd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

@@ -1,7 +1,7 @@
 // Layer normalization (Ba, Kiros & Hinton, 2016): each row of features is shifted to mean 0 and
 // scaled to variance 1 on its own, then given a learned per-feature scale γ and shift β. Unlike
 // batch norm it needs no batch statistics, so training and inference compute the same thing.
-import { hsum } from "./simd";
+import { hsum, madd } from "./simd";
 
 /**
  * Row-wise layer norm of a row-major rows×cols matrix:
@@ -29,7 +29,7 @@ export function layerNorm(xPtr: usize, gammaPtr: usize, betaPtr: usize, yPtr: us
     j = 0;
     for (; j + 4 <= cols; j += 4) {
       const d = f32x4.sub(v128.load(x + (<usize>j << 2)), m);
-      qv = f32x4.add(qv, f32x4.mul(d, d));
+      qv = madd(d, d, qv);
     }
     let q = hsum(qv);
     for (; j < cols; j++) {
@@ -94,7 +94,7 @@ export function layerNormBackward(
       const xh = f32x4.mul(f32x4.sub(v128.load(x + o), m), rs);
       const g = gammaPtr ? f32x4.mul(d, v128.load(gammaPtr + o)) : d;
       av = f32x4.add(av, g);
-      bv = f32x4.add(bv, f32x4.mul(g, xh));
+      bv = madd(g, xh, bv);
       if (dgammaPtr) v128.store(dgammaPtr + o, f32x4.add(v128.load(dgammaPtr + o), f32x4.mul(d, xh)));
       if (dbetaPtr) v128.store(dbetaPtr + o, f32x4.add(v128.load(dbetaPtr + o), d));
     }

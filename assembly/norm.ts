@@ -5,6 +5,7 @@
 // Each kernel walks one channel at a time, its n rows of `inner` contiguous values; rows use f32x4
 // with a scalar tail. With inner = 1 the walk is strided and scalar: BatchNorm1d tensors are small
 // next to the layers around them.
+import { madd } from "./simd";
 
 // @ts-ignore: decorator
 @inline function at(ptr: usize, i: i32): usize {
@@ -30,7 +31,7 @@
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     const d = f32x4.sub(v128.load(at(ptr, i)), m);
-    acc = f32x4.add(acc, f32x4.mul(d, d));
+    acc = madd(d, d, acc);
   }
   let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
   for (; i < len; i++) {

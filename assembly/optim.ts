@@ -11,6 +11,7 @@
 // float hyperparameters. Taking β as f32 instead would round it before 1 − β is formed, which
 // for β = 0.999 puts a relative error of 1.3e-5 into 1 − β and hence into every v. The f32
 // copies of a hyperparameter carry an `f` suffix (lrf = <f32>lr).
+import { madd } from "./simd";
 
 /**
  * SGD with momentum μ, dampening τ, weight decay λ, optionally Nesterov:
@@ -153,9 +154,9 @@ export function adamStep(
     const p0 = v128.load(pPtr + o);
     // One of decay and l2 is neutral (1 or 0), so both forms share this loop without a branch.
     const p = f32x4.mul(p0, vdecay);
-    const d = f32x4.add(v128.load(gPtr + o), f32x4.mul(vl2, p0));
-    const m = f32x4.add(f32x4.mul(vb1, v128.load(mPtr + o)), f32x4.mul(v1b1, d));
-    const v = f32x4.add(f32x4.mul(vb2, v128.load(vPtr + o)), f32x4.mul(f32x4.mul(v1b2, d), d));
+    const d = madd(vl2, p0, v128.load(gPtr + o));
+    const m = madd(vb1, v128.load(mPtr + o), f32x4.mul(v1b1, d));
+    const v = madd(vb2, v128.load(vPtr + o), f32x4.mul(f32x4.mul(v1b2, d), d));
     v128.store(mPtr + o, m);
     v128.store(vPtr + o, v);
     const denom = f32x4.add(f32x4.mul(f32x4.sqrt(v), vinv), veps);

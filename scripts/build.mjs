@@ -25,6 +25,8 @@ if (!force && existsSync(STAMP) && statSync(STAMP).mtimeMs >= Math.max(...INPUTS
 rmSync("dist", { recursive: true, force: true });
 for (const step of [
   "asc assembly/index.ts --target release",
+  // The same kernels with relaxed SIMD (fused multiply-adds), chosen at load time where supported.
+  "asc assembly/index.ts --target relaxed",
   "asc assembly/index.ts --target debug",
   "tsc -p tsconfig.build.json",
   "node scripts/finish-build.mjs",

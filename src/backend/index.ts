@@ -4,10 +4,10 @@
 import type { Backend, BackendName } from "./types.js";
 import { JsBackend } from "./js/index.js";
 import { WasmBackend } from "./wasm/index.js";
-import { instantiateCore, type WasmSource } from "./wasm/load.js";
+import { instantiateCore, type SimdMode, type WasmSource } from "./wasm/load.js";
 
 export type { Backend, BackendName } from "./types.js";
-export type { WasmSource } from "./wasm/load.js";
+export type { SimdMode, WasmSource } from "./wasm/load.js";
 
 /** Options of ready(): where the Wasm core is, the debug build, and the backend to make current. */
 export interface ReadyOptions {
@@ -17,6 +17,11 @@ export interface ReadyOptions {
   debug?: boolean;
   /** The backend to make current. Default: "wasm". */
   backend?: BackendName;
+  /**
+   * Which core: "relaxed" (fused multiply-adds; Chrome ≥ 114, Node ≥ 22), "plain", or "auto" (the
+   * relaxed one from the default location where the host runs it). Default "auto"; `simd()` tells.
+   */
+  simd?: SimdMode;
 }
 
 let wasm: WasmBackend | null = null;
@@ -35,7 +40,7 @@ const envDebug = typeof process !== "undefined" && process.env?.WASMNN_DEBUG ===
  */
 export async function ready(options: ReadyOptions = {}): Promise<void> {
   if (wasm === null) {
-    loading ??= instantiateCore(options.wasm, options.debug ?? envDebug).then((core) => {
+    loading ??= instantiateCore(options.wasm, options.debug ?? envDebug, options.simd).then((core) => {
       wasm = new WasmBackend(core);
     });
     try {
@@ -50,6 +55,11 @@ export async function ready(options: ReadyOptions = {}): Promise<void> {
   // a backend was named (setBackend or the option). PyTorch has no lazily loaded backend to
   // follow; its rule that the default stays what the user set is the one kept here.
   setBackend(options.backend ?? (chosen && current !== null ? current.name : "wasm"));
+}
+
+/** The core in force: "relaxed" or "plain", or null before `ready()`. */
+export function simd(): "relaxed" | "plain" | null {
+  return wasm === null ? null : wasm.simd;
 }
 
 /** The backend called by name; the Wasm one needs `await ready()` first. */

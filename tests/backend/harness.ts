@@ -2,9 +2,14 @@
 import { expect } from "vitest";
 import { backend, ready, type Backend } from "../../src/backend/index.js";
 
-/** The reference (js) and the Wasm backend, the core loaded. */
+/**
+ * The reference (js) and the Wasm backend, the core loaded. WASMNN_SIMD=relaxed (set by
+ * tests/backend/relaxed.test.ts for a child run under --experimental-wasm-relaxed-simd) loads the
+ * relaxed core instead, which exists only as a release build.
+ */
 export async function bothBackends(): Promise<{ js: Backend; wasm: Backend }> {
-  await ready();
+  if (process.env.WASMNN_SIMD === "relaxed") await ready({ simd: "relaxed", debug: false });
+  else await ready();
   return { js: backend("js"), wasm: backend("wasm") };
 }
 

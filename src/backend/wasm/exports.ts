@@ -5,6 +5,8 @@ import type { LinearMemory } from "../../memory/heap.js";
 export interface CoreExports {
   memory: LinearMemory;
   heapBase(): number;
+  /** 1 in the relaxed-SIMD core, 0 in the plain one. */
+  relaxedSimd(): number;
   copy(srcPtr: number, dstPtr: number, n: number): void;
   fill(outPtr: number, n: number, value: number): void;
   copyBlocks(srcPtr: number, dstPtr: number, blocks: number, blockLen: number, srcStride: number, dstStride: number): void;

@@ -14,8 +14,12 @@ export class WasmBackend implements Backend {
   private packPtr = 0;
   private packBytes = 0;
 
+  /** The core's SIMD flavour: "relaxed" fuses its multiply-adds, "plain" rounds twice. */
+  readonly simd: "relaxed" | "plain";
+
   constructor(core: CoreExports) {
     this.x = core;
+    this.simd = core.relaxedSimd() === 1 ? "relaxed" : "plain";
     this.heap = new Heap(core.memory, core.heapBase());
   }
 

@@ -49,8 +49,8 @@ function nodeFs(): NodeFs | null {
 }
 
 /** Node: the core file in dist/ of the package, else in build/ of a source checkout. */
-function nodeDefault(fs: NodeFs, debug: boolean): URL {
-  const file = debug ? "wasmnn.debug.wasm" : "wasmnn.wasm";
+function nodeDefault(fs: NodeFs, debug: boolean, relaxed: boolean): URL {
+  const file = debug ? "wasmnn.debug.wasm" : relaxed ? "wasmnn.relaxed.wasm" : "wasmnn.wasm";
   // Through a variable: bundlers turn `new URL(…, import.meta.url)` into assets, and this path is
   // for Node only (Vite would otherwise emit every file of dist/ into a page's build).
   const here = import.meta.url;
@@ -81,11 +81,12 @@ async function fromResponse(response: ResponseLike): Promise<WebAssembly.Module>
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
-async function compile(source: WasmSource | undefined, debug: boolean): Promise<WebAssembly.Module> {
+async function compile(source: WasmSource | undefined, debug: boolean, relaxed: boolean): Promise<WebAssembly.Module> {
   if (source === undefined) {
     const fs = nodeFs();
-    if (fs !== null) return WebAssembly.compile(fs.readFileSync(nodeDefault(fs, debug)));
+    if (fs !== null) return WebAssembly.compile(fs.readFileSync(nodeDefault(fs, debug, relaxed)));
     if (debug) throw new Error("the debug core is not inlined; pass its location to ready({ wasm, debug: true })");
+    if (relaxed) throw new Error('the relaxed-SIMD core is not inlined (only the plain one is, to keep the page small); pass the location of wasmnn.relaxed.wasm to ready({ wasm, simd: "relaxed" })');
     const { wasmBase64 } = await import("../../wasm-inline.js");
     return WebAssembly.compile(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
   }
@@ -119,8 +120,40 @@ function readString(memory: WebAssembly.Memory | undefined, ptr: number): string
   return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
 }
 
+/**
+ * Which core to load: "relaxed" (fused multiply-adds through f32x4.relaxed_madd), "plain" (the
+ * SIMD core every host with Wasm SIMD runs), or "auto": relaxed where the host validates it.
+ */
+export type SimdMode = "auto" | "relaxed" | "plain";
+
+// The smallest module that uses relaxed SIMD: one function returning
+// f32x4.relaxed_madd(v128.const 0, v128.const 0, v128.const 0). Chrome ≥ 114 and Node ≥ 22 accept
+// it; Node 20 only with --experimental-wasm-relaxed-simd.
+const RELAXED_PROBE = "AGFzbQEAAAABBQFgAAF7AwIBAAo9ATsA/QwAAAAAAAAAAAAAAAAAAAAA/QwAAAAAAAAAAAAAAAAAAAAA/QwAAAAAAAAAAAAAAAAAAAAA/YUCCw==";
+
+/** Whether this host runs relaxed-SIMD Wasm. */
+export function relaxedSimdSupported(): boolean {
+  return WebAssembly.validate(decodeBase64(RELAXED_PROBE) as Uint8Array<ArrayBuffer>);
+}
+
+/**
+ * Whether to load the relaxed core from the default location. "auto" takes it only where the host
+ * supports it and a core file can be read (Node); browsers get the inlined plain core.
+ */
+function wantRelaxed(simd: SimdMode, source: WasmSource | undefined, debug: boolean): boolean {
+  if (simd !== "auto" && simd !== "relaxed" && simd !== "plain") {
+    throw new Error(`ready: simd is ${JSON.stringify(simd)}, expected "auto", "relaxed" or "plain"`);
+  }
+  if (simd === "relaxed" && !relaxedSimdSupported()) {
+    throw new Error('ready: simd "relaxed" asked for, but this host does not support relaxed SIMD (Chrome ≥ 114, Node ≥ 22, or Node 20 with --experimental-wasm-relaxed-simd); use simd "auto" or "plain"');
+  }
+  if (source !== undefined || debug) return false;
+  return simd === "relaxed" || (simd === "auto" && nodeFs() !== null && relaxedSimdSupported());
+}
+
 /** Compile and instantiate the core; errors name the location tried. */
-export async function instantiateCore(source?: WasmSource, debug = false): Promise<CoreExports> {
+export async function instantiateCore(source?: WasmSource, debug = false, simd: SimdMode = "auto"): Promise<CoreExports> {
+  const relaxed = wantRelaxed(simd, source, debug);
   let memory: WebAssembly.Memory | undefined;
   const env = {
     abort(msg: number, file: number, line: number, column: number): never {
@@ -128,9 +161,12 @@ export async function instantiateCore(source?: WasmSource, debug = false): Promi
     },
   };
   try {
-    const instance = await WebAssembly.instantiate(await compile(source, debug), { env });
+    const instance = await WebAssembly.instantiate(await compile(source, debug, relaxed), { env });
     const exports = instance.exports as unknown as CoreExports;
     memory = exports.memory as WebAssembly.Memory;
+    if (simd !== "auto" && (exports.relaxedSimd() === 1) !== (simd === "relaxed")) {
+      throw new Error(`the given core is the ${exports.relaxedSimd() === 1 ? "relaxed" : "plain"} one, but simd "${simd}" was asked for`);
+    }
     return exports;
   } catch (err) {
     const where = source === undefined ? "its default location" : describe(source);
