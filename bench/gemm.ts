@@ -15,7 +15,7 @@ import type { WasmBackend } from "../src/backend/wasm/index.js";
 import type { BenchOptions } from "./index.js";
 import { formatTable, timePerCall, wallClock, type Row } from "./harness.js";
 
-type Form = "NN" | "NT" | "TN";
+export type Form = "NN" | "NT" | "TN";
 const FORMS: Form[] = ["NN", "NT", "TN"];
 
 interface Shape {
@@ -30,7 +30,7 @@ const mlp: Shape = {
   dims: (form) => (form === "NN" ? [32, 128, 784] : form === "NT" ? [32, 784, 128] : [784, 128, 32]),
 };
 
-function measure(b: Backend, form: Form, m: number, n: number, k: number, samples: number): number {
+export function measure(b: Backend, form: Form, m: number, n: number, k: number, samples: number): number {
   const aPtr = b.heap.alloc(m * k * 4);
   const bPtr = b.heap.alloc(k * n * 4);
   const cPtr = b.heap.alloc(m * n * 4);
@@ -45,8 +45,7 @@ function measure(b: Backend, form: Form, m: number, n: number, k: number, sample
 }
 
 /** GFLOP/s of the Wasm micro-kernel's arithmetic alone (gemmPeak: 64 flops per step). */
-export function wasmPeak(samples: number, clock: () => number = wallClock): number {
-  const core = backend("wasm") as WasmBackend;
+export function wasmPeak(samples: number, clock: () => number = wallClock, core = backend("wasm") as WasmBackend): number {
   const steps = 1 << 20;
   return (64 * steps) / timePerCall(() => core.gemmPeak(steps), samples, 60, clock) / 1e9;
 }

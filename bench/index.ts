@@ -15,6 +15,7 @@ type Suite = { name: string; load: () => Promise<{ bench(o: BenchOptions): Promi
 const suites: Suite[] = [
   // suites register here, e.g. { name: "gemm", load: () => import("./gemm.js") },
   { name: "gemm", load: () => import("./gemm.js") },
+  { name: "relaxed", load: () => import("./relaxed.js") },
   { name: "mlp", load: () => import("./mlp.js") },
   { name: "rnn", load: () => import("./rnn.js") },
   { name: "conv", load: () => import("./conv.js") },

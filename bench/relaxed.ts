@@ -1,0 +1,56 @@
+// The relaxed-SIMD core against the plain one, in one process: the same GEMMs on two instances,
+// measured in alternating rounds so that both see the same machine load, and their ratio.
+// Node 20 runs relaxed SIMD only with --experimental-wasm-relaxed-simd: without it, this suite
+// reruns itself in a child process with the flag and reads its rows back.
+// Run alone: `node --experimental-wasm-relaxed-simd --import tsx bench/relaxed.ts [--quick]`.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { WasmBackend } from "../src/backend/wasm/index.js";
+import { instantiateCore, relaxedSimdSupported } from "../src/backend/wasm/load.js";
+import type { BenchOptions } from "./index.js";
+import { measure, wasmPeak, type Form } from "./gemm.js";
+import { formatTable, median, type Row } from "./harness.js";
+
+const FLAG = "--experimental-wasm-relaxed-simd";
+
+const CASES: { name: string; form: Form; dims: [number, number, number] }[] = [
+  { name: "512³", form: "NN", dims: [512, 512, 512] },
+  { name: "1024³", form: "NN", dims: [1024, 1024, 1024] },
+  { name: "32×784×128", form: "NN", dims: [32, 128, 784] },
+];
+
+async function inProcess(o: BenchOptions): Promise<Row[]> {
+  const cores = {
+    plain: new WasmBackend(await instantiateCore(undefined, false, "plain")),
+    relaxed: new WasmBackend(await instantiateCore(undefined, false, "relaxed")),
+  };
+  const rounds = o.quick ? 2 : 5;
+  const rows: Row[] = [];
+  const pair = (name: string, unit: string, run: (core: WasmBackend) => number): void => {
+    const got: Record<"plain" | "relaxed", number[]> = { plain: [], relaxed: [] };
+    for (let r = 0; r < rounds; r++) for (const k of ["plain", "relaxed"] as const) got[k].push(run(cores[k]));
+    const plain = median(got.plain), relaxed = median(got.relaxed);
+    rows.push({ name, backend: "relaxed", value: relaxed, unit }, { name, backend: "plain", value: plain, unit });
+    rows.push({ name: `${name}, relaxed/plain`, backend: "wasm", value: relaxed / plain, unit: "×" });
+  };
+  pair("gemm peak (kernel arithmetic)", "GFLOP/s", (core) => wasmPeak(3, undefined, core));
+  for (const c of o.quick ? CASES.slice(0, 1) : CASES) {
+    pair(`gemm ${c.form} ${c.name}`, "GFLOP/s", (core) => measure(core, c.form, ...c.dims, 3));
+  }
+  return rows;
+}
+
+export async function bench(o: BenchOptions = {}): Promise<Row[]> {
+  if (relaxedSimdSupported()) return inProcess(o);
+  // The child runs this file: as TypeScript through tsx from the sources, or compiled from dist/.
+  const self = fileURLToPath(import.meta.url);
+  const args = [FLAG, ...(self.endsWith(".ts") ? ["--import", "tsx"] : []), self, "--json", ...(o.quick ? ["--quick"] : [])];
+  const run = spawnSync(process.execPath, args, { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`bench relaxed: the child with ${FLAG} failed (status ${run.status}): ${run.stderr.trim()}`);
+  return (JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { rows: Row[] }).rows;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await bench({ quick: process.argv.includes("--quick") });
+  console.log(process.argv.includes("--json") ? JSON.stringify({ rows }) : formatTable(rows));
+}
