@@ -27,6 +27,8 @@ for (const step of [
   "asc assembly/index.ts --target release",
   // The same kernels with relaxed SIMD (fused multiply-adds), chosen at load time where supported.
   "asc assembly/index.ts --target relaxed",
+  // Plain SIMD on an imported shared memory, instantiated once per thread of the pool.
+  "asc assembly/index.ts --target threads",
   "asc assembly/index.ts --target debug",
   "tsc -p tsconfig.build.json",
   "node scripts/finish-build.mjs",

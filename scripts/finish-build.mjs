@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 mkdirSync("dist", { recursive: true });
 copyFileSync("build/wasmnn.wasm", "dist/wasmnn.wasm");
 copyFileSync("build/wasmnn.relaxed.wasm", "dist/wasmnn.relaxed.wasm");
+copyFileSync("build/wasmnn.threads.wasm", "dist/wasmnn.threads.wasm");
 copyFileSync("build/wasmnn.debug.wasm", "dist/wasmnn.debug.wasm");
 const base64 = readFileSync("build/wasmnn.wasm").toString("base64");
 writeFileSync(

@@ -13,7 +13,7 @@ export type { LossName, LossFn, EarlyStoppingOptions } from "./train/index.js";
 export type { Adversaries } from "./train/gan.js";
 export type { BlobLike } from "./io/model-files.js";
 
-export { ready, setBackend, getBackend, backend, simd } from "./backend/index.js";
+export { ready, setBackend, getBackend, backend, simd, threads } from "./backend/index.js";
 export type { Backend, BackendName, ReadyOptions, SimdMode, WasmSource } from "./backend/index.js";
 export { Activation, Binary, Unary } from "./backend/opcodes.js";
 export { Tensor } from "./tensor/tensor.js";

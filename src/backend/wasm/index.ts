@@ -5,32 +5,65 @@ import type { Activation, Binary, Unary } from "../opcodes.js";
 import type { CoreExports } from "./exports.js";
 import { Heap } from "../../memory/heap.js";
 import type { Basis } from "../basis.js";
+import { Kind, type ThreadPool } from "./pool.js";
+
+/**
+ * Products below this many multiply-adds (m·n·k) stay on the calling thread: waking the workers
+ * costs tens of microseconds, what a 128³ product takes. Chosen, not yet tuned by a benchmark.
+ */
+const PARALLEL_MIN = 1 << 21;
 
 export class WasmBackend implements Backend {
   readonly name = "wasm" as const;
   readonly heap: Heap;
   private readonly x: CoreExports;
-  /** Scratch for GEMM's packed panels of B, grown on demand and never released. */
-  private packPtr = 0;
-  private packBytes = 0;
+  /** Scratch for GEMM's packed panels of B, one per thread, grown on demand and never released. */
+  private readonly packs: { ptr: number; bytes: number }[] = [];
+  private readonly pool: ThreadPool | null;
 
   /** The core's SIMD flavour: "relaxed" fuses its multiply-adds, "plain" rounds twice. */
   readonly simd: "relaxed" | "plain";
 
-  constructor(core: CoreExports) {
+  constructor(core: CoreExports, pool: ThreadPool | null = null) {
     this.x = core;
+    this.pool = pool;
     this.simd = core.relaxedSimd() === 1 ? "relaxed" : "plain";
     this.heap = new Heap(core.memory, core.heapBase());
   }
 
-  private pack(n: number, k: number): number {
+  /** Threads that the partitioned kernels run on: 1 without a pool. */
+  get threads(): number {
+    return this.pool?.size ?? 1;
+  }
+
+  private pack(n: number, k: number, thread = 0): number {
     const need = this.x.gemmPackBytes(n, k);
-    if (need > this.packBytes) {
-      if (this.packBytes > 0) this.heap.release(this.packPtr, this.packBytes);
-      this.packPtr = this.heap.alloc(need);
-      this.packBytes = need;
+    const p = (this.packs[thread] ??= { ptr: 0, bytes: 0 });
+    if (need > p.bytes) {
+      if (p.bytes > 0) this.heap.release(p.ptr, p.bytes);
+      p.ptr = this.heap.alloc(need);
+      p.bytes = need;
     }
-    return this.packPtr;
+    return p.ptr;
+  }
+
+  /**
+   * How many row blocks of op(A) to cut an m×n×k product into: one per thread for large products
+   * with a plain A (a block of rows of A and of C is then contiguous). Rows are computed the same
+   * way whichever block holds them (the k blocks and the panels of B depend only on k and n), so
+   * the result is bit for bit the one-thread result.
+   */
+  private rowBlocks(m: number, n: number, k: number, transA: boolean): number {
+    if (this.pool === null || transA || m * n * k < PARALLEL_MIN) return 1;
+    return Math.min(this.pool.size, m >> 1);
+  }
+
+  /** Runs `job(thread, i0, rows)` for each block of rows, in parallel. */
+  private parallelRows(m: number, n: number, k: number, blocks: number, kind: Kind, args: (thread: number, i0: number, rows: number) => number[]): void {
+    const step = Math.ceil(m / blocks / 2) * 2;
+    const jobs: { kind: Kind; args: number[] }[] = [];
+    for (let i0 = 0, t = 0; i0 < m; i0 += step, t++) jobs.push({ kind, args: args(t, i0, Math.min(step, m - i0)) });
+    this.pool!.run(this.x, jobs);
   }
 
   copy(srcPtr: number, dstPtr: number, n: number): void {
@@ -47,6 +80,13 @@ export class WasmBackend implements Backend {
   }
 
   gemm(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    const blocks = this.rowBlocks(m, n, k, transA);
+    if (blocks > 1) {
+      this.parallelRows(m, n, k, blocks, Kind.Gemm, (t, i0, rows) => [
+        aPtr + i0 * k * 4, bPtr, cPtr + i0 * n * 4, rows, n, k, 0, +transB, +accumulate, this.pack(n, k, t),
+      ]);
+      return;
+    }
     const packPtr = this.pack(n, k);
     this.x.gemm(aPtr, bPtr, cPtr, m, n, k, +transA, +transB, +accumulate, packPtr);
   }
@@ -64,6 +104,13 @@ export class WasmBackend implements Backend {
     this.x.gemmPackB(bPtr, n, k, +transB, dstPtr);
   }
   gemmPacked(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, accumulate: boolean): void {
+    const blocks = this.rowBlocks(m, n, k, transA);
+    if (blocks > 1) {
+      this.parallelRows(m, n, k, blocks, Kind.GemmPacked, (t, i0, rows) => [
+        aPtr + i0 * k * 4, packedPtr, cPtr + i0 * n * 4, rows, n, k, 0, +accumulate, this.pack(n, k, t),
+      ]);
+      return;
+    }
     this.x.gemmPacked(aPtr, packedPtr, cPtr, m, n, k, +transA, +accumulate, this.pack(n, k));
   }
   /**

@@ -49,8 +49,8 @@ function nodeFs(): NodeFs | null {
 }
 
 /** Node: the core file in dist/ of the package, else in build/ of a source checkout. */
-function nodeDefault(fs: NodeFs, debug: boolean, relaxed: boolean): URL {
-  const file = debug ? "wasmnn.debug.wasm" : relaxed ? "wasmnn.relaxed.wasm" : "wasmnn.wasm";
+function nodeDefault(fs: NodeFs, file: string): URL {
+  const debug = file === "wasmnn.debug.wasm";
   // Through a variable: bundlers turn `new URL(…, import.meta.url)` into assets, and this path is
   // for Node only (Vite would otherwise emit every file of dist/ into a page's build).
   const here = import.meta.url;
@@ -84,7 +84,7 @@ async function fromResponse(response: ResponseLike): Promise<WebAssembly.Module>
 async function compile(source: WasmSource | undefined, debug: boolean, relaxed: boolean): Promise<WebAssembly.Module> {
   if (source === undefined) {
     const fs = nodeFs();
-    if (fs !== null) return WebAssembly.compile(fs.readFileSync(nodeDefault(fs, debug, relaxed)));
+    if (fs !== null) return WebAssembly.compile(fs.readFileSync(nodeDefault(fs, debug ? "wasmnn.debug.wasm" : relaxed ? "wasmnn.relaxed.wasm" : "wasmnn.wasm")));
     if (debug) throw new Error("the debug core is not inlined; pass its location to ready({ wasm, debug: true })");
     if (relaxed) throw new Error('the relaxed-SIMD core is not inlined (only the plain one is, to keep the page small); pass the location of wasmnn.relaxed.wasm to ready({ wasm, simd: "relaxed" })');
     const { wasmBase64 } = await import("../../wasm-inline.js");
@@ -103,6 +103,15 @@ async function compile(source: WasmSource | undefined, debug: boolean, relaxed: 
   const awaited = await source;
   if (isResponse(awaited)) return fromResponse(awaited);
   throw new Error("expected a URL or path, bytes, a Response or a WebAssembly.Module");
+}
+
+/**
+ * The shared-memory core (wasmnn.threads.wasm: plain SIMD, its memory imported and shared), which
+ * the thread pool instantiates once per thread. Node only: null elsewhere.
+ */
+export async function compileThreadsCore(): Promise<WebAssembly.Module | null> {
+  const fs = nodeFs();
+  return fs === null ? null : WebAssembly.compile(fs.readFileSync(nodeDefault(fs, "wasmnn.threads.wasm")));
 }
 
 /** The bytes of a base64 string (atob exists in browsers, workers and Node ≥ 16). */
