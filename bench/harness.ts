@@ -65,6 +65,24 @@ export function trainingRows(label: string, batch: number, stepsPerSecond: (name
   return [...wall, ...cpu];
 }
 
+/**
+ * Two variants of one measurement in alternating rounds (so that both see the same machine load),
+ * as a row each (their medians) and a row of their ratio, a over b.
+ */
+export function alternating(name: string, unit: string, rounds: number, a: [string, () => number], b: [string, () => number]): Row[] {
+  const got: [number[], number[]] = [[], []];
+  for (let r = 0; r < rounds; r++) {
+    got[0].push(a[1]());
+    got[1].push(b[1]());
+  }
+  const va = median(got[0]), vb = median(got[1]);
+  return [
+    { name, backend: a[0], value: va, unit },
+    { name, backend: b[0], value: vb, unit },
+    { name: `${name}, ${a[0]}/${b[0]}`, backend: "wasm", value: va / vb, unit: "×" },
+  ];
+}
+
 /** A fixed-width table of rows, with the Wasm/JS ratio where both backends measured a name. */
 export function formatTable(rows: Row[]): string {
   const lines = [`${"benchmark".padEnd(34)} ${"backend".padEnd(8)} ${"median".padStart(12)}  unit          wasm/js`];

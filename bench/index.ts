@@ -16,6 +16,7 @@ const suites: Suite[] = [
   // suites register here, e.g. { name: "gemm", load: () => import("./gemm.js") },
   { name: "gemm", load: () => import("./gemm.js") },
   { name: "relaxed", load: () => import("./relaxed.js") },
+  { name: "threads", load: () => import("./threads.js") },
   { name: "mlp", load: () => import("./mlp.js") },
   { name: "rnn", load: () => import("./rnn.js") },
   { name: "conv", load: () => import("./conv.js") },

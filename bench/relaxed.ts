@@ -9,7 +9,7 @@ import { WasmBackend } from "../src/backend/wasm/index.js";
 import { instantiateCore, relaxedSimdSupported } from "../src/backend/wasm/load.js";
 import type { BenchOptions } from "./index.js";
 import { measure, wasmPeak, type Form } from "./gemm.js";
-import { formatTable, median, type Row } from "./harness.js";
+import { alternating, formatTable, type Row } from "./harness.js";
 
 const FLAG = "--experimental-wasm-relaxed-simd";
 
@@ -26,16 +26,12 @@ async function inProcess(o: BenchOptions): Promise<Row[]> {
   };
   const rounds = o.quick ? 2 : 5;
   const rows: Row[] = [];
-  const pair = (name: string, unit: string, run: (core: WasmBackend) => number): void => {
-    const got: Record<"plain" | "relaxed", number[]> = { plain: [], relaxed: [] };
-    for (let r = 0; r < rounds; r++) for (const k of ["plain", "relaxed"] as const) got[k].push(run(cores[k]));
-    const plain = median(got.plain), relaxed = median(got.relaxed);
-    rows.push({ name, backend: "relaxed", value: relaxed, unit }, { name, backend: "plain", value: plain, unit });
-    rows.push({ name: `${name}, relaxed/plain`, backend: "wasm", value: relaxed / plain, unit: "×" });
+  const pair = (name: string, run: (core: WasmBackend) => number): void => {
+    rows.push(...alternating(name, "GFLOP/s", rounds, ["relaxed", () => run(cores.relaxed)], ["plain", () => run(cores.plain)]));
   };
-  pair("gemm peak (kernel arithmetic)", "GFLOP/s", (core) => wasmPeak(3, undefined, core));
+  pair("gemm peak (kernel arithmetic)", (core) => wasmPeak(3, undefined, core));
   for (const c of o.quick ? CASES.slice(0, 1) : CASES) {
-    pair(`gemm ${c.form} ${c.name}`, "GFLOP/s", (core) => measure(core, c.form, ...c.dims, 3));
+    pair(`gemm ${c.form} ${c.name}`, (core) => measure(core, c.form, ...c.dims, 3));
   }
   return rows;
 }

@@ -1,0 +1,31 @@
+// GEMM on the thread pool against one thread, in one process: the pooled shared-memory core and
+// the plain core, measured in alternating rounds, and their ratio. The machine's CPU count bounds
+// what the pool can give; on a machine shared with other work the ratio says what this run got.
+// Run alone: `npx tsx bench/threads.ts [--quick] [--threads N]`.
+import { pathToFileURL } from "node:url";
+import { WasmBackend } from "../src/backend/wasm/index.js";
+import { instantiateCore } from "../src/backend/wasm/load.js";
+import { hardwareThreads, instantiateThreaded } from "../src/backend/wasm/pool.js";
+import type { BenchOptions } from "./index.js";
+import { measure, wasmPeak } from "./gemm.js";
+import { alternating, formatTable, type Row } from "./harness.js";
+
+export async function bench(o: BenchOptions & { threads?: number } = {}): Promise<Row[]> {
+  const n = o.threads ?? Math.max(2, hardwareThreads());
+  const threaded = await instantiateThreaded(n);
+  if (threaded === null) throw new Error("bench threads: the thread pool needs Node's worker_threads and SharedArrayBuffer");
+  const pooled = new WasmBackend(threaded.core, threaded.pool);
+  const single = new WasmBackend(await instantiateCore(undefined, false, "plain"));
+  const rounds = o.quick ? 2 : 5;
+  const rows: Row[] = [{ name: "gemm peak (kernel arithmetic)", backend: "plain", value: wasmPeak(o.quick ? 3 : 7, undefined, single), unit: "GFLOP/s" }];
+  for (const s of o.quick ? [512] : [512, 1024]) {
+    rows.push(...alternating(`gemm NN ${s}³`, "GFLOP/s", rounds, [`${n} thr`, () => measure(pooled, "NN", s, s, s, 3)], ["1 thr", () => measure(single, "NN", s, s, s, 3)]));
+  }
+  threaded.pool.close();
+  return rows;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const t = process.argv.indexOf("--threads");
+  console.log(formatTable(await bench({ quick: process.argv.includes("--quick"), threads: t > 0 ? Number(process.argv[t + 1]) : undefined })));
+}
