@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backend, ready, threads } from "../../src/backend/index.js";
-import { WasmBackend } from "../../src/backend/wasm/index.js";
+import { PARALLEL_MIN, WasmBackend } from "../../src/backend/wasm/index.js";
 import { instantiateCore } from "../../src/backend/wasm/load.js";
 import type { Backend } from "../../src/backend/index.js";
 import { expectExact, get, put, seeded } from "./harness.js";
@@ -22,10 +22,10 @@ beforeAll(async () => {
 });
 
 /**
- * (m, n, k), all above the size where the pool is used (m·n·k ≥ 2²¹): odd m (an odd block edge), m
+ * (m, n, k), all above the size where the pool is used (PARALLEL_MIN = 2²² multiply-adds): odd m (an odd block edge), m
  * not a multiple of the thread count, n with an edge panel, k cut into several blocks.
  */
-const SHAPES: [number, number, number][] = [[257, 64, 129], [300, 130, 784], [512, 512, 512], [33, 784, 128], [4, 1024, 600]];
+const SHAPES: [number, number, number][] = [[257, 64, 257], [300, 130, 784], [512, 512, 512], [33, 784, 256], [4, 1024, 1100]];
 
 function run(b: Backend, m: number, n: number, k: number, transB: boolean, accumulate: boolean, packed: boolean): Float32Array {
   const a = put(b, seeded(m * k, 1)), bb = put(b, seeded(k * n, 2)), c = put(b, seeded(m * n, 3));
@@ -42,6 +42,7 @@ function run(b: Backend, m: number, n: number, k: number, transB: boolean, accum
 describe("ready({ threads })", () => {
   it("reports the threads in force", () => {
     expect(threads()).toBe(2);
+    for (const [m, n, k] of SHAPES) expect(m * n * k).toBeGreaterThanOrEqual(PARALLEL_MIN);
   });
 
   for (const [m, n, k] of SHAPES) {

@@ -17,7 +17,7 @@ describe("the npm package", () => {
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
     expect(files.filter((f) => f.includes("debug"))).toEqual([]);
     expect(files.filter((f) => f.startsWith("dist/bench") || f.startsWith("src/") || f.startsWith("tests/"))).toEqual([]);
-    for (const f of ["LICENSE", "README.md", "package.json", "dist/wasmnn.wasm", "dist/wasmnn.browser.js", "dist/wasmnn.browser.d.ts", "dist/src/index.js", "dist/src/index.d.ts", "dist/src/wasm-inline.js", "dist/src/cli/main.js"]) {
+    for (const f of ["LICENSE", "README.md", "package.json", "dist/wasmnn.wasm", "dist/wasmnn.relaxed.wasm", "dist/wasmnn.threads.wasm", "dist/wasmnn.browser.js", "dist/wasmnn.browser.d.ts", "dist/src/index.js", "dist/src/index.d.ts", "dist/src/wasm-inline.js", "dist/src/cli/main.js"]) {
       expect(files).toContain(f);
     }
     expect(new Set(files.filter((f) => !f.startsWith("dist/src/") && !f.startsWith("dist/wasmnn.")))).toEqual(new Set(["LICENSE", "README.md", "package.json"]));

@@ -109,7 +109,8 @@ async function compile(source: WasmSource | undefined, debug: boolean, relaxed: 
  * The shared-memory core (wasmnn.threads.wasm: plain SIMD, its memory imported and shared), which
  * the thread pool instantiates once per thread. Node only: null elsewhere.
  */
-export async function compileThreadsCore(): Promise<WebAssembly.Module | null> {
+// A WebAssembly.Module, typed as object so that the declarations need no DOM library.
+export async function compileThreadsCore(): Promise<object | null> {
   const fs = nodeFs();
   return fs === null ? null : WebAssembly.compile(fs.readFileSync(nodeDefault(fs, "wasmnn.threads.wasm")));
 }

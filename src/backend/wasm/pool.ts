@@ -59,7 +59,9 @@ export class ThreadPool {
   private readonly wt: WorkerThreads;
   private generation = 0;
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number) {
+  /** module: the compiled threads core; memory: the shared memory it imports (typed as object so
+   * that the declarations need no DOM library). */
+  constructor(module: object, memory: object, size: number) {
     this.wt = nodeBuiltin<WorkerThreads>("worker_threads", "ready({ threads })");
     this.size = size;
     this.control = new Int32Array(new SharedArrayBuffer((size - 1) * SLOT * 4));
@@ -167,7 +169,7 @@ export async function instantiateThreaded(threads: number): Promise<{ core: Core
   if (module === null) return null;
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
   const env = { memory, abort(): never { throw new Error("wasmnn core: assertion failed"); } };
-  const core = (await WebAssembly.instantiate(module, { env })).exports as unknown as CoreExports;
+  const core = (await WebAssembly.instantiate(module as WebAssembly.Module, { env })).exports as unknown as CoreExports;
   // The core imports its memory and does not export it; the heap needs it.
   const pool = new ThreadPool(module, memory, threads);
   await pool.started();
