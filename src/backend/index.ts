@@ -3,9 +3,9 @@
 // by side (the parity tests and the benchmarks do exactly that).
 import type { Backend, BackendName } from "./types.js";
 import { JsBackend } from "./js/index.js";
-import { WasmBackend } from "./wasm/index.js";
-import { instantiateCore, type SimdMode, type WasmSource } from "./wasm/load.js";
-import { hardwareThreads, instantiateThreaded } from "./wasm/pool.js";
+import type { WasmBackend } from "./wasm/index.js";
+import type { SimdMode, WasmSource } from "./wasm/load.js";
+import { loadCore } from "./wasm/start.js";
 
 export type { Backend, BackendName } from "./types.js";
 export type { SimdMode, WasmSource } from "./wasm/load.js";
@@ -47,7 +47,7 @@ const envDebug = typeof process !== "undefined" && process.env?.WASMNN_DEBUG ===
  */
 export async function ready(options: ReadyOptions = {}): Promise<void> {
   if (wasm === null) {
-    loading ??= loadCore(options).then((backend) => {
+    loading ??= loadCore(options, envDebug).then((backend) => {
       wasm = backend;
     });
     try {
@@ -62,24 +62,6 @@ export async function ready(options: ReadyOptions = {}): Promise<void> {
   // a backend was named (setBackend or the option). PyTorch has no lazily loaded backend to
   // follow; its rule that the default stays what the user set is the one kept here.
   setBackend(options.backend ?? (chosen && current !== null ? current.name : "wasm"));
-}
-
-async function loadCore(options: ReadyOptions): Promise<WasmBackend> {
-  const n = threadCount(options.threads);
-  if (n > 1 && options.simd === "relaxed") throw new Error('ready: simd "relaxed" with threads > 1 is not available: the shared-memory core is plain SIMD');
-  const threaded = n > 1 && options.wasm === undefined ? await instantiateThreaded(n) : null;
-  if (threaded !== null) return new WasmBackend(threaded.core, threaded.pool);
-  if (n > 1) console.warn(`wasmnn: ready({ threads: ${n} }) runs on one thread here: the thread pool needs Node's worker_threads and the default core location`);
-  return new WasmBackend(await instantiateCore(options.wasm, options.debug ?? envDebug, options.simd));
-}
-
-function threadCount(threads: number | "auto" | undefined): number {
-  if (threads === undefined) return 1;
-  if (threads === "auto") return hardwareThreads();
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-    throw new Error(`ready: threads is ${JSON.stringify(threads)}, expected "auto" or an integer from 1 to 256`);
-  }
-  return threads;
 }
 
 /** Threads the Wasm kernels run on (1 without a pool), or null before `ready()`. */
