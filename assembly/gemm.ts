@@ -78,7 +78,19 @@ export function gemmPacked(
   aPtr: usize, packedPtr: usize, cPtr: usize, m: i32, n: i32, k: i32,
   transA: bool, accumulate: bool, packPtr: usize,
 ): void {
-  gemmOne(aPtr, 0, cPtr, m, n, k, transA, false, accumulate, packPtr, packedPtr);
+  gemmOne(aPtr, 0, cPtr, m, n, k, transA ? m : k, transA, false, accumulate, packPtr, packedPtr);
+}
+
+/**
+ * gemmPacked on a block of rows of op(A) whose leading dimension is lda: elements from one row of A
+ * to the next (plain A), or from one column of op(A) to the next (transposed A). The thread pool
+ * gives each thread such a block; lda = k (plain) or m (transposed) is gemmPacked itself.
+ */
+export function gemmPackedLda(
+  aPtr: usize, packedPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, lda: i32,
+  transA: bool, accumulate: bool, packPtr: usize,
+): void {
+  gemmOne(aPtr, 0, cPtr, m, n, k, lda, transA, false, accumulate, packPtr, packedPtr);
 }
 
 function panelCount(n: i32): i32 {
@@ -105,7 +117,15 @@ export function gemm(
   aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32,
   transA: bool, transB: bool, accumulate: bool, packPtr: usize,
 ): void {
-  gemmOne(aPtr, bPtr, cPtr, m, n, k, transA, transB, accumulate, packPtr, 0);
+  gemmOne(aPtr, bPtr, cPtr, m, n, k, transA ? m : k, transA, transB, accumulate, packPtr, 0);
+}
+
+/** gemm on a block of rows of op(A) whose leading dimension is lda (see gemmPackedLda). */
+export function gemmLda(
+  aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, lda: i32,
+  transA: bool, transB: bool, accumulate: bool, packPtr: usize,
+): void {
+  gemmOne(aPtr, bPtr, cPtr, m, n, k, lda, transA, transB, accumulate, packPtr, 0);
 }
 
 /**
@@ -123,7 +143,7 @@ export function gemmBatched(
   for (let b = 0; b < batch; b++) {
     gemmOne(
       aPtr + ((<usize>b * <usize>strideA) << 2), bPtr + ((<usize>b * <usize>strideB) << 2),
-      cPtr + ((<usize>b * <usize>strideC) << 2), m, n, k, transA, transB, accumulate, packPtr,
+      cPtr + ((<usize>b * <usize>strideC) << 2), m, n, k, transA ? m : k, transA, transB, accumulate, packPtr,
       packOnce && b > 0 ? scratchPanels(packPtr, k) : 0,
     );
   }
@@ -140,7 +160,7 @@ export function gemmBatched(
  * transB are unused and the scratch's panels are not touched.
  */
 function gemmOne(
-  aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32,
+  aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, lda: i32,
   transA: bool, transB: bool, accumulate: bool, packPtr: usize, prepacked: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
@@ -178,14 +198,14 @@ function gemmOne(
       // to the next, cs along p.
       let a: usize, rs: usize, ps: usize, cs: usize;
       if (packA) {
-        packATransposed(aPtr, m, i0, mc, p0, kc, aBlock);
+        packATransposed(aPtr, lda, i0, mc, p0, kc, aBlock);
         a = aBlock;
         rs = 4;
         ps = <usize>kc << 3;
         cs = 8;
       } else {
-        rs = transA ? 4 : <usize>k << 2;
-        cs = transA ? <usize>m << 2 : 4;
+        rs = transA ? 4 : <usize>lda << 2;
+        cs = transA ? <usize>lda << 2 : 4;
         ps = rs << 1;
         a = aPtr + <usize>i0 * rs + <usize>p0 * cs;
       }
@@ -369,6 +389,7 @@ export function gemmPeak(iterations: i32, ptr: usize): f32 {
  * pair; an odd last row is paired with zeros.
  */
 function packATransposed(aPtr: usize, m: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  // m: the leading dimension of A (elements from one p to the next), the whole m of a row block.
   const pairBytes = <usize>kc << 3;
   const lda = <usize>m << 2;
   // 16 rows at a time: one cache line of each row of A, read once, feeding eight pair streams.

@@ -49,13 +49,14 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * How many row blocks of op(A) to cut an m×n×k product into: one per thread for large products
-   * with a plain A (a block of rows of A and of C is then contiguous). Rows are computed the same
-   * way whichever block holds them (the k blocks and the panels of B depend only on k and n), so
-   * the result is bit for bit the one-thread result.
+   * How many row blocks of op(A) to cut an m×n×k product into: one per thread for large products.
+   * A block of rows of op(A) is A from row i0 (plain, leading dimension k) or from column i0
+   * (transposed, leading dimension m), and rows i0.. of C. Rows are computed the same way whichever
+   * block holds them (the k blocks and the panels of B depend only on k and n), so the result is
+   * bit for bit the one-thread result.
    */
-  private rowBlocks(m: number, n: number, k: number, transA: boolean): number {
-    if (this.pool === null || transA || m * n * k < PARALLEL_MIN) return 1;
+  private rowBlocks(m: number, n: number, k: number): number {
+    if (this.pool === null || m * n * k < PARALLEL_MIN) return 1;
     return Math.min(this.pool.size, m >> 1);
   }
 
@@ -81,10 +82,10 @@ export class WasmBackend implements Backend {
   }
 
   gemm(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
-    const blocks = this.rowBlocks(m, n, k, transA);
+    const blocks = this.rowBlocks(m, n, k);
     if (blocks > 1) {
       this.parallelRows(m, n, k, blocks, Kind.Gemm, (t, i0, rows) => [
-        aPtr + i0 * k * 4, bPtr, cPtr + i0 * n * 4, rows, n, k, 0, +transB, +accumulate, this.pack(n, k, t),
+        aPtr + i0 * (transA ? 1 : k) * 4, bPtr, cPtr + i0 * n * 4, rows, n, k, transA ? m : k, +transA, +transB, +accumulate, this.pack(n, k, t),
       ]);
       return;
     }
@@ -105,10 +106,10 @@ export class WasmBackend implements Backend {
     this.x.gemmPackB(bPtr, n, k, +transB, dstPtr);
   }
   gemmPacked(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, accumulate: boolean): void {
-    const blocks = this.rowBlocks(m, n, k, transA);
+    const blocks = this.rowBlocks(m, n, k);
     if (blocks > 1) {
       this.parallelRows(m, n, k, blocks, Kind.GemmPacked, (t, i0, rows) => [
-        aPtr + i0 * k * 4, packedPtr, cPtr + i0 * n * 4, rows, n, k, 0, +accumulate, this.pack(n, k, t),
+        aPtr + i0 * (transA ? 1 : k) * 4, packedPtr, cPtr + i0 * n * 4, rows, n, k, transA ? m : k, +transA, +accumulate, this.pack(n, k, t),
       ]);
       return;
     }

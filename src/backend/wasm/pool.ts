@@ -39,8 +39,8 @@ for (;;) {
   try {
     if (x === null) throw new Error("the shared-memory core did not instantiate");
     const j = ${JOB};
-    if (c[j] === ${Kind.Gemm}) x.gemm(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10]);
-    else x.gemmPacked(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9]);
+    if (c[j] === ${Kind.Gemm}) x.gemmLda(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
+    else x.gemmPackedLda(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10]);
   } catch (err) {
     Atomics.store(c, ${FAILED}, 1);
     port.postMessage(String(err && err.message || err));
@@ -152,8 +152,8 @@ export class ThreadPool {
 
 function call(x: CoreExports, job: { kind: Kind; args: number[] }): void {
   const a = job.args;
-  if (job.kind === Kind.Gemm) x.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
-  else x.gemmPacked(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+  if (job.kind === Kind.Gemm) x.gemmLda(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+  else x.gemmPackedLda(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
 }
 
 /** Pages of the shared memory: as the threads core declares it (asconfig.json, target threads). */
