@@ -1,4 +1,6 @@
 // Measuring on a shared, noisy machine: repeat, take the median, report rates.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 export interface Row {
   /** What is measured, e.g. "gemm NN 512×512×512". */
@@ -96,4 +98,16 @@ export function formatTable(rows: Row[]): string {
 
 function fmt(v: number): string {
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+/**
+ * Runs a bench file in a child Node process with extra Node flags and arguments, and returns the
+ * JSON of its last line of output. The file runs as TypeScript through tsx from the sources, or
+ * compiled from dist/.
+ */
+export function runChild<T>(fileUrl: string, nodeFlags: string[], args: string[]): T {
+  const file = fileURLToPath(fileUrl);
+  const run = spawnSync(process.execPath, [...nodeFlags, ...(file.endsWith(".ts") ? ["--import", "tsx"] : []), file, ...args], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`bench: ${file} ${args.join(" ")} with ${nodeFlags.join(" ") || "no flags"} failed (status ${run.status}): ${run.stderr.trim()}`);
+  return JSON.parse(run.stdout.trim().split("\n").at(-1)!) as T;
 }

@@ -7,12 +7,11 @@ import { cpuClock, formatTable, timePerCall, trainingRows, type Row } from "./ha
 import type { BenchOptions } from "./index.js";
 
 /** Training steps per second, by the wall clock and by this process's CPU time. */
-function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu: number } {
+export function stepsPerSecond(name: BackendName, quick: boolean, batch = 32): { wall: number; cpu: number } {
   setBackend(name);
   manualSeed(0);
   const model = models.mlp({ inputs: 784, hidden: [128], outputs: 10 });
   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-  const batch = 32;
   const x = new Float32Array(batch * 784).map((_, i) => ((i * 2654435761) % 1000) / 1000);
   const y = Array.from({ length: batch }, (_, i) => i % 10);
   const step = () =>

@@ -3,13 +3,12 @@
 // Node 20 runs relaxed SIMD only with --experimental-wasm-relaxed-simd: without it, this suite
 // reruns itself in a child process with the flag and reads its rows back.
 // Run alone: `node --experimental-wasm-relaxed-simd --import tsx bench/relaxed.ts [--quick]`.
-import { spawnSync } from "node:child_process";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { WasmBackend } from "../src/backend/wasm/index.js";
 import { instantiateCore, relaxedSimdSupported } from "../src/backend/wasm/load.js";
 import type { BenchOptions } from "./index.js";
 import { measure, wasmPeak, type Form } from "./gemm.js";
-import { alternating, formatTable, type Row } from "./harness.js";
+import { alternating, formatTable, runChild, type Row } from "./harness.js";
 
 const FLAG = "--experimental-wasm-relaxed-simd";
 
@@ -38,12 +37,7 @@ async function inProcess(o: BenchOptions): Promise<Row[]> {
 
 export async function bench(o: BenchOptions = {}): Promise<Row[]> {
   if (relaxedSimdSupported()) return inProcess(o);
-  // The child runs this file: as TypeScript through tsx from the sources, or compiled from dist/.
-  const self = fileURLToPath(import.meta.url);
-  const args = [FLAG, ...(self.endsWith(".ts") ? ["--import", "tsx"] : []), self, "--json", ...(o.quick ? ["--quick"] : [])];
-  const run = spawnSync(process.execPath, args, { encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`bench relaxed: the child with ${FLAG} failed (status ${run.status}): ${run.stderr.trim()}`);
-  return (JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { rows: Row[] }).rows;
+  return runChild<{ rows: Row[] }>(import.meta.url, [FLAG], ["--json", ...(o.quick ? ["--quick"] : [])]).rows;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -8,7 +8,9 @@ import { instantiateCore } from "../src/backend/wasm/load.js";
 import { hardwareThreads, instantiateThreaded } from "../src/backend/wasm/pool.js";
 import type { BenchOptions } from "./index.js";
 import { measure, wasmPeak } from "./gemm.js";
-import { alternating, formatTable, type Row } from "./harness.js";
+import { ready } from "../src/index.js";
+import { alternating, formatTable, runChild, type Row } from "./harness.js";
+import { stepsPerSecond } from "./mlp.js";
 
 export async function bench(o: BenchOptions & { threads?: number } = {}): Promise<Row[]> {
   const n = o.threads ?? Math.max(2, hardwareThreads());
@@ -22,10 +24,26 @@ export async function bench(o: BenchOptions & { threads?: number } = {}): Promis
     rows.push(...alternating(`gemm NN ${s}³`, "GFLOP/s", rounds, [`${n} thr`, () => measure(pooled, "NN", s, s, s, 3)], ["1 thr", () => measure(single, "NN", s, s, s, 3)]));
   }
   threaded.pool.close();
+  // Training uses the pool only through ready({ threads }), once per process: a child per
+  // measurement, alternating thread counts.
+  const mlp = (threads: number, batch: number) => () =>
+    runChild<{ wall: number }>(import.meta.url, [], ["--mlp", String(threads), String(batch), ...(o.quick ? ["--quick"] : [])]).wall * batch;
+  for (const batch of o.quick ? [256] : [32, 256]) {
+    rows.push(...alternating(`MLP 784-128-10 train (b${batch}, Adam)`, "samples/s", o.quick ? 1 : 3, [`${n} thr`, mlp(n, batch)], ["1 thr", mlp(1, batch)]));
+  }
   return rows;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** The child of the MLP rows: training steps per second on `threads` threads. */
+async function mlpChild(threads: number, batch: number, quick: boolean): Promise<{ wall: number }> {
+  await ready({ threads });
+  return { wall: stepsPerSecond("wasm", quick, batch).wall };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes("--mlp")) {
+  const i = process.argv.indexOf("--mlp");
+  console.log(JSON.stringify(await mlpChild(Number(process.argv[i + 1]), Number(process.argv[i + 2]), process.argv.includes("--quick"))));
+} else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const t = process.argv.indexOf("--threads");
   console.log(formatTable(await bench({ quick: process.argv.includes("--quick"), threads: t > 0 ? Number(process.argv[t + 1]) : undefined })));
 }
