@@ -1,7 +1,7 @@
 // A data set: N samples x (each of shape sampleShape) with targets y (each of shape
 // targetShape; [] for a class label), held as flat Float32Arrays in JS memory. Batches are
 // copied into the backend heap one at a time, so a data set never fills the Wasm heap.
-import { fmt, sizeOf, type Shape } from "../tensor/shape.js";
+import { checkShape, fmt, sizeOf, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /**
@@ -26,8 +26,11 @@ export interface Dataset {
   readonly length: number;
 }
 
-/** What dataset() takes for x or y: a tensor, a flat array (one value per sample), or rows. */
-export type Source = Tensor | Float32Array | number[] | number[][];
+/**
+ * What dataset() takes for x or y: a tensor, rows (number[][]), or a flat array or typed array
+ * (one value per sample, or with `sampleShape`/`targetShape` given, the samples back to back).
+ */
+export type Source = Tensor | ArrayLike<number> | number[][];
 
 function flat(name: string, s: Source): { data: Float32Array; shape: number[] } {
   if (s instanceof Tensor) return { data: s.toArray(), shape: [...s.shape] };
@@ -42,7 +45,27 @@ function flat(name: string, s: Source): { data: Float32Array; shape: number[] } 
     });
     return { data, shape: [rows.length, w] };
   }
-  return { data: Float32Array.from(s as number[]), shape: [(s as number[]).length] };
+  if (s === null || typeof s !== "object" || typeof (s as ArrayLike<number>).length !== "number") {
+    throw new Error(`dataset: ${name} is ${s === null ? "null" : typeof s}, expected a Tensor, an array of rows, or a flat array or typed array`);
+  }
+  const a = s as ArrayLike<number>;
+  return { data: Float32Array.from(a), shape: [a.length] };
+}
+
+/**
+ * The number of samples of `f` and the shape of one: the first axis when no shape is given;
+ * with a shape, a flat source is cut into samples of it and a shaped one must match it value for value.
+ */
+function samplesOf(name: string, f: { data: Float32Array; shape: number[] }, given: Shape | undefined, label: string): { n: number; shape: Shape } {
+  if (given === undefined) return { n: f.shape[0], shape: f.shape.slice(1) };
+  checkShape(given, `dataset: ${label}`);
+  const per = sizeOf(given);
+  const n = f.shape.length === 1 ? f.data.length / Math.max(1, per) : f.shape[0];
+  if (!Number.isInteger(n) || f.data.length !== n * per) {
+    const whole = per > 0 ? ` (${f.data.length} / ${per} = ${+(f.data.length / per).toFixed(4)})` : "";
+    throw new Error(`dataset: ${name} has ${f.data.length} values, not a whole number of samples of shape ${fmt(given)}${whole}`);
+  }
+  return { n, shape: given };
 }
 
 /**
@@ -53,11 +76,8 @@ function flat(name: string, s: Source): { data: Float32Array; shape: number[] } 
 export function dataset(x: Source, y: Source, shapes?: { sampleShape?: Shape; targetShape?: Shape }): Dataset {
   const fx = flat("x", x);
   const fy = flat("y", y);
-  const n = fx.shape[0];
-  const sampleShape = shapes?.sampleShape ?? fx.shape.slice(1);
-  const targetShape = shapes?.targetShape ?? fy.shape.slice(1);
-  const ny = fy.data.length / Math.max(1, sizeOf(targetShape));
-  if (fx.data.length !== n * sizeOf(sampleShape)) throw new Error(`dataset: x has ${fx.data.length} values, not a whole number of samples of shape ${fmt(sampleShape)}`);
+  const { n, shape: sampleShape } = samplesOf("x", fx, shapes?.sampleShape, "sampleShape");
+  const { n: ny, shape: targetShape } = samplesOf("y", fy, shapes?.targetShape, "targetShape");
   if (ny !== n) throw new Error(`dataset: x has ${n} samples but y has ${ny}; they must match`);
   checkFinite("dataset", "x", fx.data, sizeOf(sampleShape));
   checkFinite("dataset", "y", fy.data, Math.max(1, sizeOf(targetShape)));
@@ -75,10 +95,19 @@ export function checkFinite(op: string, what: string, data: Float32Array, perSam
 
 /** Check a Dataset made by hand (not through dataset()). */
 export function validateDataset(op: string, d: Dataset): void {
+  if (d === null || typeof d !== "object" || !(d.x instanceof Float32Array) || !(d.y instanceof Float32Array)) {
+    throw new Error(`${op}: the data set must have Float32Array x and y (make one with dataset()), got ${d === null ? "null" : typeof d !== "object" ? typeof d : `x: ${d.x?.constructor?.name ?? d.x}, y: ${d.y?.constructor?.name ?? d.y}`}`);
+  }
+  checkShape(d.sampleShape, `${op}: sampleShape`);
+  checkShape(d.targetShape, `${op}: targetShape`);
+  if (!Number.isInteger(d.length) || d.length < 0) throw new Error(`${op}: the data set's length is ${d.length}, expected a whole number of samples`);
   const sx = sizeOf(d.sampleShape);
   const sy = Math.max(1, sizeOf(d.targetShape));
-  if (d.x.length !== d.length * sx || d.y.length !== d.length * sy) {
-    throw new Error(`${op}: x holds ${d.x.length / sx} samples and y holds ${d.y.length / sy}, data set claims ${d.length}; they must match`);
+  for (const [what, data, per, shape] of [["x", d.x, sx, d.sampleShape], ["y", d.y, sy, d.targetShape]] as const) {
+    if (data.length !== d.length * per) {
+      const held = data.length % Math.max(1, per) === 0 ? `${data.length / per} samples` : `${data.length} values, not a whole number of samples`;
+      throw new Error(`${op}: ${what} holds ${held} of shape ${fmt(shape)} but the data set's length is ${d.length}; they must match`);
+    }
   }
   if (d.length === 0) throw new Error(`${op}: the data set is empty`);
   checkFinite(op, "x", d.x, sx);

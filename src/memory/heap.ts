@@ -10,6 +10,19 @@
 
 const PAGE = 65536;
 const ALIGN = 16;
+/** The most a 32-bit linear memory can hold: 65,536 pages of 64 KiB = 4 GiB. */
+export const MAX_BYTES_32 = 2 ** 32;
+
+/** A byte count as people read it: "8 GiB", "1.5 MiB", "300 bytes". */
+export function bytesText(n: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return `${u === 0 ? n : Number(n.toFixed(2))} ${units[u]}`;
+}
 
 /** Round a request up to its size class: 64-byte steps up to 4 KiB, then 8 steps per power of two. */
 export function sizeClass(bytes: number): number {
@@ -39,22 +52,36 @@ export class Heap {
   private top: number;
   private readonly free = new Map<number, number[]>();
   private used = 0;
+  /** The most bytes the memory can grow to (its declared maximum, or 4 GiB for a 32-bit memory). */
+  readonly maxBytes: number;
 
-  /** @param base first usable byte (the Wasm module's static data lies below it) */
-  constructor(memory: LinearMemory, base: number) {
+  /**
+   * @param base first usable byte (the Wasm module's static data lies below it)
+   * @param maxBytes the memory's maximum size: 4 GiB unless it declares less
+   */
+  constructor(memory: LinearMemory, base: number, maxBytes = MAX_BYTES_32) {
     this.memory = memory;
     this.top = Math.ceil(base / ALIGN) * ALIGN;
+    this.maxBytes = maxBytes;
   }
 
-  /** Reserve `bytes` (rounded to a size class); returns a 16-byte aligned pointer. */
+  /**
+   * Reserve `bytes` (rounded to a size class); returns a 16-byte aligned pointer. A request the
+   * memory cannot hold throws an Error naming the bytes asked for and the limit, and changes
+   * nothing (bytesInUse and the blocks handed out stay as they were).
+   */
   alloc(bytes: number): number {
+    if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`heap: cannot allocate ${bytes} bytes, expected a finite count ≥ 0`);
     const size = sizeClass(bytes);
     const list = this.free.get(size);
-    this.used += size;
-    if (list !== undefined && list.length > 0) return list.pop()!;
+    if (list !== undefined && list.length > 0) {
+      this.used += size;
+      return list.pop()!;
+    }
     const ptr = this.top;
-    this.ensure(ptr + size);
+    this.ensure(ptr + size, bytes);
     this.top = ptr + size;
+    this.used += size;
     return ptr;
   }
 
@@ -67,13 +94,34 @@ export class Heap {
     list.push(ptr);
   }
 
-  /** Grow the memory so that at least `end` bytes exist. Detaches every existing view. */
-  ensure(end: number): void {
+  /**
+   * Grow the memory so that at least `end` bytes exist. Detaches every existing view. Throws,
+   * leaving the memory as it was, when `end` is beyond the limit or the host refuses to grow.
+   */
+  ensure(end: number, request = end - this.top): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
-    // Grow at least geometrically so that a growing model does not grow page by page.
-    const want = Math.max(end, Math.min(have * 2, have + 256 * 1024 * 1024));
-    this.memory.grow(Math.ceil((want - have) / PAGE));
+    const refuse = (why: string): never => {
+      throw new Error(
+        `heap: cannot allocate ${request} bytes (${bytesText(request)}): ${why}; ${bytesText(this.used)} in use, memory ${bytesText(have)}, limit ${bytesText(this.maxBytes)}`,
+      );
+    };
+    if (end > this.maxBytes) refuse("the memory cannot grow that far");
+    // Grow at least geometrically so that a growing model does not grow page by page, but never
+    // past the limit: near it, grow by exactly what is needed.
+    const want = Math.min(this.maxBytes, Math.max(end, Math.min(have * 2, have + 256 * 1024 * 1024)));
+    const pages = (to: number) => Math.ceil((to - have) / PAGE);
+    if (this.tryGrow(pages(want)) || (want > end && this.tryGrow(pages(end)))) return;
+    refuse("the host refused to grow the memory");
+  }
+
+  private tryGrow(pages: number): boolean {
+    try {
+      this.memory.grow(pages);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Grow by `bytes` now, whatever is in use (tests use it to move memory under a training loop). */

@@ -37,6 +37,7 @@ import { Sequential } from "../nn/sequential.js";
 import { Random } from "../tensor/random.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkModelOptions, type OptionKeys } from "./options.js";
 
 /**
  * Adds N(0, σ²) noise to its input in training mode and passes it through unchanged in eval
@@ -119,6 +120,10 @@ export interface DenseAutoencoderOptions extends CommonOptions {
   /** Size k of the code. */
   code: number;
 }
+
+const COMMON_KEYS = { activation: "optional", output: "optional", noise: "optional", noiseSeed: "optional" } as const;
+const DENSE_KEYS: OptionKeys<DenseAutoencoderOptions> = { ...COMMON_KEYS, kind: "optional", inputs: "optional", hidden: "optional", code: "required" };
+const CONV_KEYS: OptionKeys<ConvAutoencoderOptions> = { ...COMMON_KEYS, kind: "required", image: "optional", channels: "optional", code: "optional" };
 
 const activations = { relu: ReLU, leakyRelu: LeakyReLU, tanh: Tanh, sigmoid: Sigmoid, gelu: GELU };
 type ActivationClass = (typeof activations)[keyof typeof activations];
@@ -226,8 +231,10 @@ export class Autoencoder extends Module {
   /** @param options The options it was built with, dense or convolutional (config.json stores them). */
   constructor(readonly options: AutoencoderOptions) {
     super();
-    const kind = options.kind ?? "dense";
+    const kind = options?.kind ?? "dense";
     if (kind !== "dense" && kind !== "conv") throw new Error(`autoencoder: kind must be "dense" or "conv", got "${String(kind)}"`);
+    if (kind === "conv") checkModelOptions<ConvAutoencoderOptions>('autoencoder (kind "conv")', options, CONV_KEYS);
+    else checkModelOptions<DenseAutoencoderOptions>("autoencoder", options, DENSE_KEYS);
     const Act = activations[options.activation ?? "relu"];
     if (Act === undefined) throw new Error(`autoencoder: unknown activation "${options.activation}"`);
     const output = options.output ?? "logits";

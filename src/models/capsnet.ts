@@ -22,6 +22,7 @@ import { Sequential } from "../nn/sequential.js";
 import type { RoutingGradient } from "../autograd/capsule.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkModelOptions, type OptionKeys } from "./options.js";
 
 /** Sizes of models.capsNet; every one has a default (see capsNet). */
 export interface CapsNetOptions {
@@ -187,6 +188,11 @@ export function longest(lengths: Tensor): number[] {
   });
 }
 
+const CAPSNET_KEYS: OptionKeys<CapsNetOptions> = {
+  paper: "optional", convChannels: "optional", primaryChannels: "optional", primaryDim: "optional", digitDim: "optional", classes: "optional",
+  routingIterations: "optional", routingGradient: "optional", decoder: "optional", reconstructionWeight: "optional", imageSize: "optional",
+};
+
 /**
  * A capsule network for MNIST-sized digits. Default: Conv2d(1→64, 9×9) → PrimaryCapsules(8
  * channels × 8D, 9×9, stride 2: 288 capsules) → DigitCapsules(10 × 16D, 3 routing iterations) →
@@ -201,5 +207,6 @@ export function longest(lengths: Tensor): number[] {
  * @example models.capsNet({ paper: true })           // Sabour et al.'s sizes (8.2 M parameters)
  */
 export function capsNet(options: CapsNetOptions = {}): CapsNet {
+  checkModelOptions("capsNet", options, CAPSNET_KEYS);
   return new CapsNet(options);
 }

@@ -17,6 +17,7 @@ import { rng, type Random } from "../tensor/random.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { getBackend } from "../backend/index.js";
+import { checkModelOptions, type OptionKeys } from "./options.js";
 
 /** Options of gan: the latent and data sizes and the two MLPs' architecture. */
 export interface GanOptions {
@@ -182,6 +183,12 @@ export class GAN extends Module {
   }
 }
 
+const GAN_KEYS: OptionKeys<GanOptions> = {
+  latent: "required", features: "required", generatorHidden: "optional", discriminatorHidden: "optional",
+  generatorOutput: "optional", generatorActivation: "optional", generatorBatchNorm: "optional",
+  discriminatorSlope: "optional", discriminatorDropout: "optional", minibatchStdDev: "optional",
+};
+
 /**
  * @example
  * const g = models.gan({ latent: 2, features: 2 });                 // the 8-Gaussians ring
@@ -190,5 +197,6 @@ export class GAN extends Module {
  * const points = g.sample(2000);
  */
 export function gan(options: GanOptions): GAN {
+  checkModelOptions("gan", options, GAN_KEYS);
   return new GAN(options);
 }

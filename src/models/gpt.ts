@@ -26,6 +26,7 @@ import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
 import { LearnedPositionalEncoding } from "../nn/positional.js";
 import { TransformerEncoder, TransformerEncoderLayer } from "../nn/transformer.js";
+import { checkModelOptions, type OptionKeys } from "./options.js";
 
 /** Options of gpt: vocabulary, context length, width, heads, layers. */
 export interface GptOptions {
@@ -298,6 +299,11 @@ export function windowedBits(model: GPT, ids: Int32Array, stride: number, maxCha
   return { bits: total / count / Math.LN2, chars: count };
 }
 
+const GPT_KEYS: OptionKeys<GptOptions> = {
+  vocab: "required", context: "required", dim: "required", heads: "required", layers: "required",
+  dropout: "optional", tieWeights: "optional", dimFeedforward: "optional",
+};
+
 /**
  * A GPT-style character or token model: decoder-only, pre-norm, causal.
  * @example
@@ -305,5 +311,6 @@ export function windowedBits(model: GPT, ids: Int32Array, stride: number, maxCha
  * const logits = model.logits(ids, batch, 128); // [batch, 128, 89]
  */
 export function gpt(options: GptOptions): GPT {
+  checkModelOptions("gpt", options, GPT_KEYS);
   return new GPT(options);
 }

@@ -16,6 +16,7 @@ import type { Module } from "../nn/module.js";
 import { AvgPool2d, MaxPool2d } from "../nn/pool.js";
 import { ReLU, Tanh } from "../nn/activation.js";
 import { Sequential } from "../nn/sequential.js";
+import { checkModelOptions, type OptionKeys } from "./options.js";
 
 /** Options of lenet: channels, hidden widths, padding, image size, classes and the layer kinds. */
 export interface LenetOptions {
@@ -39,6 +40,11 @@ export interface LenetOptions {
   dropout?: number;
 }
 
+const LENET_KEYS: OptionKeys<LenetOptions> = {
+  channels: "optional", hidden: "optional", padding: "optional", imageSize: "optional", classes: "optional",
+  activation: "optional", pool: "optional", batchNorm: "optional", dropout: "optional",
+};
+
 /**
  * A LeNet-style CNN for MNIST-sized images. Default: conv(1→8, 5×5) → maxpool 2 →
  * conv(8→16, 5×5) → maxpool 2 → linear(256→10), 5,994 parameters (ReLU after each convolution).
@@ -46,6 +52,7 @@ export interface LenetOptions {
  * @example models.lenet({ channels: [6, 16], hidden: [120, 84], padding: 2 }) // LeNet-5's sizes
  */
 export function lenet(options: LenetOptions = {}): Sequential {
+  checkModelOptions("lenet", options, LENET_KEYS);
   const [c1, c2] = options.channels ?? [8, 16];
   const padding = options.padding ?? 0;
   const size = options.imageSize ?? 28;

@@ -6,6 +6,7 @@ import { Dropout } from "../nn/dropout.js";
 import { Linear } from "../nn/linear.js";
 import type { Module } from "../nn/module.js";
 import { Sequential } from "../nn/sequential.js";
+import { checkModelOptions, type OptionKeys } from "./options.js";
 
 /** Options of mlp: the layer widths, the activation between them and dropout. */
 export interface MlpOptions {
@@ -23,10 +24,14 @@ export interface MlpOptions {
 
 const activations = { relu: ReLU, leakyRelu: LeakyReLU, tanh: Tanh, sigmoid: Sigmoid, gelu: GELU };
 
+const MLP_KEYS: OptionKeys<MlpOptions> = { inputs: "required", hidden: "required", outputs: "required", activation: "optional", dropout: "optional" };
+
 /**
  * @example const model = models.mlp({ inputs: 784, hidden: [128], outputs: 10 }); // 784-128-10
  */
 export function mlp(options: MlpOptions): Sequential {
+  checkModelOptions("mlp", options, MLP_KEYS);
+  if (!Array.isArray(options.hidden)) throw new Error(`mlp: hidden must be an array of layer widths such as [128], got ${typeof options.hidden}`);
   const Act = activations[options.activation ?? "relu"];
   if (Act === undefined) throw new Error(`mlp: unknown activation "${options.activation}"`);
   const layers: Module[] = [];

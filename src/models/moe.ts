@@ -11,6 +11,7 @@ import { resolveLoss, type LossFn, type LossName } from "../train/losses.js";
 import { scope } from "../memory/scope.js";
 import { tensor } from "../tensor/creation.js";
 import { mlp, type MlpOptions } from "./mlp.js";
+import { checkModelOptions, type OptionKeys } from "./options.js";
 
 /** Options of mixtureOfExperts: MLP experts, an MLP gate, and how many experts each input uses. */
 export interface MoeOptions {
@@ -30,12 +31,17 @@ export interface MoeOptions {
   activation?: MlpOptions["activation"];
 }
 
+const MOE_KEYS: OptionKeys<MoeOptions> = {
+  inputs: "required", outputs: "required", experts: "optional", expertHidden: "optional", gateHidden: "optional", topK: "optional", activation: "optional",
+};
+
 /**
  * @example
  * const moe = models.mixtureOfExperts({ inputs: 2, outputs: 1, experts: 4, expertHidden: [16], topK: 2 });
  * await fit(moe, train, { epochs: 100, optimizer: new optim.Adam(moe.parameters(), { lr: 1e-2 }), loss: models.moeLoss(moe, "mse", 0.01) });
  */
 export function mixtureOfExperts(o: MoeOptions): MixtureOfExperts {
+  checkModelOptions("mixtureOfExperts", o, MOE_KEYS);
   const e = o.experts ?? 4;
   if (!Number.isInteger(e) || e < 1) throw new Error(`mixtureOfExperts: experts must be a positive integer, got ${e}`);
   const experts = Array.from({ length: e }, () => mlp({ inputs: o.inputs, hidden: o.expertHidden ?? [16], outputs: o.outputs, activation: o.activation ?? "tanh" }));

@@ -12,6 +12,7 @@ import { Module } from "../nn/module.js";
 import { RBF, type BasisName } from "../nn/rbf.js";
 import type { KMeansOptions, KMeansResult } from "../cluster/kmeans.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { checkModelOptions, type OptionKeys } from "./options.js";
 
 /** Options of rbfNetwork: an RBF layer of `centers` bumps, then a linear readout. */
 export interface RbfNetworkOptions {
@@ -175,6 +176,11 @@ export function choleskySolve(s: Float64Array, b: Float64Array, m: number, r: nu
   return x;
 }
 
+const RBF_KEYS: OptionKeys<RbfNetworkOptions> = {
+  inputs: "required", centers: "required", outputs: "required", basis: "optional", learnableCenters: "optional",
+  learnableWidths: "optional", data: "optional", widthScale: "optional", seed: "optional",
+};
+
 /**
  * @example
  * const net = models.rbfNetwork({ inputs: 1, centers: 20, outputs: 1, data: train.x, seed: 1 });
@@ -182,5 +188,6 @@ export function choleskySolve(s: Float64Array, b: Float64Array, m: number, r: nu
  * await fit(net, train, { epochs: 50, optimizer: new optim.Adam(net.parameters()), loss: "mse" }); // or gradient descent
  */
 export function rbfNetwork(options: RbfNetworkOptions): RbfNetwork {
+  checkModelOptions("rbfNetwork", options, RBF_KEYS);
   return new RbfNetwork(options);
 }

@@ -3,7 +3,7 @@
 import { getBackend } from "../backend/index.js";
 import { noGrad } from "../autograd/engine.js";
 import { scope } from "../memory/scope.js";
-import { fmt, type Shape } from "../tensor/shape.js";
+import { checkShape, fmt, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { AnyModule, Module } from "./module.js";
 
@@ -25,6 +25,7 @@ export interface LayerRow {
  * @example const rows = nn.layerTable(models.lenet(), [1, 1, 28, 28]); // name, layer, outputShape, params per layer
  */
 export function layerTable(model: Module, inputShape: Shape): LayerRow[] {
+  checkShape(inputShape, "summary: input");
   const rows: LayerRow[] = [];
   const restore: (() => void)[] = [];
   const visit = (m: AnyModule, name: string, depth: number): void => {

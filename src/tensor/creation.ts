@@ -2,7 +2,7 @@
 import { getBackend } from "../backend/index.js";
 import type { Backend } from "../backend/types.js";
 import { rng, type Random } from "./random.js";
-import { fmt, sizeOf, type Shape } from "./shape.js";
+import { checkShape, fmt, sizeOf, type Shape } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
 /** Options of the tensor constructors. */
@@ -13,29 +13,47 @@ export interface CreateOptions {
   backend?: Backend;
 }
 
-/** Nested arrays of numbers whose nesting is the shape: [[1, 2], [3, 4]] is [2, 2]. */
-export type Nested = number | readonly Nested[];
+/** Nested arrays of numbers (typed arrays allowed at any level) whose nesting is the shape: [[1, 2], [3, 4]] is [2, 2]. */
+export type Nested = number | readonly Nested[] | ArrayLike<number>;
 
-function flatten(data: Nested, shape: number[], out: number[], depth: number): void {
+/** Arrays and typed arrays are sequences; anything else in nested data is refused by name. */
+function isSequence(d: unknown): d is ArrayLike<unknown> {
+  return Array.isArray(d) || (ArrayBuffer.isView(d) && !(d instanceof DataView));
+}
+
+function flatten(data: unknown, shape: number[], out: number[], path: number[]): void {
+  const depth = path.length;
+  const where = () => `element ${path.map((i) => `[${i}]`).join("")}`;
   if (typeof data === "number") {
-    if (depth !== shape.length) throw new Error(`tensor: ragged nested array, found a number at depth ${depth} where the shape has ${shape.length} levels`);
+    if (depth !== shape.length) throw new Error(`tensor: ragged nested array, ${where()} is a number where the shape has ${shape.length} levels`);
     out.push(data);
     return;
   }
-  if (depth > 0 && depth === shape.length && out.length > 0) throw new Error(`tensor: ragged nested array, found an array at depth ${depth} where numbers were expected`);
+  if (!isSequence(data)) throw new Error(`tensor: ${where()} is ${describeValue(data)}, expected a number or an array of numbers`);
+  if (depth > 0 && depth === shape.length && out.length > 0) throw new Error(`tensor: ragged nested array, ${where()} is an array where numbers were expected`);
   if (shape.length === depth) shape.push(data.length);
-  else if (shape[depth] !== data.length) throw new Error(`tensor: ragged nested array, expected ${shape[depth]} elements at depth ${depth}, got ${data.length}`);
-  for (const d of data) flatten(d, shape, out, depth + 1);
+  else if (shape[depth] !== data.length) throw new Error(`tensor: ragged nested array, ${where()} has ${data.length} elements, expected ${shape[depth]}`);
+  for (let i = 0; i < data.length; i++) flatten(data[i], shape, out, [...path, i]);
 }
 
-function checkShape(shape: Shape, op: string): void {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: shape ${fmt(shape)} must hold non-negative integers`);
+/** A value that is not a number, as an error message names it: its type, and its text if short. */
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 20 ? v.slice(0, 20) + "…" : v)}`;
+  if (typeof v === "bigint") return `the bigint ${v}n (convert it with Number())`;
+  if (typeof v === "boolean") return `the boolean ${v}`;
+  const name = typeof v === "object" ? (v.constructor?.name ?? "object") : typeof v;
+  return `${/^[aeiou]/i.test(name) ? "an" : "a"} ${name}`;
+}
+
+function make(shape: Shape, options: CreateOptions | undefined, init: (view: Float32Array) => void, op: string): Tensor {
+  checkShape(shape, op);
+  let t: Tensor;
+  try {
+    t = new Tensor(options?.backend ?? getBackend(), shape);
+  } catch (e) {
+    throw new Error(`${op}: ${(e as Error).message}`);
   }
-}
-
-function make(shape: Shape, options: CreateOptions | undefined, init: (view: Float32Array) => void): Tensor {
-  const t = new Tensor(options?.backend ?? getBackend(), shape);
   init(t.backend.heap.f32(t.ptr, t.size));
   t.requiresGrad = options?.requiresGrad ?? false;
   return t;
@@ -52,19 +70,24 @@ export function tensor(data: Nested | ArrayLike<number>, shape?: Shape, options?
   if (typeof data === "number") {
     flat = [data];
     inferred = [];
-  } else if (ArrayBuffer.isView(data) || (Array.isArray(data) && data.every((d) => typeof d === "number"))) {
+  } else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    throw new Error(`tensor: got a ${data.constructor.name}, expected numbers (a Float32Array, Float64Array, integer typed array or Array); convert bigints with Number()`);
+  } else if ((isSequence(data) && !Array.isArray(data)) || (Array.isArray(data) && data.every((d) => typeof d === "number"))) {
     flat = data as ArrayLike<number>;
     inferred = [flat.length];
   } else {
+    // Nested arrays (whose leaves may be typed arrays). Other array-likes and iterables are refused
+    // by name rather than guessed at: Array.from() turns them into an Array first.
+    if (!Array.isArray(data)) throw new Error(`tensor: got ${describeValue(data)}, expected a number, an Array of numbers, nested Arrays or a typed array`);
     const out: number[] = [];
     inferred = [];
-    flatten(data as Nested, inferred, out, 0);
+    flatten(data, inferred, out, []);
     flat = out;
   }
   const s = shape ?? inferred;
   checkShape(s, "tensor");
   if (sizeOf(s) !== flat.length) throw new Error(`tensor: ${flat.length} values do not fill shape ${fmt(s)} (${sizeOf(s)} values)`);
-  return make(s, options, (v) => v.set(flat));
+  return make(s, options, (v) => v.set(flat), "tensor");
 }
 
 /**
@@ -76,8 +99,8 @@ export function tensor(data: Nested | ArrayLike<number>, shape?: Shape, options?
  * ```
  */
 export function full(shape: Shape, value: number, options?: CreateOptions): Tensor {
-  checkShape(shape, "full");
-  return make(shape, options, (v) => v.fill(value));
+  if (typeof value !== "number") throw new Error(`full: fill value is ${describeValue(value)}, expected a number`);
+  return make(shape, options, (v) => v.fill(value), "full");
 }
 
 /**
@@ -89,7 +112,7 @@ export function full(shape: Shape, value: number, options?: CreateOptions): Tens
  * ```
  */
 export function zeros(shape: Shape, options?: CreateOptions): Tensor {
-  return full(shape, 0, options);
+  return make(shape, options, (v) => v.fill(0), "zeros");
 }
 
 /**
@@ -101,7 +124,7 @@ export function zeros(shape: Shape, options?: CreateOptions): Tensor {
  * ```
  */
 export function ones(shape: Shape, options?: CreateOptions): Tensor {
-  return full(shape, 1, options);
+  return make(shape, options, (v) => v.fill(1), "ones");
 }
 
 /**
@@ -110,13 +133,12 @@ export function ones(shape: Shape, options?: CreateOptions): Tensor {
  * @example const u = rand([2, 3], { lo: -1, hi: 1 }); // uniform in [−1, 1)
  */
 export function rand(shape: Shape, options?: CreateOptions & { lo?: number; hi?: number; rng?: Random }): Tensor {
-  checkShape(shape, "rand");
   const r = options?.rng ?? rng();
   const lo = options?.lo ?? 0;
   const hi = options?.hi ?? 1;
   return make(shape, options, (v) => {
     for (let i = 0; i < v.length; i++) v[i] = r.uniform(lo, hi);
-  });
+  }, "rand");
 }
 
 /**
@@ -125,9 +147,8 @@ export function rand(shape: Shape, options?: CreateOptions & { lo?: number; hi?:
  * @example const z = randn([1000], { std: 0.02 }); // N(0, 0.02²)
  */
 export function randn(shape: Shape, options?: CreateOptions & { mean?: number; std?: number; rng?: Random }): Tensor {
-  checkShape(shape, "randn");
   const r = options?.rng ?? rng();
   return make(shape, options, (v) => {
     for (let i = 0; i < v.length; i++) v[i] = r.normal(options?.mean ?? 0, options?.std ?? 1);
-  });
+  }, "randn");
 }

@@ -13,6 +13,19 @@ export function fmt(shape: Shape): string {
   return `[${shape.join(", ")}]`;
 }
 
+/**
+ * Throw unless `shape` is an array of non-negative integer sizes, naming `op`, the shape and the
+ * first bad axis (a negative, fractional or NaN size would allocate a wrong-sized block).
+ */
+export function checkShape(shape: unknown, op: string): asserts shape is Shape {
+  if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of sizes, got ${shape === null ? "null" : typeof shape}`);
+  shape.forEach((d, i) => {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
+      throw new Error(`${op}: shape [${shape.map(String).join(", ")}] has ${typeof d === "number" ? d : `a ${typeof d}`} at axis ${i}, expected non-negative integers`);
+    }
+  });
+}
+
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -5,7 +5,7 @@
 // autograd fields: `requiresGrad`, the accumulated `grad`, and `node`, the op that produced it.
 import type { Backend } from "../backend/types.js";
 import { track, untrackDisposed } from "../memory/scope.js";
-import { fmt, sizeOf, type Shape } from "./shape.js";
+import { checkShape, fmt, sizeOf, type Shape } from "./shape.js";
 
 /** The op that produced a tensor: its inputs and how to send a gradient back to them. */
 export interface Node {
@@ -58,11 +58,20 @@ export class Tensor {
 
   /** Use tensor(), zeros() and friends; this wraps a block already allocated on `backend`. */
   constructor(backend: Backend, shape: Shape, ptr?: number) {
+    checkShape(shape, "Tensor");
     this.backend = backend;
     this.shape = Object.freeze([...shape]);
     this.size = sizeOf(shape);
-    this._ptr = ptr ?? backend.heap.alloc(this.size * 4);
+    this._ptr = ptr ?? Tensor.alloc(backend, this.shape, this.size);
     track(this, backend.heap, this._ptr, this.size * 4);
+  }
+
+  private static alloc(backend: Backend, shape: Shape, size: number): number {
+    try {
+      return backend.heap.alloc(size * 4);
+    } catch (e) {
+      throw new Error(`Tensor${fmt(shape)} on the ${backend.name} backend: ${(e as Error).message.replace(/^heap: /, "")}`);
+    }
   }
 
   /**

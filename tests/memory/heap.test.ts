@@ -120,6 +120,39 @@ describe("Heap", () => {
     expect(h.f32(p, 100)[99]).toBe(49.5);
   });
 
+  it("near its limit the heap grows by exactly what is needed, not geometrically past the limit", () => {
+    // 10 pages at most: from 6 pages, doubling would ask for 12. A block that fits in 10 must still be given.
+    const h = new Heap(new WebAssembly.Memory({ initial: 6, maximum: 10 }), 0, 10 * PAGE);
+    h.alloc(5 * PAGE);
+    const p = h.alloc(3 * PAGE);
+    expect(p).toBe(5 * PAGE);
+    expect(h.byteLength).toBeLessThanOrEqual(10 * PAGE);
+    expect(h.bytesInUse).toBe(8 * PAGE);
+  });
+
+  it("when the host refuses the geometric step, the heap grows by exactly the request", () => {
+    // The heap believes in 4 GiB but the memory declares 10 pages: the doubling fails, the exact growth succeeds.
+    const h = new Heap(new WebAssembly.Memory({ initial: 6, maximum: 10 }), 0);
+    h.alloc(5 * PAGE);
+    expect(h.alloc(3 * PAGE)).toBe(5 * PAGE);
+    expect(h.byteLength).toBe(8 * PAGE);
+  });
+
+  it("a request beyond the limit, or that the host refuses, throws with the bytes and the limit and changes nothing", () => {
+    const h = new Heap(new WebAssembly.Memory({ initial: 2, maximum: 4 }), 0, 4 * PAGE);
+    const a = h.alloc(1000);
+    const used = h.bytesInUse;
+    expect(() => h.alloc(5 * PAGE)).toThrow(/^heap: cannot allocate 327680 bytes \(320 KiB\): the memory cannot grow that far; 1 KiB in use, memory 128 KiB, limit 256 KiB$/);
+    expect(h.bytesInUse).toBe(used);
+    const lying = new Heap(new WebAssembly.Memory({ initial: 1, maximum: 2 }), 0, 8 * PAGE);
+    expect(() => lying.alloc(4 * PAGE)).toThrow(/^heap: cannot allocate 262144 bytes \(256 KiB\): the host refused to grow the memory; 0 bytes in use, memory 64 KiB, limit 512 KiB$/);
+    expect(lying.bytesInUse).toBe(0);
+    expect(() => h.alloc(NaN)).toThrow(/^heap: cannot allocate NaN bytes, expected a finite count ≥ 0$/);
+    // The heap still works, and the next block follows the last one given.
+    expect(h.alloc(1000)).toBe(a + 1024);
+    expect(h.bytesInUse).toBe(used + 1024);
+  });
+
   it("grow(bytes) adds whole pages", () => {
     const h = fresh(1);
     h.grow(1);

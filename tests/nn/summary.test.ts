@@ -81,3 +81,18 @@ describe("summary", () => {
     });
   }
 });
+
+describe("summary: bad input shapes", () => {
+  it("an input shape with a negative, fractional or NaN size is refused before any tensor is made", async () => {
+    await ready();
+    setBackend("wasm");
+    const m = new nn.Sequential(new nn.Linear(784, 10));
+    const base = liveTensors();
+    const forward = m.layers[0].forward;
+    expect(() => nn.summary(m, [-1, 784])).toThrow(/^summary: input: shape \[-1, 784\] has -1 at axis 0, expected non-negative integers$/);
+    expect(() => nn.summary(m, [1.5, 784])).toThrow(/^summary: input: shape \[1.5, 784\] has 1.5 at axis 0/);
+    expect(() => nn.layerTable(m, [NaN, 784])).toThrow(/^summary: input: shape \[NaN, 784\] has NaN at axis 0/);
+    expect(liveTensors()).toBe(base);
+    expect(m.layers[0].forward).toBe(forward);
+  });
+});

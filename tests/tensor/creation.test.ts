@@ -1,6 +1,6 @@
 // Making tensors: from nested and flat arrays, constants, and seeded random values.
 import { beforeAll, describe, expect, it } from "vitest";
-import { backend, full, manualSeed, ones, rand, randn, Random, ready, setBackend, tensor, zeros } from "../../src/index.js";
+import { backend, full, manualSeed, ones, rand, randn, Random, ready, setBackend, Tensor, tensor, zeros } from "../../src/index.js";
 
 for (const name of ["js", "wasm"] as const) {
   describe(name, () => {
@@ -56,9 +56,51 @@ for (const name of ["js", "wasm"] as const) {
         expect(tensor([1, 2]).backend.name).toBe(name);
       });
 
-      it("ragged nested arrays are rejected with the depth and lengths", () => {
-        expect(() => tensor([[1, 2], [3]])).toThrow(/tensor: ragged nested array, expected 2 elements at depth 1, got 1/);
-        expect(() => tensor([[[1, 2]], [[3, 4], [5, 6]]])).toThrow(/tensor: ragged nested array, expected 1 elements at depth 1, got 2/);
+      it("ragged nested arrays are rejected with the element's index path and lengths", () => {
+        expect(() => tensor([[1, 2], [3]])).toThrow(/tensor: ragged nested array, element \[1\] has 1 elements, expected 2/);
+        expect(() => tensor([[[1, 2]], [[3, 4], [5, 6]]])).toThrow(/tensor: ragged nested array, element \[1\] has 2 elements, expected 1/);
+      });
+
+      it("an element that is not a number names its index path and type", () => {
+        expect(() => tensor(["a", "b"] as never)).toThrow(/^tensor: element \[0\] is the string "a", expected a number or an array of numbers$/);
+        expect(() => tensor([1, "2"] as never)).toThrow(/^tensor: element \[1\] is the string "2"/);
+        expect(() => tensor([[1, 2], [3, null]] as never)).toThrow(/^tensor: element \[1\]\[1\] is null/);
+        expect(() => tensor([[1, 2], [3, undefined]] as never)).toThrow(/^tensor: element \[1\]\[1\] is undefined/);
+        expect(() => tensor([1n, 2n] as never)).toThrow(/^tensor: element \[0\] is the bigint 1n \(convert it with Number\(\)\)/);
+        expect(() => tensor([true, false] as never)).toThrow(/^tensor: element \[0\] is the boolean true/);
+        expect(() => tensor([[1], [{}]] as never)).toThrow(/^tensor: element \[1\]\[0\] is an Object/);
+      });
+
+      it("data that is neither numbers nor arrays is refused by name; typed arrays are accepted at any level", () => {
+        expect(() => tensor("ab" as never)).toThrow(/^tensor: got the string "ab", expected a number, an Array of numbers, nested Arrays or a typed array$/);
+        expect(() => tensor({ length: 2, 0: 1, 1: 2 } as never)).toThrow(/^tensor: got an Object, expected a number/);
+        expect(() => tensor(new BigInt64Array(2) as never)).toThrow(/^tensor: got a BigInt64Array, expected numbers/);
+        expect(() => tensor(new DataView(new ArrayBuffer(8)) as never)).toThrow(/^tensor: got a DataView/);
+        expect(Array.from(tensor(new Float64Array([1.5, -2])).toArray())).toEqual([1.5, -2]);
+        const rows = tensor([new Float32Array([1, 2]), new Float32Array([3, 4])]);
+        expect(rows.shape).toEqual([2, 2]);
+        expect(Array.from(rows.toArray())).toEqual([1, 2, 3, 4]);
+      });
+
+      it("shapes must hold non-negative integers, for every constructor and for new Tensor", () => {
+        for (const [op, make] of [["tensor", (s: number[]) => tensor([], s)], ["zeros", zeros], ["ones", ones], ["rand", rand], ["randn", randn], ["full", (s: number[]) => full(s, 1)]] as const) {
+          expect(() => make([-4])).toThrow(new RegExp(`^${op}: shape \\[-4\\] has -4 at axis 0, expected non-negative integers$`));
+          expect(() => make([2, 1.5])).toThrow(new RegExp(`^${op}: shape \\[2, 1.5\\] has 1.5 at axis 1`));
+          expect(() => make([NaN])).toThrow(new RegExp(`^${op}: shape \\[NaN\\] has NaN at axis 0`));
+        }
+        expect(() => new Tensor(backend(name), [-4])).toThrow(/^Tensor: shape \[-4\] has -4 at axis 0, expected non-negative integers$/);
+        expect(() => new Tensor(backend(name), ["2"] as never)).toThrow(/^Tensor: shape \[2\] has a string at axis 0/);
+        expect(() => zeros(3 as never)).toThrow(/^zeros: shape must be an array of sizes, got number$/);
+        expect(() => full([2], "x" as never)).toThrow(/^full: fill value is the string "x", expected a number$/);
+      });
+
+      it("a tensor larger than the heap can grow to names the op, the shape, the bytes and the limit, and leaves bytesInUse as it was", () => {
+        const heap = backend(name).heap;
+        const before = heap.bytesInUse;
+        expect(() => zeros([2 ** 31])).toThrow(/^zeros: Tensor\[2147483648\] on the (wasm|js) backend: cannot allocate 8589934592 bytes \(8 GiB\): the memory cannot grow that far; .* in use, memory .*, limit 4 GiB$/);
+        expect(() => randn([100000, 100000])).toThrow(/^randn: Tensor\[100000, 100000\] .*cannot allocate 40000000000 bytes \(37.25 GiB\)/);
+        expect(heap.bytesInUse).toBe(before);
+        expect(zeros([4]).size).toBe(4);
       });
 
       it("a number where an array is expected (mixed depths) is rejected", () => {
@@ -70,13 +112,6 @@ for (const name of ["js", "wasm"] as const) {
         expect(() => tensor([[1, 2], [3, 4]], [3])).toThrow(/tensor: 4 values do not fill shape \[3\] \(3 values\)/);
       });
 
-      it("negative or fractional dimensions are rejected", () => {
-        expect(() => tensor([], [-1, 0])).toThrow(/tensor: shape \[-1, 0\] must hold non-negative integers/);
-        expect(() => zeros([2, -3])).toThrow(/zeros|full: shape \[2, -3\] must hold non-negative integers/);
-        expect(() => ones([1.5])).toThrow(/shape \[1.5\] must hold non-negative integers/);
-        expect(() => rand([-2])).toThrow(/rand: shape \[-2\] must hold non-negative integers/);
-        expect(() => randn([NaN])).toThrow(/randn: shape \[NaN\] must hold non-negative integers/);
-      });
     });
 
     describe("constants", () => {

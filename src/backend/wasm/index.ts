@@ -5,7 +5,7 @@ import type { Activation, Binary, Unary } from "../opcodes.js";
 import type { CoreExports } from "./exports.js";
 import { Heap } from "../../memory/heap.js";
 import type { Basis } from "../basis.js";
-import { Kind, type ThreadPool } from "./pool.js";
+import { Kind, THREADS_MAX_BYTES, type ThreadPool } from "./pool.js";
 
 /**
  * Products below this many multiply-adds (m·n·k) stay on the calling thread: waking the workers
@@ -29,7 +29,7 @@ export class WasmBackend implements Backend {
     this.x = core;
     this.pool = pool;
     this.simd = core.relaxedSimd() === 1 ? "relaxed" : "plain";
-    this.heap = new Heap(core.memory, core.heapBase());
+    this.heap = new Heap(core.memory, core.heapBase(), pool === null ? undefined : THREADS_MAX_BYTES);
   }
 
   /** Threads that the partitioned kernels run on: 1 without a pool. */

@@ -158,6 +158,8 @@ function call(x: CoreExports, job: { kind: Kind; args: number[] }): void {
 
 /** Pages of the shared memory: as the threads core declares it (asconfig.json, target threads). */
 const INITIAL_PAGES = 256, MAXIMUM_PAGES = 32768;
+/** The most bytes the shared memory can grow to: 32,768 pages of 64 KiB = 2 GiB. */
+export const THREADS_MAX_BYTES = MAXIMUM_PAGES * 65536;
 
 /**
  * The shared-memory core on a fresh shared memory, and a pool of `threads` threads (the caller and
