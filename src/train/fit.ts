@@ -7,6 +7,7 @@ import { scope } from "../memory/scope.js";
 import type { Module } from "../nn/module.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { Random } from "../tensor/random.js";
+import { fmt, sameShape } from "../tensor/shape.js";
 import { validateDataset, type Dataset } from "../data/dataset.js";
 import type { BatchLogs, Callback, EpochLogs, TrainContext } from "./callbacks.js";
 import { batchTensors, checkBatchSize, evaluate } from "./evaluate.js";
@@ -61,9 +62,18 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
     throw new Error(`fit: initialEpoch must be an integer in [0, ${options.epochs - 1}] (epochs already done, fewer than epochs = ${options.epochs}), got ${initialEpoch}`);
   }
   validateDataset("fit", data);
-  if (options.validation) validateDataset("fit (validation)", options.validation);
   const lossFn = resolveLoss(options.loss);
-  checkLabels(model, data, options.loss);
+  checkLabels("fit", model, data, options.loss);
+  // The validation set is checked as fully as the training set, before the first step: a wrong
+  // width or a bad label would otherwise fail only after an epoch of training had changed the weights.
+  if (options.validation) {
+    const v = options.validation;
+    validateDataset("fit (validation)", v);
+    for (const [what, got, want] of [["samples", v.sampleShape, data.sampleShape], ["targets", v.targetShape, data.targetShape]] as const) {
+      if (!sameShape(got, want)) throw new Error(`fit (validation): the validation ${what} have shape ${fmt(got)} but the training ${what} ${fmt(want)}; they must match`);
+    }
+    checkLabels("fit (validation)", model, v, options.loss);
+  }
 
   const log = options.log ?? ((s: string) => console.log(s));
   const verbose = options.verbose ?? true;
@@ -153,7 +163,7 @@ export function formatLogs(l: EpochLogs, epochs: number): string {
  * training (one forward pass of one sample gives the number of classes), so that a bad label
  * fails before any weight changes.
  */
-function checkLabels(model: Module, data: Dataset, loss: LossName | LossFn): void {
+function checkLabels(who: string, model: Module, data: Dataset, loss: LossName | LossFn): void {
   if (loss !== "crossEntropy") return;
   const classes = scope(() => noGrad(() => {
     const wasTraining = model.training;
@@ -167,7 +177,7 @@ function checkLabels(model: Module, data: Dataset, loss: LossName | LossFn): voi
   for (let i = 0; i < data.y.length; i++) {
     const v = data.y[i];
     if (!Number.isInteger(v) || v < 0 || v >= classes) {
-      throw new Error(`fit: label ${v} of sample ${i} is not a class index in [0, ${classes - 1}] (the model outputs ${classes} classes)`);
+      throw new Error(`${who}: label ${v} of sample ${i} is not a class index in [0, ${classes - 1}] (the model outputs ${classes} classes)`);
     }
   }
 }

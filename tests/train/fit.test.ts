@@ -83,6 +83,10 @@ for (const name of ["js", "wasm"] as const) {
         ["batch size 0", () => fit(model, good, { epochs: 1, batchSize: 0, optimizer: opt, loss: "crossEntropy", verbose: false }), /fit: batchSize must be a positive integer, got 0/],
         ["x and y of different lengths", async () => dataset([[0, 1, 2], [1, 2, 3]], [0, 1, 1]), /x has 2 samples but y has 3/],
         ["x and y of different lengths (hand-made)", () => fit(model, { ...good, y: Float32Array.from([0, 1, 0]) }, { epochs: 1, optimizer: opt, loss: "crossEntropy", verbose: false }), /^fit: y holds 3 samples of shape \[\] but the data set's length is 4; they must match$/],
+        ["validation samples of the wrong width, before the first step", () => fit(model, good, { epochs: 1, optimizer: opt, loss: "crossEntropy", verbose: false, validation: dataset([[0, 1], [1, 2]], [0, 1]) }), /^fit \(validation\): the validation samples have shape \[2\] but the training samples \[3\]; they must match$/],
+        ["validation targets of another shape", () => fit(model, good, { epochs: 1, optimizer: opt, loss: "crossEntropy", verbose: false, validation: dataset([[0, 1, 2]], [[0, 1]]) }), /^fit \(validation\): the validation targets have shape \[2\] but the training targets \[\]; they must match$/],
+        ["validation label out of range, before the first step", () => fit(model, good, { epochs: 1, optimizer: opt, loss: "crossEntropy", verbose: false, validation: dataset([[0, 1, 2], [1, 2, 3]], [1, 5]) }), /^fit \(validation\): label 5 of sample 1 is not a class index in \[0, 1\] \(the model outputs 2 classes\)$/],
+        ["validation set with NaN inputs", () => fit(model, good, { epochs: 1, optimizer: opt, loss: "crossEntropy", verbose: false, validation: { ...good, x: Float32Array.from([0, 1, 2, 1, NaN, 3, 2, 3, 4, 3, 4, 5]) } }), /^fit \(validation\): x holds NaN at sample 1/],
         ["non-finite loss", () => fit(model, dataset([[0, 1, 2], [1, 2, 3]], [[1e30, 0], [0, 1e30]]), { epochs: 1, optimizer: opt, loss: "mse", verbose: false }), /fit: the loss is Infinity at epoch 1, samples 0–1/],
       ];
       for (const [what, call, message] of cases) {
