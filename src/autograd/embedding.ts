@@ -33,8 +33,7 @@ export function embeddingLookup(weight: Tensor, ids: Tensor | ArrayLike<number>,
     be.fill(dw.ptr, dw.size, 0);
     be.embeddingBackward(g.ptr, idx.ptr, dw.ptr, n, D, rows);
     return [dw];
-  });
-  if (out.node === null) idx.dispose();
+  }, () => idx.dispose()); // the ids live as long as the node: freed with the output or after backward
   return out;
 }
 

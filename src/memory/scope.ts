@@ -28,11 +28,62 @@ export function track(t: Tensor, heap: Heap, ptr: number, bytes: number): void {
   if (stack.length > 0) stack[stack.length - 1].add(t);
 }
 
+/** What to free with a tensor: the intermediates of the layer call that returned it (see owning). */
+const owners = new WeakMap<Tensor, () => void>();
+
 /** Called by Tensor.dispose(). */
 export function untrackDisposed(t: Tensor): void {
   live--;
   registry.unregister(t);
   for (let i = stack.length - 1; i >= 0; i--) if (stack[i].delete(t)) break;
+  const free = owners.get(t);
+  if (free !== undefined) {
+    owners.delete(t);
+    free();
+  }
+}
+
+/** Run fn with a fresh innermost scope and return what it made; if fn throws, that is freed. */
+function collecting<T>(fn: () => T): { result: T; mine: Set<Tensor> } {
+  const mine = new Set<Tensor>();
+  stack.push(mine);
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    stack.pop();
+    for (const t of mine) t.dispose();
+    throw err;
+  }
+  stack.pop();
+  return { result, mine };
+}
+
+/**
+ * Run fn, a layer's forward that records a graph; the tensors it makes and does not return (saved
+ * inputs of its ops, states it cuts its outputs from) belong to what it returns. Inside a scope they
+ * join the scope, as any tensor does. Outside one they are freed when the last returned tensor is
+ * disposed, as PyTorch's reference counting frees a graph with its output: disposing the output
+ * already cuts it from the graph (its node is released), so nothing can reach them afterwards.
+ */
+export function owning<T>(fn: () => T): T {
+  if (stack.length > 0) return fn();
+  const { result, mine } = collecting(fn);
+  const returned = new Set<Tensor>();
+  collect(result, returned);
+  const outputs = [...returned].filter((t) => mine.has(t));
+  const internal = [...mine].filter((t) => !returned.has(t) && !t.disposed);
+  if (internal.length === 0) return result;
+  if (outputs.length === 0) {
+    for (const t of internal) t.dispose();
+    return result;
+  }
+  let remaining = outputs.length;
+  const release = () => {
+    if (--remaining === 0) for (const t of internal) t.dispose();
+  };
+  for (const t of outputs) owners.set(t, release);
+  return result;
 }
 
 /**
@@ -101,17 +152,7 @@ const asyncError = (what: string) =>
 export function scope<T>(fn: () => T): T {
   if (typeof fn !== "function") throw new Error(`scope: expected a function, got ${fn === null ? "null" : typeof fn}`);
   if (fn.constructor?.name === "AsyncFunction" || fn.constructor?.name === "AsyncGeneratorFunction") throw asyncError("an async function");
-  const mine = new Set<Tensor>();
-  stack.push(mine);
-  let result: T;
-  try {
-    result = fn();
-  } catch (err) {
-    stack.pop();
-    for (const t of mine) t.dispose();
-    throw err;
-  }
-  stack.pop();
+  const { result, mine } = collecting(fn);
   if (isThenable(result)) {
     for (const t of mine) t.dispose();
     // The work goes on without its tensors; its own failure would only repeat this error.

@@ -23,7 +23,7 @@ export class GRU extends RecurrentBase {
   }
 
   forward(x: Tensor, h0?: Tensor): Tensor {
-    return this.run(x, h0).output;
+    return this.runOutput(x, h0);
   }
 }
 

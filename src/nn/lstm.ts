@@ -26,7 +26,7 @@ export class LSTM extends RecurrentBase {
   }
 
   forward(x: Tensor, h0?: Tensor, c0?: Tensor): Tensor {
-    return this.run(x, h0, c0).output;
+    return this.runOutput(x, h0, c0);
   }
 
   override forwardWithState(x: Tensor, h0?: Tensor, c0?: Tensor): Required<RecurrentOutput> {

@@ -9,7 +9,7 @@
 // multiplied k times by W_hhᵀ·diag(tanh′), so over long gaps it vanishes (or explodes).
 import { isGradEnabled } from "../autograd/engine.js";
 import { recurrentSequence, gateCount, type CellKind, type CellWeights } from "../autograd/recurrent.js";
-import { scope } from "../memory/scope.js";
+import { owning, scope } from "../memory/scope.js";
 import { linear } from "../autograd/matmul.js";
 import { concat, reshape, slice, transpose } from "../autograd/shape.js";
 import { fmt } from "../tensor/shape.js";
@@ -61,7 +61,8 @@ function positiveInt(layer: string, name: string, v: number): void {
  * alive, even outside a scope. With a graph they must live: the backward rules read them.
  */
 function freeingIntermediates<T>(inputs: readonly (Tensor | undefined)[], params: Iterable<Tensor>, fn: () => T): T {
-  if (isGradEnabled() && (inputs.some((t) => t?.requiresGrad) || [...params].some((p) => p.requiresGrad))) return fn();
+  // With a graph, the intermediates live as long as what fn returns; without one, not past fn.
+  if (isGradEnabled() && (inputs.some((t) => t?.requiresGrad) || [...params].some((p) => p.requiresGrad))) return owning(fn);
   return scope(fn);
 }
 
@@ -113,6 +114,11 @@ export abstract class RecurrentBase extends Module {
   /** Check shapes and run every layer and direction; the layers' forward() wrap this. */
   protected run(x: Tensor, h0?: Tensor, c0?: Tensor, projected = false): RecurrentOutput {
     return freeingIntermediates([x, h0, c0], this.parameters(), () => this.runLayers(x, h0, c0, projected));
+  }
+
+  /** The output sequence alone: the final states are intermediates, freed as the others are. */
+  protected runOutput(x: Tensor, h0?: Tensor, c0?: Tensor): Tensor {
+    return freeingIntermediates([x, h0, c0], this.parameters(), () => this.runLayers(x, h0, c0, false).output);
   }
 
   private runLayers(x: Tensor, h0: Tensor | undefined, c0: Tensor | undefined, projected: boolean): RecurrentOutput {
@@ -230,7 +236,7 @@ export class RNN extends RecurrentBase {
   }
 
   forward(x: Tensor, h0?: Tensor): Tensor {
-    return this.run(x, h0).output;
+    return this.runOutput(x, h0);
   }
 }
 

@@ -199,6 +199,58 @@ describe("memory of the fused recurrent op", () => {
     }
   });
 
+  it("frees a layer's intermediates with its outputs when called with a graph outside any scope (LSTM, GRU, RNN, Embedding)", () => {
+    for (const b of BACKENDS) {
+      setBackend(b);
+      const layers = [
+        new nn.LSTM(3, 4, { numLayers: 2, bidirectional: true }),
+        new nn.GRU(3, 4, { numLayers: 2 }),
+        new nn.RNN(3, 4, { bidirectional: true }),
+      ];
+      const x = seq(5, 2, 3);
+      for (const layer of layers) {
+        const step = (): Float32Array => {
+          const y = layer.forward(x);
+          const sq = ops.mul(y, y);
+          const loss = ops.sum(sq);
+          loss.backward();
+          for (const t of [loss, sq, y]) t.dispose();
+          return Float32Array.from(layer.parameters().flatMap((p) => Array.from(p.grad!.toArray())));
+        };
+        const first = step(); // allocates the gradients, which the parameters keep
+        const base = liveTensors();
+        for (const p of layer.parameters()) { p.grad!.dispose(); p.grad = null; }
+        const grads = step();
+        expect(Array.from(grads)).toEqual(Array.from(first)); // the freeing does not touch what backward reads
+        for (let i = 0; i < 3; i++) step();
+        expect(liveTensors()).toBe(base);
+        // The final states alone: the intermediates go when the last returned tensor is disposed.
+        const before = liveTensors();
+        const r = layer.forwardWithState(x);
+        r.output.dispose();
+        r.h.dispose();
+        if (r.c !== undefined) {
+          expect(liveTensors()).toBeGreaterThan(before + 1);
+          r.c.dispose();
+        }
+        expect(liveTensors()).toBe(before);
+        for (const p of layer.parameters()) { p.grad!.dispose(); p.grad = null; }
+      }
+      const emb = new nn.Embedding(6, 3);
+      const before = liveTensors();
+      for (let i = 0; i < 3; i++) {
+        const y = emb.forward([1, 4, 4, 0]);
+        const loss = ops.sum(y);
+        loss.backward();
+        loss.dispose();
+        y.dispose();
+        expect(Array.from(emb.weight.grad!.toArray().slice(0, 6))).toEqual([i + 1, i + 1, i + 1, i + 1, i + 1, i + 1]);
+      }
+      expect(liveTensors() - before).toBe(1); // the weight's gradient
+      x.dispose();
+    }
+  });
+
   it("frees its saved activations through the node's release: after backward, or when the output is disposed", () => {
     for (const b of BACKENDS) {
       setBackend(b);
