@@ -64,12 +64,22 @@ export async function ready(options: ReadyOptions = {}): Promise<void> {
   setBackend(options.backend ?? (chosen && current !== null ? current.name : "wasm"));
 }
 
-/** Threads the Wasm kernels run on (1 without a pool), or null before `ready()`. */
+/**
+ * Threads the Wasm kernels run on (1 without a pool), or null before `ready()`.
+ *
+ * @example await ready({ threads: "auto" });
+ * console.log(threads()); // 2 on a 2-core Node host; 1 where the pool cannot run
+ */
 export function threads(): number | null {
   return wasm === null ? null : wasm.threads;
 }
 
-/** The core in force: "relaxed" or "plain", or null before `ready()`. */
+/**
+ * The core in force: "relaxed" or "plain", or null before `ready()`.
+ *
+ * @example await ready({ simd: "auto" });
+ * console.log(simd()); // "relaxed" where the host has relaxed SIMD (fused multiply-add), else "plain"
+ */
 export function simd(): "relaxed" | "plain" | null {
   return wasm === null ? null : wasm.simd;
 }
