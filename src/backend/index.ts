@@ -25,10 +25,16 @@ export interface ReadyOptions {
   simd?: SimdMode;
   /**
    * Threads for the large GEMMs: a number, or "auto" (one per core). Above 1, the shared-memory
-   * core (plain SIMD) runs on a pool of worker threads; Node only, one thread elsewhere. Default 1;
-   * `threads()` tells.
+   * core (plain SIMD) runs on a pool of worker threads (worker_threads in Node, Web Workers on a
+   * cross-origin isolated page); where the host cannot, one thread, with a warning that says why.
+   * Default 1; `threads()` tells.
    */
   threads?: number | "auto";
+  /**
+   * Where the pool's shared-memory core is (wasmnn.threads.wasm, beside wasmnn.wasm): a browser
+   * needs it, since only the single-thread core is inlined; Node finds it by itself.
+   */
+  threadsWasm?: WasmSource;
 }
 
 let wasm: WasmBackend | null = null;
