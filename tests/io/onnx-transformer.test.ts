@@ -127,6 +127,8 @@ describe("exportOnnx of the transformer layers → ONNX Runtime", () => {
     const gpt = models.gpt({ vocab: 5, context: 4, dim: 4, heads: 2, layers: 1 });
     await expect(exportOnnx(gpt, [1, 5])).rejects.toThrow("GPT: a sequence of 5 tokens is longer than the context of 4");
     await expect(exportOnnx(gpt, [1, 2, 4])).rejects.toThrow("GPT: ids have shape [1, 2, 4], expected [batch, T]");
+    await expect(exportOnnx(models.mlp({ inputs: 2, hidden: [3], outputs: 1 }), [1, 2], { isCausal: true })).rejects.toThrow("exportOnnx: isCausal is for self-attention, and Sequential has none");
+    await expect(exportOnnx(new nn.MultiheadAttention(4, 2), [3, 1, 4], { isCausal: 1 as unknown as boolean })).rejects.toThrow("exportOnnx: isCausal must be true or false, got 1");
     await expect(exportOnnx(new nn.LayerNorm(4), [2, 3])).rejects.toThrow("LayerNorm([4], eps=0.00001): input has shape [2, 3], expected [*, 4]");
   });
 });

@@ -17,7 +17,10 @@ export interface OnnxContext {
   readonly graph: OnnxGraph;
   /** The module's stateDict prefix ("encoder.0."), for initializer names. */
   readonly prefix: string;
-  /** Self-attention below applies the causal mask (exportOnnx's isCausal, or a GPT's blocks). */
+  /**
+   * Self-attention below applies the causal mask (exportOnnx's isCausal, or a GPT's blocks). An
+   * entry reads it only where it applies it: exportOnnx refuses an isCausal that no layer read.
+   */
   readonly causal: boolean;
   /**
    * Value x as int64 token ids: the graph's input itself, which is then declared int64, or a
@@ -61,6 +64,8 @@ interface Export {
   graph: OnnxGraph;
   input: string;
   int64Input: boolean;
+  /** Some layer applied the causal mask. */
+  causalRead: boolean;
 }
 
 function emitModule(e: Export, m: AnyModule, path: string, prefix: string, causal: boolean, x: string, shape: readonly number[]): { name: string; shape: number[] } {
@@ -70,7 +75,10 @@ function emitModule(e: Export, m: AnyModule, path: string, prefix: string, causa
   const ctx: OnnxContext = {
     graph: e.graph,
     prefix,
-    causal,
+    get causal() {
+      e.causalRead ||= causal;
+      return causal;
+    },
     ids: (v) => {
       if (v !== e.input) return e.graph.op("Cast", [v], { to: { i: INT64 } });
       e.int64Input = true;
@@ -121,13 +129,16 @@ export async function exportOnnx(model: AnyModule, inputShape: readonly number[]
   const wasTraining = model.training;
   model.eval();
   const graph = new OnnxGraph(opset);
-  const e: Export = { graph, input: graph.unique("input"), int64Input: false };
+  const causal = options.isCausal ?? false;
+  if (typeof causal !== "boolean") throw new Error(`exportOnnx: isCausal must be true or false, got ${JSON.stringify(causal)}`);
+  const e: Export = { graph, input: graph.unique("input"), int64Input: false, causalRead: false };
   let out: { name: string; shape: number[] };
   try {
-    out = emitModule(e, model, "model", "", options.isCausal === true, e.input, inputShape);
+    out = emitModule(e, model, "model", "", causal, e.input, inputShape);
   } finally {
     model.train(wasTraining);
   }
+  if (causal && !e.causalRead) throw new Error(`exportOnnx: isCausal is for self-attention, and ${model.describe()} has none`);
   const output = graph.op("Identity", [out.name], {}, "output");
   const dims = (shape: readonly number[]) => shape.map((d, i) => (dynamic.includes(i) ? `d${i}` : d));
   return graph.encode({ name: e.input, dims: dims(inputShape), int64: e.int64Input }, { name: output, dims: dims(out.shape) }, model.describe());
