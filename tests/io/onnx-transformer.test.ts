@@ -57,6 +57,7 @@ const cases: Case[] = [
   { name: "Embedding on float ids inside the graph (Cast)", build: () => new nn.Sequential(new nn.Dropout(0.5), new nn.Embedding(7, 3)), shape: [4, 3], vocab: 7, floatIds: true },
   { name: "GPT (tied head)", build: () => models.gpt({ vocab: 13, context: 8, dim: 8, heads: 2, layers: 2 }), shape: [2, 8], vocab: 13, dynamicAxes: [0, 1], other: [3, 5] },
   { name: "GPT (lm_head, dropout off in eval), opset 13", build: () => models.gpt({ vocab: 9, context: 6, dim: 12, heads: 3, layers: 1, tieWeights: false, dropout: 0.2, dimFeedforward: 10 }), shape: [1, 6], vocab: 9, opset: 13 },
+  { name: "GPT of train text's size (context 64, dim 96, 4 heads, 3 layers), opset 18", build: () => models.gpt({ vocab: 89, context: 64, dim: 96, heads: 4, layers: 3 }), shape: [1, 64], vocab: 89, opset: 18, dynamicAxes: [0, 1], other: [2, 23] },
   { name: "GPT, opset 20 (LayerNormalization, Gelu)", build: () => models.gpt({ vocab: 10, context: 7, dim: 8, heads: 4, layers: 2 }), shape: [2, 7], vocab: 10, opset: 20, dynamicAxes: [0, 1], other: [1, 3] },
 ];
 
