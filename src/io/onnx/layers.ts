@@ -41,6 +41,7 @@ registerOnnx({ cls: Softmax, emit: (m, x, shape, ctx) => ctx.graph.op("Softmax",
 // GELU: opset 20's Gelu op with its approximate attribute; before that, the formula itself, the
 // exact 0.5·x·(1 + erf(x/√2)) (the default, as PyTorch's nn.GELU()) or the tanh form
 // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+/** GELU of value x as ONNX nodes: nn.GELU, and the transformer layers' feed-forward activation. */
 export function emitGelu(g: OnnxGraph, x: string, approximate: "none" | "tanh"): string {
   if (g.opset >= 20) return g.op("Gelu", [x], { approximate: { s: approximate } });
   const c = (name: string, v: number) => g.weight(`gelu_${name}`, [], [v]);
