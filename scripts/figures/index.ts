@@ -13,7 +13,7 @@ import { autoencoderCode, cnn } from "./vision.js";
 import { recurrentFigures } from "./sequences.js";
 import { ganEpochs, moeGate, rbfBumps } from "./others.js";
 import { capsuleFigures } from "./capsules.js";
-import { attentionFigures, positionalFigure } from "./transformers.js";
+import { attentionFigures, causalFigure, positionalFigure } from "./transformers.js";
 
 /** A group's figures by file name: canvases are written as `name.png`, strings (SVG documents) under their name as given. */
 type Group = () => Record<string, Canvas | string> | Promise<Record<string, Canvas | string>>;
@@ -45,7 +45,7 @@ const GROUPS: Record<string, Group> = {
     }
     return { "attention-reverse": r.reverse, "attention-sort": r.sort };
   },
-  positional: () => ({ "positional-encoding": positionalFigure() }),
+  positional: () => ({ "positional-encoding": positionalFigure(), "causal-mask": causalFigure() }),
   rbf: () => ({ "rbf-bumps": rbfBumps() }),
   moe: async () => {
     const r = await moeGate();

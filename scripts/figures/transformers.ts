@@ -1,8 +1,8 @@
 // Figures of the transformer: what each attention head of a small encoder looks at once it has
 // learned to reverse or to sort sequences of ten digits (the model, training and picture of
-// `train sequence --attention`), and the sinusoidal positional encoding with the similarity of
-// its positions.
-import { nn, noGrad, ops, Random, scope } from "../../src/index.js";
+// `train sequence --attention`), the sinusoidal positional encoding with the similarity of its
+// positions, and what the causal mask does to a layer's attention weights.
+import { manualSeed, nn, noGrad, ops, Random, randn, scope } from "../../src/index.js";
 import { sequenceAccuracy, sequenceData, trainSequenceModel, type SequenceConfig, type SequenceTransformer } from "../../src/cli/sequence.js";
 import { attentionPicture } from "../../src/viz/attention.js";
 import type { Canvas } from "../../src/viz/png.js";
@@ -87,4 +87,35 @@ export function positionalFigure(positions = 100, dim = 64): Canvas {
     cmap: viridis,
   }).canvas;
   return panels([left, right], 2, "Sinusoidal positional encoding: the table, and how alike two positions are");
+}
+
+/**
+ * One head's weights on the same 12 random inputs without a mask and with the causal mask: the
+ * weights above the diagonal become exactly 0 and each row is renormalized over keys 0…q.
+ */
+const MASKED = [200, 200, 200];
+
+export function causalFigure(T = 12, dim = 16): Canvas {
+  manualSeed(3);
+  const mha = new nn.MultiheadAttention(dim, 1, { batchFirst: true });
+  const maps = scope(() =>
+    noGrad(() => {
+      const x = randn([1, T, dim], { std: 2 });
+      return [false, true].map((isCausal) => mha.forward(x, x, x, { isCausal })[1]!.toArray());
+    }),
+  );
+  const panel = (w: Float32Array, title: string): Canvas => {
+    const { canvas, axes } = heatmap(w, T, T, { title, xLabel: "key position j", yLabel: "query position q", valueLabel: "weight P[q, j]", range: { lo: 0, hi: 1 }, width: 460, height: 420 });
+    // Weights that are exactly 0 (masked) in grey, apart from those that are merely small; the
+    // cells are found pixel by pixel as heatmap finds them, inside the frame.
+    const { x, y, w: bw, h: bh } = axes.box;
+    for (let py = 1; py < bh; py++) {
+      for (let px = 1; px < bw; px++) {
+        if (w[Math.floor((py / bh) * T) * T + Math.floor((px / bw) * T)] === 0) canvas.set(x + px, y + py, MASKED);
+      }
+    }
+    return canvas;
+  };
+  const title = `One attention head on ${T} random inputs, without and with the causal mask (grey: weight exactly 0)`;
+  return panels([panel(maps[0], "No mask: all 12 keys"), panel(maps[1], "Causal: keys 0 ... q only")], 2, title);
 }
