@@ -13,6 +13,7 @@ import { autoencoderCode, cnn } from "./vision.js";
 import { recurrentFigures } from "./sequences.js";
 import { ganEpochs, moeGate, rbfBumps } from "./others.js";
 import { capsuleFigures } from "./capsules.js";
+import { attentionFigures, causalFigure, positionalFigure } from "./transformers.js";
 
 /** A group's figures by file name: canvases are written as `name.png`, strings (SVG documents) under their name as given. */
 type Group = () => Record<string, Canvas | string> | Promise<Record<string, Canvas | string>>;
@@ -37,6 +38,14 @@ const GROUPS: Record<string, Group> = {
     return { "autoencoder-code": r.canvas };
   },
   recurrent: recurrentFigures,
+  attention: () => {
+    const r = attentionFigures();
+    for (const t of r.scores) {
+      console.log(`  ${t.task}: ${(100 * t.sequences).toFixed(1)} % of 1,000 held-out sequences exactly right; last layer's weight on the keys holding the answer ${t.onAnswer.toFixed(3)}`);
+    }
+    return { "attention-reverse": r.reverse, "attention-sort": r.sort };
+  },
+  positional: () => ({ "positional-encoding": positionalFigure(), "causal-mask": causalFigure() }),
   rbf: () => ({ "rbf-bumps": rbfBumps() }),
   moe: async () => {
     const r = await moeGate();
