@@ -9,7 +9,7 @@ import { codeBlocks, documentedFiles, relativeLinks, ROOT } from "./markdown.js"
 /** The seed concepts, in reading order. */
 const CONCEPTS = ["neurons", "weights-and-biases", "activation-functions", "layers", "architecture", "loss-functions", "backpropagation", "optimization", "training-data"];
 /** One page per architecture that wasmnn implements. */
-const ARCHITECTURES = ["feed-forward", "cnn", "rnn", "lstm", "gru", "autoencoder", "gan", "rbf-network", "mixture-of-experts", "capsule-network"];
+const ARCHITECTURES = ["feed-forward", "cnn", "rnn", "lstm", "gru", "autoencoder", "gan", "rbf-network", "mixture-of-experts", "capsule-network", "transformer"];
 const PAGES = [...CONCEPTS, ...ARCHITECTURES].map((p) => `docs/guide/${p}.md`);
 const INDEX = "docs/guide/README.md";
 
