@@ -21,7 +21,13 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  */
 export type ModuleConfig = { type: string } & { [key: string]: Json };
 
-/** Typed, checked access to one module's config object; records which fields were read. */
+/**
+ * Typed, checked access to one module's config object; records which fields were read.
+ *
+ * @example const c = new ConfigReader({ type: "Dropout", p: 0.5 }, "model.layers[1]");
+ * c.number("p");   // 0.5
+ * c.int("size");   // throws: model.layers[1]: "size" must be an integer ≥ 1, got nothing
+ */
 export class ConfigReader {
   private readonly used = new Set<string>(["type"]);
 
@@ -134,7 +140,16 @@ export interface LayerEntry<M extends Module = Module> {
 const byType = new Map<string, LayerEntry>();
 const byClass = new Map<unknown, LayerEntry>();
 
-/** Add a module type to config.json (and to load()). One entry per type. */
+/**
+ * Add a module type to config.json (and to load()). One entry per type.
+ *
+ * @example // A custom layer that save() can describe and load() can rebuild
+ * class Scale extends nn.Module {
+ *   constructor(readonly factor: number) { super(); }
+ *   forward(x: Tensor): Tensor { return ops.mulScalar(x, this.factor); }
+ * }
+ * registerLayer({ type: "Scale", cls: Scale, toConfig: (m) => ({ factor: m.factor }), fromConfig: (c) => new Scale(c.number("factor")) });
+ */
 export function registerLayer<M extends Module>(entry: LayerEntry<M>): void {
   if (byType.has(entry.type)) throw new Error(`registerLayer: "${entry.type}" is already registered`);
   byType.set(entry.type, entry as unknown as LayerEntry);

@@ -45,6 +45,12 @@ export interface LinearMemory {
  * A backend's memory: one growable linear memory (the Wasm memory for the wasm backend) and an
  * allocator of 16-byte aligned blocks over it, with size-class free lists so that a training loop
  * reuses the same blocks every step.
+ *
+ * @example const heap = backend("wasm").heap;
+ * const p = heap.alloc(16);            // 16 bytes, 16-byte aligned
+ * heap.f32(p, 4).set([1, 2, 3, 4]);    // a view made now: growing the memory detaches old ones
+ * heap.release(p, 16);                 // back to its size class's free list
+ * console.log(heap.bytesInUse);
  */
 export class Heap {
   /** The linear memory; views of memory.buffer are made at the moment of use (growing detaches them). */

@@ -49,7 +49,12 @@ export interface OnnxEntry<M extends AnyModule = AnyModule> {
 
 const entries = new Map<unknown, OnnxEntry>();
 
-/** Add an ONNX mapping for a module type (exact class). */
+/**
+ * Add an ONNX mapping for a module type (exact class).
+ *
+ * @example // The Scale layer of registerLayer's example, as one ONNX Mul by a scalar initializer
+ * registerOnnx({ cls: Scale, emit: (m, x, _shape, ctx) => ctx.graph.op("Mul", [x, ctx.graph.weight(`${ctx.prefix}factor`, [], [m.factor])]) });
+ */
 export function registerOnnx<M extends AnyModule>(entry: OnnxEntry<M>): void {
   entries.set(entry.cls, entry as unknown as OnnxEntry);
 }

@@ -46,7 +46,13 @@ function encodeAttr(name: string, a: Attr): Record<string, unknown> {
   return { name, type: ATTR_TYPE[key], [key]: v };
 }
 
-/** An ONNX graph being built: nodes in order, initializers (the weights), unique value names. */
+/**
+ * An ONNX graph being built: nodes in order, initializers (the weights), unique value names.
+ *
+ * @example const g = new OnnxGraph(17);
+ * const w = g.weight("scale", [], [2]);     // an initializer
+ * const y = g.op("Mul", ["input", w]);     // a node; returns its output's name
+ */
 export class OnnxGraph {
   private readonly nodes: Record<string, unknown>[] = [];
   private readonly initializers: Record<string, unknown>[] = [];
