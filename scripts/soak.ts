@@ -32,6 +32,7 @@ const STEPS_MLP = count("steps-mlp", args["steps-mlp"]!);
 const STEPS = count("steps", args.steps!);
 const ROWS = count("rows", args.rows!);
 const ONLY = new Set(args.only!.split(","));
+for (const name of ONLY) if (!["mlp", "lstm", "lenet"].includes(name)) throw new Error(`soak: --only expects names from mlp, lstm, lenet, got "${name}"`);
 const BATCH = 32;
 
 /** One step's record, taken after the step's scope has closed; jsHeap only on printed rows. */
@@ -101,10 +102,11 @@ function report(title: string, record: Samples, seconds: number): boolean {
   const after = samples.filter((s) => s.step >= warmup);
   const span = (f: (s: Sample) => number) => [Math.min(...after.map(f)), Math.max(...after.map(f))];
   const [l0, l1] = span((s) => s.live), [u0, u1] = span((s) => s.inUse), [m0, m1] = span((s) => s.memory);
-  const flat = l0 === l1 && u0 === u1 && m0 === m1;
+  // A run no longer than its warm-up proves nothing: it counts as not flat.
+  const flat = after.length > 1 && l0 === l1 && u0 === u1 && m0 === m1;
   const range = (a: number, b: number, f: (n: number) => string = String) => (a === b ? f(a) : `${f(a)} → ${f(b)}`);
   console.log(
-    `VERDICT ${title}: ${flat ? "FLAT" : "NOT FLAT (leak)"} after a warm-up of ${warmup} steps, over steps ${warmup}–${samples.length}: ` +
+    `VERDICT ${title}: ${flat ? "FLAT" : after.length > 1 ? "NOT FLAT (leak)" : "TOO SHORT to judge"} after a warm-up of ${warmup} steps, over steps ${warmup}–${samples.length}: ` +
       `live tensors ${range(l0, l1)}, heap in use ${range(u0, u1, bytesText)}, memory ${range(m0, m1, bytesText)}`,
   );
   // The JS heap keeps growing for a while as the engine compiles and caches: its second half is the telling part.
@@ -219,7 +221,7 @@ async function main(): Promise<void> {
       dispose(task);
       const left = liveTensors() - base;
       allFlat &&= ok && left === 0;
-      verdicts.push(`${ok ? "FLAT" : "NOT FLAT"}  ${title} (warm-up ${warmup} steps); ${left} tensors left after disposing the model and optimizer`);
+      verdicts.push(`${ok ? "FLAT" : samples.length <= warmup ? "TOO SHORT" : "NOT FLAT"}  ${title} (warm-up ${warmup} steps); ${left} tensors left after disposing the model and optimizer`);
     }
   }
   console.log(`\n${verdicts.join("\n")}`);
