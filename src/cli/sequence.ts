@@ -3,7 +3,7 @@
 // output position is predicted at once from the whole input (no causal mask): position i must
 // find, by attention, the input position that holds its answer — i itself for copy, L − 1 − i
 // for reverse, the i-th smallest for sort. --attention PNG draws what each head looks at.
-import { losses, manualSeed, nn, noGrad, ops, optim, Random, scope, tensor, type Tensor } from "../index.js";
+import { losses, manualSeed, models, nn, noGrad, ops, optim, Random, scope, tensor } from "../index.js";
 import { attentionPicture } from "../viz/attention.js";
 import { choice, num, type Options } from "./args.js";
 
@@ -23,50 +23,8 @@ export function sequenceData(task: SequenceTask, n: number, length: number, rng:
   return { x, y };
 }
 
-/** Embedding + learned positions → pre-norm encoder → a linear read-out over the alphabet at every position. */
-export class SequenceTransformer extends nn.Module {
-  readonly embed: nn.Embedding;
-  readonly pos: nn.LearnedPositionalEncoding;
-  readonly encoder: nn.TransformerEncoder;
-  readonly out: nn.Linear;
-
-  constructor(readonly length: number, dim: number, heads: number, layers: number) {
-    super();
-    this.embed = this.child("embed", new nn.Embedding(ALPHABET, dim));
-    this.pos = this.child("pos", new nn.LearnedPositionalEncoding(length, dim));
-    const layer = new nn.TransformerEncoderLayer(dim, heads, { dimFeedforward: 4 * dim, dropout: 0, batchFirst: true, normFirst: true, activation: "gelu" });
-    this.encoder = this.child("encoder", new nn.TransformerEncoder(layer, layers, { norm: new nn.LayerNorm(dim) }));
-    this.out = this.child("out", new nn.Linear(dim, ALPHABET));
-  }
-
-  /** ids [B, length] → logits [B, length, 10]. */
-  forward(ids: Tensor): Tensor {
-    return this.out.forward(this.encoder.forward(this.pos.forward(this.embed.forward(ids))));
-  }
-
-  /** The attention weights of every layer and head for one sequence: maps[layer][head], length×length. */
-  attentionMaps(ids: ArrayLike<number>): Float32Array[][] {
-    const L = this.length;
-    return scope(() =>
-      noGrad(() => {
-        let x = this.pos.forward(this.embed.forward(tensor(ids, [1, L])));
-        const maps: Float32Array[][] = [];
-        for (const layer of this.encoder.layers) {
-          const h = layer.norm1.forward(x);
-          const [a, w] = layer.selfAttn.forward(h, h, h, { needWeights: true, averageAttnWeights: false });
-          const all = w!.toArray();
-          maps.push(Array.from({ length: layer.selfAttn.numHeads }, (_, k) => all.slice(k * L * L, (k + 1) * L * L)));
-          x = ops.add(x, a);
-          x = ops.add(x, layer.feedForward(layer.norm2.forward(x)));
-        }
-        return maps;
-      }),
-    );
-  }
-}
-
 /** Fraction of sequences predicted exactly right, and of symbols. */
-export function sequenceAccuracy(model: SequenceTransformer, data: { x: Float32Array; y: Float32Array }, length: number): { sequences: number; symbols: number } {
+export function sequenceAccuracy(model: models.SequenceTransformer, data: { x: Float32Array; y: Float32Array }, length: number): { sequences: number; symbols: number } {
   const n = data.x.length / length;
   let good = 0;
   let symbols = 0;
@@ -104,9 +62,9 @@ export interface SequenceConfig {
 export const SEQUENCE_DEFAULTS = { length: 16, dim: 64, heads: 4, layers: 2, steps: 1500, batch: 64, lr: 3e-3, seed: 1 };
 
 /** Train on fresh random sequences every step: AdamW, warm-up then linear decay to 0. */
-export function trainSequenceModel(c: SequenceConfig, onProgress?: (step: number, loss: number) => void): SequenceTransformer {
+export function trainSequenceModel(c: SequenceConfig, onProgress?: (step: number, loss: number) => void): models.SequenceTransformer {
   manualSeed(c.seed);
-  const model = new SequenceTransformer(c.length, c.dim, c.heads, c.layers);
+  const model = models.sequenceTransformer({ symbols: ALPHABET, length: c.length, dim: c.dim, heads: c.heads, layers: c.layers });
   const opt = new optim.AdamW(model.parameters(), { lr: c.lr, betas: [0.9, 0.98], weightDecay: 0.01 });
   const rng = new Random(c.seed + 7);
   const warmup = Math.min(100, c.steps / 10);

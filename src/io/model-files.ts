@@ -10,6 +10,7 @@
 // or a Response (fetch). Only a string path needs Node: it goes through src/io/files.ts.
 import "./layers.js";
 import "./architectures.js";
+import "./transformer.js";
 import { withAllocationLimit, type Module } from "../nn/module.js";
 import { buildModule, entryOf, moduleConfig, type ModuleConfig } from "./config.js";
 import { readSafetensors, readSafetensorsHeader, writeSafetensors, type TensorToWrite } from "./safetensors.js";
