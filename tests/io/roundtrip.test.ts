@@ -141,6 +141,41 @@ for (const backend of ["js", "wasm"] as const) {
   });
 }
 
+describe("transformer configs", () => {
+  const configOf = (m: nn.AnyModule) => JSON.parse(new TextDecoder().decode(toFiles(m)["config.json"]));
+
+  it("GPT's config.json holds every GptOptions field, defaults filled in", async () => {
+    await ready();
+    manualSeed(1);
+    const config = configOf(models.gpt({ vocab: 11, context: 6, dim: 8, heads: 2, layers: 2 }));
+    expect(config.architectures).toEqual(["GPT"]);
+    expect(config.model).toEqual({ type: "GPT", vocab: 11, context: 6, dim: 8, heads: 2, layers: 2, dropout: 0, tieWeights: true, dimFeedforward: 32 });
+  });
+
+  it("a TransformerEncoder holds its layer once, with every option, and its norm", () => {
+    const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true });
+    expect(configOf(new nn.TransformerEncoder(layer, 3, { norm: new nn.LayerNorm(8) })).model).toEqual({
+      type: "TransformerEncoder",
+      encoderLayer: { type: "TransformerEncoderLayer", dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0.1, activation: "relu", layerNormEps: 1e-5, batchFirst: true, normFirst: false, bias: true },
+      numLayers: 3,
+      norm: { type: "LayerNorm", normalizedShape: [8], eps: 1e-5, elementwiseAffine: true, bias: true },
+    });
+    expect(configOf(new nn.MultiheadAttention(8, 4, { kdim: 3 })).model).toEqual({ type: "MultiheadAttention", embedDim: 8, numHeads: 4, bias: true, batchFirst: false, dropout: 0, kdim: 3, vdim: 8 });
+  });
+
+  it("models.gpt and load() keep no template layer: the tensors made are the model's own", async () => {
+    let before = liveTensors();
+    const model = models.gpt({ vocab: 11, context: 6, dim: 8, heads: 2, layers: 3 });
+    const own = model.namedParameters().length + model.namedBuffers().length;
+    expect(own).toBe(2 + 3 * 12 + 2);
+    expect(liveTensors() - before).toBe(own);
+    before = liveTensors();
+    const back = await load(toFiles(model));
+    expect(liveTensors() - before).toBe(own);
+    expect(bits(back)).toEqual(bits(model));
+  });
+});
+
 describe("save and load a directory (Node)", () => {
   const dir = mkdtempSync(join(tmpdir(), "wasmnn-io-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
