@@ -76,9 +76,11 @@ async function savedRun(dir: string): Promise<{ task?: string; run?: RunOptions;
  * the task continues after the saved step; save(state) writes a checkpoint to --save DIR, which
  * the task does every so many steps and at the end. A run stopped at any point and resumed from
  * its last checkpoint with the same options ends exactly as one that never stopped. `run` holds
- * the options that shape every step; a checkpoint saved with other values is refused.
+ * the options that shape every step; a checkpoint saved with other values is refused. The task
+ * calls finished(why) if the restored state is already at the end of its budget (an error), else
+ * started() (which says where it resumed).
  */
-export async function resumableLoop<S extends { step: number }>(o: Options, task: string, model: nn.AnyModule, optimizer: io.Optimizers, run: RunOptions, inputShape?: readonly number[]): Promise<{ resumed?: S; save(state: S): Promise<void> }> {
+export async function resumableLoop<S extends { step: number }>(o: Options, task: string, model: nn.AnyModule, optimizer: io.Optimizers, run: RunOptions, inputShape?: readonly number[]): Promise<{ resumed?: S; finished(why: string): void; started(): void; save(state: S): Promise<void> }> {
   const d = dirs(o);
   let resumed: S | undefined;
   if (d.resume) {
@@ -92,10 +94,15 @@ export async function resumableLoop<S extends { step: number }>(o: Options, task
     const { metadata } = await resume(d.resume, model, optimizer);
     if (metadata.loop === undefined) throw new Error(`--resume ${d.resume}: not a checkpoint of ${task} (it holds no ${task} training state)`);
     resumed = JSON.parse(metadata.loop) as S;
-    console.log(`resumed from ${d.resume} after step ${resumed.step}`);
   }
   return {
     resumed,
+    finished(why: string) {
+      if (resumed) throw new Error(`--resume ${d.resume}: the checkpoint is after step ${resumed.step}, ${why}; nothing is left to train`);
+    },
+    started() {
+      if (resumed) console.log(`resumed from ${d.resume} after step ${resumed.step}`);
+    },
     async save(state: S) {
       if (!d.save) return;
       const metadata = { ...shapeMetadata(inputShape), task, run: JSON.stringify(run), loop: JSON.stringify(state) };

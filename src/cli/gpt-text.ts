@@ -85,13 +85,14 @@ export async function trainTextGpt(o: Options): Promise<void> {
     }
   };
   const probe = (): number => bits(valid.subarray(0, 20001)).bits;
-  console.log(textHeader(`its first 20,000 characters, windows of ${context}, stride ${stride}`));
   const cpuSeconds = cpuSince();
   let { step, chars, trained, nextReport, running, seen } = files.resumed ?? { step: 0, chars: 0, trained: 0, nextReport: 60, running: 0, seen: 0 };
   if (files.resumed) rng.setState(files.resumed.rng);
   const t0 = performance.now() - trained * 1000;
   const budgetDone = (elapsed: number): number => (charBudget > 0 ? chars / charBudget : elapsed / (minutes * 60));
-  if (budgetDone(trained) >= 1) throw new Error(`--resume ${String(o.resume)}: the checkpoint is at the end of its budget (${chars} characters, ${(trained / 60).toFixed(1)} min); nothing is left to train`);
+  if (budgetDone(trained) >= 1) files.finished(`the end of its budget (${charBudget > 0 ? `${chars} of ${charBudget} characters` : `${(trained / 60).toFixed(1)} of ${minutes} min`})`);
+  files.started();
+  console.log(textHeader(`its first 20,000 characters, windows of ${context}, stride ${stride}`));
   const state = (): GptLoopState => ({ step, chars, trained: (performance.now() - t0) / 1000, nextReport, running, seen, rng: rng.getState() });
   const x = new Float32Array(B * context);
   const y = new Float32Array(B * context);

@@ -141,11 +141,12 @@ export async function trainSequence(o: Options): Promise<void> {
   const files = await resumableLoop<SequenceLoopState>(o, "train sequence", run.model, run.optimizer, { ...c }, [1, c.length]);
   let running = 0;
   if (files.resumed) {
-    if (files.resumed.step >= c.steps) throw new Error(`--resume ${String(o.resume)}: the checkpoint is after the last of the ${c.steps} steps; nothing is left to train`);
+    if (files.resumed.step >= c.steps) files.finished(`the last of the ${c.steps}`);
     run.step = files.resumed.step;
     run.rng.setState(files.resumed.rng);
     running = files.resumed.running;
   }
+  files.started();
   const t0 = performance.now();
   while (run.step < c.steps) {
     running += run.next();

@@ -44,7 +44,7 @@ describe("train sequence: --save, --resume, info and export", () => {
 
   it("refuses a checkpoint of other options, a finished one, and one of another task", async () => {
     await expect(printed(() => trainSequence({ ...opts, lr: "0.001", resume: join(dir, "seq-b") }))).rejects.toThrow(`--resume ${join(dir, "seq-b")}: the checkpoint was trained with lr 0.003; this run has lr 0.001`);
-    await expect(printed(() => trainSequence({ ...opts, resume: join(dir, "seq-a") }))).rejects.toThrow(`--resume ${join(dir, "seq-a")}: the checkpoint is after the last of the 500 steps; nothing is left to train`);
+    await expect(printed(() => trainSequence({ ...opts, resume: join(dir, "seq-a") }))).rejects.toThrow(`--resume ${join(dir, "seq-a")}: the checkpoint is after step 500, the last of the 500; nothing is left to train`);
     await expect(printed(() => trainTextGpt({ chars: "16", resume: join(dir, "seq-a") }))).rejects.toThrow(`--resume ${join(dir, "seq-a")}: not a checkpoint of train text --model gpt (it holds no train text --model gpt training state)`);
   });
 
@@ -76,6 +76,8 @@ describe("train text --model gpt: --save, --resume, info and export", () => {
     expect(weights("gpt-c")).toEqual(weights("gpt-a"));
     expect(weights("gpt-b")).not.toEqual(weights("gpt-a"));
     for (const f of ["optimizer.decayed.safetensors", "optimizer.rest.safetensors", "config.json"]) expect(file("gpt-c", f).equals(file("gpt-a", f)), f).toBe(true);
+    await expect(printed(() => trainTextGpt({ ...opts, resume: join(dir, "gpt-a") }))).rejects.toThrow(`--resume ${join(dir, "gpt-a")}: the checkpoint is after step 600, the end of its budget (9600 of 9600 characters); nothing is left to train`);
+    await expect(printed(() => trainTextGpt({ ...opts, dim: "16", resume: join(dir, "gpt-b") }))).rejects.toThrow(`--resume ${join(dir, "gpt-b")}: the checkpoint was trained with dim 8; this run has dim 16`);
   });
 
   it("load(dir) rebuilds the GPT, which generates the same text; info lists it; export names what has no ONNX form", async () => {
