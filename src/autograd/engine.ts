@@ -35,7 +35,12 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Whether ops record the graph now (false inside noGrad). */
+/**
+ * Whether ops record the graph now (false inside noGrad).
+ *
+ * @example isGradEnabled(); // true
+ * noGrad(() => isGradEnabled()); // false
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -45,6 +50,12 @@ export function isGradEnabled(): boolean {
  * Backward rules may assume every input they get a gradient for has the shape it had.
  * `release` frees what the rule saved: it runs once the graph is consumed by backward() or `out`
  * is disposed, or at once when nothing is recorded.
+ *
+ * @example // A custom op y = 3x with its backward rule dy/dx = 3
+ * function triple(x: Tensor): Tensor {
+ *   const y = noGrad(() => ops.mulScalar(x, 3));
+ *   return record(y, "triple", [x], (g) => [ops.mulScalar(g, 3)]);
+ * }
  */
 export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: Node["backward"], release?: () => void): Tensor {
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {

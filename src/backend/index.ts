@@ -25,10 +25,16 @@ export interface ReadyOptions {
   simd?: SimdMode;
   /**
    * Threads for the large GEMMs: a number, or "auto" (one per core). Above 1, the shared-memory
-   * core (plain SIMD) runs on a pool of worker threads; Node only, one thread elsewhere. Default 1;
-   * `threads()` tells.
+   * core (plain SIMD) runs on a pool of worker threads (worker_threads in Node, Web Workers on a
+   * cross-origin isolated page); where the host cannot, one thread, with a warning that says why.
+   * Default 1; `threads()` tells.
    */
   threads?: number | "auto";
+  /**
+   * Where the pool's shared-memory core is (wasmnn.threads.wasm, beside wasmnn.wasm): a browser
+   * needs it, since only the single-thread core is inlined; Node finds it by itself.
+   */
+  threadsWasm?: WasmSource;
 }
 
 let wasm: WasmBackend | null = null;
@@ -64,12 +70,22 @@ export async function ready(options: ReadyOptions = {}): Promise<void> {
   setBackend(options.backend ?? (chosen && current !== null ? current.name : "wasm"));
 }
 
-/** Threads the Wasm kernels run on (1 without a pool), or null before `ready()`. */
+/**
+ * Threads the Wasm kernels run on (1 without a pool), or null before `ready()`.
+ *
+ * @example await ready({ threads: "auto" });
+ * console.log(threads()); // 2 on a 2-core Node host; 1 where the pool cannot run
+ */
 export function threads(): number | null {
   return wasm === null ? null : wasm.threads;
 }
 
-/** The core in force: "relaxed" or "plain", or null before `ready()`. */
+/**
+ * The core in force: "relaxed" or "plain", or null before `ready()`.
+ *
+ * @example await ready({ simd: "auto" });
+ * console.log(simd()); // "relaxed" where the host has relaxed SIMD (fused multiply-add), else "plain"
+ */
 export function simd(): "relaxed" | "plain" | null {
   return wasm === null ? null : wasm.simd;
 }

@@ -116,6 +116,9 @@ export async function loadMnist(options: MnistOptions = {}): Promise<{ train: Da
  * Node: the 10,000 digits of the `mnist` package as one compact file for pages, gzipped IDX
  * (images [10000, 28, 28] then labels [10000], pixels as bytes 0–255; the package's JSON holds
  * byte/255 to three decimals, so nothing is lost but the rounding).
+ *
+ * @example writeFileSync("public/mnist.idx.gz", await mnistFile()); // at build time, in Node
+ * const { train, test } = await loadMnist({ from: await (await fetch("/mnist.idx.gz")).arrayBuffer() }); // in the page
  */
 export async function mnistFile(): Promise<Uint8Array> {
   const { x, labels } = readPackage();

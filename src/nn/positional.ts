@@ -2,7 +2,7 @@
 // the outputs the same way. Adding a vector that depends on each position to its features
 // tells the model where every token sits.
 import { add } from "../autograd/arithmetic.js";
-import { reshape, slice } from "../autograd/shape.js";
+import { slice, transpose } from "../autograd/shape.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Embedding } from "./embedding.js";
@@ -18,11 +18,13 @@ function positions(who: string, x: Tensor, dim: number, maxLen: number, offset: 
   return T;
 }
 
-/** x + the rows [offset, offset + T) of a [maxLen, E] table, broadcast over the batch. */
+/**
+ * x + the rows [offset, offset + T) of a [maxLen, E] table, broadcast over the batch. Broadcasting
+ * runs over leading axes, so a [T, batch, E] input is added to in the [batch, T, E] layout.
+ */
 function addRows(x: Tensor, table: Tensor, offset: number, T: number, batchFirst: boolean): Tensor {
   const rows = slice(table, 0, offset, offset + T);
-  const E = table.shape[1];
-  return add(x, batchFirst ? rows : reshape(rows, [T, 1, E]));
+  return batchFirst ? add(x, rows) : transpose(add(transpose(x, 0, 1), rows), 0, 1);
 }
 
 /**

@@ -72,7 +72,12 @@ function zerosState(like: Tensor, B: number, H: number): Tensor {
   return t;
 }
 
-/** RNN, LSTM and GRU: stacked, optionally bidirectional runs of one cell kind over a sequence. */
+/**
+ * RNN, LSTM and GRU: stacked, optionally bidirectional runs of one cell kind over a sequence.
+ *
+ * @example const lstm: nn.RecurrentBase = new nn.LSTM(8, 16, { numLayers: 2 });
+ * const { output, h } = lstm.forwardWithState(randn([5, 3, 8])); // output [5, 3, 16], h [2, 3, 16]
+ */
 export abstract class RecurrentBase extends Module {
   /** Stacked layers; layer l > 0 reads the outputs of layer l − 1. */
   readonly numLayers: number;
@@ -240,7 +245,12 @@ export class RNN extends RecurrentBase {
   }
 }
 
-/** The single-step cells: one time step of RNN, LSTM or GRU for step-by-step loops. */
+/**
+ * The single-step cells: one time step of RNN, LSTM or GRU for step-by-step loops.
+ *
+ * @example const cell: nn.CellBase = new nn.GRUCell(8, 16);
+ * let h = cell.forward(randn([3, 8])); // [3, 16]; feed h back at the next step
+ */
 export abstract class CellBase extends Module {
   /** @internal The cell's weight_ih, weight_hh, bias_ih and bias_hh. */
   protected readonly w: CellWeights;

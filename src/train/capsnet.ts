@@ -96,7 +96,14 @@ function argmaxCorrect(lengths: Float32Array, labels: Float32Array, classes: num
   return correct;
 }
 
-/** Fraction of `data` whose longest capsule is the label, in eval mode. */
+/**
+ * Fraction of `data` whose longest capsule is the label, in eval mode.
+ *
+ * @example const { train, test } = await loadMnist({ shape: "image" });
+ * const model = models.capsNet();
+ * await fitCapsNet(model, train, { epochs: 1, optimizer: new optim.Adam(model.parameters()) });
+ * console.log(capsuleAccuracy(model, test)); // the fraction of test digits whose longest capsule is the label
+ */
 export function capsuleAccuracy(model: CapsuleClassifier, data: Dataset, batchSize = 250): number {
   checkBatchSize("capsuleAccuracy", batchSize);
   validateDataset("capsuleAccuracy", data);

@@ -53,6 +53,11 @@ export interface PostTrainingOptions {
  * In a worker: run `train` (which calls fit with the callback it is given) and post its progress,
  * then the trained weights, to the thread that started the worker. A failure is posted as an
  * error message and rethrown. Returns fit's history.
+ *
+ * @example // worker.ts: train, posting every 10th batch's logs and then the weights
+ * await ready();
+ * const model = models.mlp({ inputs: 2, hidden: [8], outputs: 1, activation: "tanh" });
+ * await postTraining(self, model, (progress) => fit(model, xor(), { epochs: 200, batchSize: 4, optimizer: new optim.Adam(model.parameters(), { lr: 0.05 }), loss: "binaryCrossEntropy", callbacks: [progress], verbose: false }), { batchEvery: 10 });
  */
 export async function postTraining(
   port: PostPort,
@@ -114,6 +119,10 @@ function isTrainingMessage(m: unknown): m is TrainingMessage {
  *
  * @property history Every epoch's logs.
  * @property weights The trained weights.
+ *
+ * @example const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+ * const { history, weights } = await receiveTraining(worker, { onBatch: (logs) => console.log(logs.loss) });
+ * model.loadStateDict(weights); // the page's copy of the model now holds the trained weights
  */
 export function receiveTraining(worker: WorkerLike, handlers: ReceiveTrainingHandlers = {}): Promise<{ history: EpochLogs[]; weights: StateDict }> {
   return new Promise((resolve, reject) => {

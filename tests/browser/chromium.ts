@@ -51,6 +51,8 @@ export interface ServeOptions {
   alias?: Record<string, string>;
   /** Request paths served from memory. */
   files?: ReadonlyMap<string, Uint8Array>;
+  /** Headers sent with every response (the cross-origin isolation headers, for one). */
+  headers?: Record<string, string>;
 }
 
 /** Serve `root` on localhost. */
@@ -67,7 +69,7 @@ export async function serveStatic(root: string, options: ServeOptions = {}): Pro
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
+    res.writeHead(200, { ...options.headers, "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const addr = server.address();

@@ -95,10 +95,9 @@ const cases: Case[] = [
   // One layer and no norm: the layer the encoder copies is not paid for from the file's values.
   { name: "TransformerEncoder (1 layer, no norm)", build: () => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(4, 1, { dimFeedforward: 8 }), 1), input: () => rand([3, 2, 4]) },
   {
-    // Batch 1: with batchFirst false, adding the [T, 1, E] rows over a larger batch is refused by add.
     name: "SinusoidalPositionalEncoding ([T, batch, E], maxLen 10, offset 3)",
     build: () => new nn.SinusoidalPositionalEncoding(6, 10, { batchFirst: false }),
-    input: () => rand([4, 1, 6]),
+    input: () => rand([4, 2, 6]),
     run: (m, x) => [(m as nn.SinusoidalPositionalEncoding).forward(x, 3)],
   },
   { name: "LearnedPositionalEncoding", build: () => new nn.LearnedPositionalEncoding(7, 4), input: () => rand([2, 5, 4]) },

@@ -3,7 +3,7 @@
 // causal property, and bad input (clear errors, weights untouched). Values against PyTorch are
 // in transformer-torch.test.ts.
 import { beforeAll, describe, expect, it } from "vitest";
-import { nn, ready, setBackend, tensor, type Tensor } from "../../src/index.js";
+import { nn, ops, ready, setBackend, tensor, type Tensor } from "../../src/index.js";
 import { expectClose, fdCheck, randomData } from "../gradcheck.js";
 
 const expectFd = (leaves: Tensor[], run: () => Tensor[]) => {
@@ -100,6 +100,23 @@ for (const name of ["js", "wasm"] as const) {
       const w = lp.embedding.weight.toArray();
       expect(Array.from(lp.forward(x).toArray().subarray(0, 12))).toEqual(Array.from(w.subarray(0, 12)));
       expect(() => lp.forward(x, 3)).toThrow("LearnedPositionalEncoding(5, 4): positions 3…5 of input [2, 3, 4] go past the 5 this encoding holds");
+    });
+
+    it("positional encodings on [T, batch, E] (batchFirst false) add position t's row to every sample at t, with gradients", () => {
+      const T = 3, B = 2, E = 4;
+      const x = tensor(Array.from({ length: T * B * E }, (_, i) => 0.1 * i), [T, B, E], { requiresGrad: true });
+      for (const enc of [new nn.SinusoidalPositionalEncoding(E, 10, { batchFirst: false }), new nn.LearnedPositionalEncoding(10, E, { batchFirst: false })]) {
+        const table = (enc instanceof nn.SinusoidalPositionalEncoding ? enc.pe : enc.embedding.weight).toArray();
+        const y = enc.forward(x, 1);
+        expect(y.shape).toEqual([T, B, E]);
+        const got = y.toArray(), xs = x.toArray();
+        const want = xs.map((v, i) => v + table[(1 + Math.floor(i / (B * E))) * E + (i % E)]);
+        expectClose(got, want, 1e-6);
+        const loss = ops.sum(ops.mul(y, y));
+        loss.backward();
+        expectClose(x.grad!.toArray(), Array.from(got, (v) => 2 * v), 1e-5);
+        x.grad = null;
+      }
     });
 
     it("bad input: clear errors naming the layer and the shapes, weights untouched", () => {

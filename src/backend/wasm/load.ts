@@ -106,13 +106,26 @@ async function compile(source: WasmSource | undefined, debug: boolean, relaxed: 
 }
 
 /**
- * The shared-memory core (wasmnn.threads.wasm: plain SIMD, its memory imported and shared), which
- * the thread pool instantiates once per thread. Node only: null elsewhere.
+ * The core for the thread pool, compiled: from `source` when given (the caller names
+ * wasmnn.threads.wasm, the only way in a browser), else Node's default file; null in a browser
+ * without a source. Whether it is the shared-memory core is for importsMemory to say.
  */
 // A WebAssembly.Module, typed as object so that the declarations need no DOM library.
-export async function compileThreadsCore(): Promise<object | null> {
+export async function compileThreadsCore(source?: WasmSource): Promise<object | null> {
+  if (source !== undefined) {
+    try {
+      return await compile(source, false, false);
+    } catch (err) {
+      throw new Error(`wasmnn: could not compile the Wasm core from ${describe(source)}: ${(err as Error).message}`);
+    }
+  }
   const fs = nodeFs();
   return fs === null ? null : WebAssembly.compile(fs.readFileSync(nodeDefault(fs, "wasmnn.threads.wasm")));
+}
+
+/** Whether a compiled core imports its memory: the shared-memory core (wasmnn.threads.wasm) does. */
+export function importsMemory(module: object): boolean {
+  return WebAssembly.Module.imports(module as WebAssembly.Module).some((i) => i.kind === "memory");
 }
 
 /** The bytes of a base64 string (atob exists in browsers, workers and Node ≥ 16). */

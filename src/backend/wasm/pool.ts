@@ -4,102 +4,166 @@
 // generation, notifies, runs its own share, then waits for every slot to report that generation
 // done. Nothing is posted per job, so a job costs two futex round trips, not a message.
 //
-// Node only (worker_threads); the workers are unref'ed, so an idle pool never keeps Node from
-// exiting. An exception in a worker (a trap, a failed instantiation) is sent back through a
-// message port and read synchronously by the caller, which throws it as an Error.
+// Workers are worker_threads in Node (unref'ed, so an idle pool never keeps Node from exiting) and
+// Web Workers in browsers (a page that is cross-origin isolated, or a worker of one). A browser's
+// main thread may not block in Atomics.wait, so there the caller spins on the done words instead
+// (a job is a large GEMM: microseconds of spinning against milliseconds of work). An exception in
+// a worker (a trap) is written as text into its slot, read by the caller and thrown as an Error.
 import { hasNodeBuiltins, nodeBuiltin } from "../../platform.js";
 import type { CoreExports } from "./exports.js";
 import { compileThreadsCore } from "./load.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
 
-/** Int32 words per slot: generation, done generation, failed flag, then the job. */
-const SLOT = 16;
-const GEN = 0, DONE = 1, FAILED = 2, JOB = 3;
+/** Int32 words per slot: generation, done generation, failed flag, the job, then a failure's text. */
+const SLOT = 256;
+const GEN = 0, DONE = 1, FAILED = 2, JOB = 3, TEXT_LENGTH = 15, TEXT = 16;
+/** UTF-16 code units of a worker's failure message that its slot keeps. */
+const TEXT_MAX = SLOT - TEXT;
 /** Job kinds; their arguments follow at JOB + 1. */
 export const Kind = { Gemm: 0, GemmPacked: 1 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
-// The worker: CommonJS, evaluated from this string so that no file has to be found next to the
-// module (bundlers and tsx alike). It mirrors run() below.
+// The worker, evaluated from this string so that no file has to be found next to the module
+// (bundlers and tsx alike): CommonJS under worker_threads, a classic script in a Web Worker. It
+// mirrors run() below.
 const WORKER = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, control, slot, port } = workerData;
-const c = new Int32Array(control, slot * ${SLOT} * 4, ${SLOT});
-let x = null;
-try {
-  x = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasmnn core: assertion failed in a worker"); } } }).exports;
-  port.postMessage("ready");
-} catch (err) { port.postMessage(String(err && err.message || err)); }
-let seen = 0;
-for (;;) {
-  Atomics.wait(c, ${GEN}, seen);
-  seen = Atomics.load(c, ${GEN});
-  if (seen < 0) break;
+function serve(data, say) {
+  const { module, memory, control, slot } = data;
+  const c = new Int32Array(control, slot * ${SLOT} * 4, ${SLOT});
+  let x = null;
   try {
-    if (x === null) throw new Error("the shared-memory core did not instantiate");
-    const j = ${JOB};
-    if (c[j] === ${Kind.Gemm}) x.gemmLda(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
-    else x.gemmPackedLda(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10]);
-  } catch (err) {
-    Atomics.store(c, ${FAILED}, 1);
-    port.postMessage(String(err && err.message || err));
+    x = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasmnn core: assertion failed in a worker"); } } }).exports;
+    say("ready");
+  } catch (err) { say(String(err && err.message || err)); }
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(c, ${GEN}, seen);
+    seen = Atomics.load(c, ${GEN});
+    if (seen < 0) break;
+    try {
+      if (x === null) throw new Error("the shared-memory core did not instantiate");
+      const j = ${JOB};
+      if (c[j] === ${Kind.Gemm}) x.gemmLda(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
+      else x.gemmPackedLda(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10]);
+    } catch (err) {
+      const text = String(err && err.message || err).slice(0, ${TEXT_MAX});
+      for (let i = 0; i < text.length; i++) c[${TEXT} + i] = text.charCodeAt(i);
+      c[${TEXT_LENGTH}] = text.length;
+      Atomics.store(c, ${FAILED}, 1);
+    }
+    Atomics.store(c, ${DONE}, seen);
+    Atomics.notify(c, ${DONE});
   }
-  Atomics.store(c, ${DONE}, seen);
-  Atomics.notify(c, ${DONE});
+}
+if (typeof require === "function") {
+  const { workerData } = require("node:worker_threads");
+  serve(workerData, (m) => workerData.port.postMessage(m));
+} else {
+  self.onmessage = (e) => serve(e.data, (m) => self.postMessage(m));
 }
 `;
+
+/** What the pool needs of a Web Worker (declared here so that the types need no DOM library). */
+interface WebWorker {
+  postMessage(message: unknown): void;
+  addEventListener(type: "message" | "error", listener: (e: { data?: unknown; message?: string }) => void): void;
+  terminate(): void;
+}
+type WebWorkerClass = new (url: string) => WebWorker;
+
+/** One worker of either host: how it reports its start, and how it is stopped. */
+interface Thread {
+  /** Resolves on "ready", rejects with the worker's own words. */
+  started: Promise<void>;
+  /** After the start: let the host exit while the worker sleeps (Node). */
+  detach(): void;
+  stop(): void;
+}
+
+function nodeThread(wt: WorkerThreads, data: Record<string, unknown>): Thread {
+  const { port1, port2 } = new wt.MessageChannel();
+  const worker = new wt.Worker(WORKER, {
+    eval: true,
+    workerData: { ...data, port: port2 },
+    transferList: [port2],
+    // Not the parent's flags: --input-type=module or a loader would change how this code runs.
+    execArgv: [],
+  });
+  const started = new Promise<void>((resolve, reject) => {
+    worker.once("error", (err) => reject(err.message));
+    worker.once("exit", (code) => reject(`it exited with code ${code}`));
+    port1.once("message", (msg) => (msg === "ready" ? resolve() : reject(String(msg))));
+  });
+  return {
+    started,
+    detach() {
+      worker.removeAllListeners("error").removeAllListeners("exit");
+      worker.unref();
+      port1.unref();
+    },
+    stop() {
+      port1.close();
+      void worker.terminate();
+    },
+  };
+}
+
+function webThread(url: string, data: Record<string, unknown>): Thread {
+  const worker = new ((globalThis as { Worker?: WebWorkerClass }).Worker as WebWorkerClass)(url);
+  const started = new Promise<void>((resolve, reject) => {
+    worker.addEventListener("error", (e) => reject(e.message ?? "the worker failed to load"));
+    worker.addEventListener("message", (e) => (e.data === "ready" ? resolve() : reject(String(e.data))));
+  });
+  worker.postMessage(data);
+  return { started, detach() {}, stop: () => worker.terminate() };
+}
+
+/** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
+function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export class ThreadPool {
   /** Threads in all, the caller's included. */
   readonly size: number;
   private readonly control: Int32Array;
-  private readonly ports: import("node:worker_threads").MessagePort[] = [];
-  private readonly workers: import("node:worker_threads").Worker[] = [];
-  private readonly wt: WorkerThreads;
+  private readonly threads: Thread[] = [];
+  private readonly blocking = canBlock();
   private generation = 0;
 
   /** module: the compiled threads core; memory: the shared memory it imports (typed as object so
    * that the declarations need no DOM library). */
   constructor(module: object, memory: object, size: number) {
-    this.wt = nodeBuiltin<WorkerThreads>("worker_threads", "ready({ threads })");
     this.size = size;
     this.control = new Int32Array(new SharedArrayBuffer((size - 1) * SLOT * 4));
+    const wt = hasNodeBuiltins() ? nodeBuiltin<WorkerThreads>("worker_threads", "ready({ threads })") : null;
+    const url = wt === null ? URL.createObjectURL(new Blob([WORKER], { type: "text/javascript" })) : "";
     for (let slot = 0; slot < size - 1; slot++) {
-      const { port1, port2 } = new this.wt.MessageChannel();
-      const worker = new this.wt.Worker(WORKER, {
-        eval: true,
-        workerData: { module, memory, control: this.control.buffer, slot, port: port2 },
-        transferList: [port2],
-        // Not the parent's flags: --input-type=module or a loader would change how this code runs.
-        execArgv: [],
-      });
-      this.workers.push(worker);
-      this.ports.push(port1);
+      const data = { module, memory, control: this.control.buffer, slot };
+      this.threads.push(wt === null ? webThread(url, data) : nodeThread(wt, data));
     }
   }
 
   /**
    * Resolves when every worker has instantiated the core; rejects with the first worker's error.
-   * The workers and ports are unref'ed after, so that an idle pool never keeps Node alive.
+   * The workers are detached after (Node), so that an idle pool never keeps the process alive.
    */
   async started(): Promise<void> {
     try {
-      await Promise.all(this.workers.map((worker, w) => new Promise<void>((resolve, reject) => {
-        const fail = (why: string) => reject(new Error(`wasmnn thread pool: thread ${w + 1} did not start: ${why}`));
-        worker.once("error", (err) => fail(err.message));
-        worker.once("exit", (code) => fail(`it exited with code ${code}`));
-        this.ports[w].once("message", (msg) => (msg === "ready" ? resolve() : fail(String(msg))));
+      await Promise.all(this.threads.map((t, w) => t.started.catch((why: unknown) => {
+        throw new Error(`wasmnn thread pool: thread ${w + 1} did not start: ${String(why)}`);
       })));
     } catch (err) {
       this.close();
       throw err;
     }
-    for (let w = 0; w < this.workers.length; w++) {
-      this.workers[w].removeAllListeners("error").removeAllListeners("exit");
-      this.workers[w].unref();
-      this.ports[w].unref();
-    }
+    for (const t of this.threads) t.detach();
   }
 
   /**
@@ -128,25 +192,24 @@ export class ThreadPool {
     for (let w = 0; w < jobs.length - 1; w++) {
       const base = w * SLOT;
       for (let done = Atomics.load(c, base + DONE); done !== gen; done = Atomics.load(c, base + DONE)) {
-        Atomics.wait(c, base + DONE, done);
+        if (this.blocking) Atomics.wait(c, base + DONE, done);
       }
       if (Atomics.load(c, base + FAILED) === 1) {
-        const msg = this.wt.receiveMessageOnPort(this.ports[w]);
-        failures.push(`thread ${w + 1}: ${msg === undefined ? "failed" : String(msg.message)}`);
+        const text = String.fromCharCode(...c.subarray(base + TEXT, base + TEXT + c[base + TEXT_LENGTH]));
+        failures.push(`thread ${w + 1}: ${text}`);
       }
     }
     if (mine !== null) throw mine;
     if (failures.length > 0) throw new Error(`wasmnn thread pool: ${failures.join("; ")}`);
   }
 
-  /** Stops the workers (they also stop with the process). */
+  /** Stops the workers (they also stop with the process, or the page). */
   close(): void {
-    for (let w = 0; w < this.workers.length; w++) {
+    for (let w = 0; w < this.threads.length; w++) {
       Atomics.store(this.control, w * SLOT + GEN, -1);
       Atomics.notify(this.control, w * SLOT + GEN);
     }
-    for (const p of this.ports) p.close();
-    for (const w of this.workers) void w.terminate();
+    for (const t of this.threads) t.stop();
   }
 }
 
@@ -163,12 +226,13 @@ export const THREADS_MAX_BYTES = MAXIMUM_PAGES * 65536;
 
 /**
  * The shared-memory core on a fresh shared memory, and a pool of `threads` threads (the caller and
- * threads − 1 workers) over it. Null where the host cannot (see threadsSupported).
+ * threads − 1 workers) over it: `module` when given (compiled wasmnn.threads.wasm), else Node's
+ * default file. Null where the host cannot (see threadsUnavailable) or no core is at hand.
  */
-export async function instantiateThreaded(threads: number): Promise<{ core: CoreExports; pool: ThreadPool } | null> {
-  if (!threadsSupported()) return null;
-  const module = await compileThreadsCore();
-  if (module === null) return null;
+export async function instantiateThreaded(threads: number, module?: object): Promise<{ core: CoreExports; pool: ThreadPool } | null> {
+  if (threadsUnavailable() !== null) return null;
+  module ??= (await compileThreadsCore()) ?? undefined;
+  if (module === undefined) return null;
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
   const env = { memory, abort(): never { throw new Error("wasmnn core: assertion failed"); } };
   const core = (await WebAssembly.instantiate(module as WebAssembly.Module, { env })).exports as unknown as CoreExports;
@@ -178,13 +242,22 @@ export async function instantiateThreaded(threads: number): Promise<{ core: Core
   return { core: { ...core, memory } as CoreExports, pool };
 }
 
-/** Whether this host can run the pool: Node's worker_threads and SharedArrayBuffer. */
-export function threadsSupported(): boolean {
-  return hasNodeBuiltins() && typeof SharedArrayBuffer === "function";
+/**
+ * Why this host cannot run the pool, or null if it can: Node's worker_threads, or Web Workers,
+ * with SharedArrayBuffer, which a browser exposes only to a cross-origin isolated page.
+ */
+export function threadsUnavailable(): string | null {
+  const g = globalThis as { Worker?: unknown; crossOriginIsolated?: boolean };
+  if (!hasNodeBuiltins() && typeof g.Worker !== "function") return "this host has neither Node's worker_threads nor Web Workers";
+  if (typeof SharedArrayBuffer !== "function" || g.crossOriginIsolated === false) {
+    return "SharedArrayBuffer needs a cross-origin isolated page: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp";
+  }
+  return null;
 }
 
-/** Cores this process may use (Node's os.availableParallelism), 1 elsewhere. */
+/** Cores this process may use (Node's os.availableParallelism, a browser's hardwareConcurrency), else 1. */
 export function hardwareThreads(): number {
-  if (!hasNodeBuiltins()) return 1;
-  return Math.max(1, nodeBuiltin<typeof import("node:os")>("os", "ready({ threads })").availableParallelism());
+  if (hasNodeBuiltins()) return Math.max(1, nodeBuiltin<typeof import("node:os")>("os", "ready({ threads })").availableParallelism());
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return Number.isInteger(cores) && cores! > 0 ? cores! : 1;
 }

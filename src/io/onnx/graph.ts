@@ -20,7 +20,7 @@ export type Attr = { f: number } | { i: number } | { s: string } | { ints: numbe
 const ATTR_TYPE = { f: 1, i: 2, s: 3, floats: 6, ints: 7, strings: 8 } as const;
 /** TensorProto.DataType. */
 const FLOAT = 1;
-const INT64 = 7;
+export const INT64 = 7;
 
 /** The IR version that goes with each operator-set version (onnx/helper.py's VERSION_TABLE). */
 const IR_VERSION: Record<number, number> = { 13: 7, 14: 7, 15: 8, 16: 8, 17: 8, 18: 8, 19: 9, 20: 9, 21: 10 };
@@ -71,12 +71,12 @@ export class OnnxGraph {
     return this.initializer(name, dims, FLOAT, bytes);
   }
 
-  /** An int64 initializer (a shape, an axis list). */
-  int64s(name: string, data: readonly number[]): string {
+  /** An int64 initializer (a shape, an axis list); `dims` [] makes a scalar of one value. */
+  int64s(name: string, data: readonly number[], dims: readonly number[] = [data.length]): string {
     const bytes = new Uint8Array(data.length * 8);
     const view = new DataView(bytes.buffer);
     data.forEach((v, i) => view.setBigInt64(8 * i, BigInt(v), true));
-    return this.initializer(name, [data.length], INT64, bytes);
+    return this.initializer(name, dims, INT64, bytes);
   }
 
   private initializer(name: string, dims: readonly number[], type: number, raw: Uint8Array): string {
@@ -97,11 +97,14 @@ export class OnnxGraph {
     return this.node(op, inputs, attrs, 1, base)[0];
   }
 
-  /** The ModelProto bytes, with one float input and one float output. Dims that are strings are symbolic. */
-  async encode(input: { name: string; dims: (number | string)[] }, output: { name: string; dims: (number | string)[] }, docString: string): Promise<Uint8Array> {
-    const valueInfo = (v: { name: string; dims: (number | string)[] }) => ({
+  /**
+   * The ModelProto bytes, with one input (float, or int64 for token ids) and one float output.
+   * Dims that are strings are symbolic.
+   */
+  async encode(input: { name: string; dims: (number | string)[]; int64?: boolean }, output: { name: string; dims: (number | string)[] }, docString: string): Promise<Uint8Array> {
+    const valueInfo = (v: { name: string; dims: (number | string)[]; int64?: boolean }) => ({
       name: v.name,
-      type: { tensor_type: { elem_type: FLOAT, shape: { dim: v.dims.map((d) => (typeof d === "string" ? { dim_param: d } : { dim_value: d })) } } },
+      type: { tensor_type: { elem_type: v.int64 ? INT64 : FLOAT, shape: { dim: v.dims.map((d) => (typeof d === "string" ? { dim_param: d } : { dim_value: d })) } } },
     });
     const model = {
       ir_version: IR_VERSION[this.opset],

@@ -10,16 +10,17 @@ import { Dropout } from "../../nn/dropout.js";
 import { Dropout2d } from "../../nn/dropout2d.js";
 import { Flatten, Unflatten } from "../../nn/flatten.js";
 import { Linear } from "../../nn/linear.js";
-import type { Module } from "../../nn/module.js";
+import type { AnyModule, Module } from "../../nn/module.js";
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "../../nn/pool.js";
 import { Sequential } from "../../nn/sequential.js";
 import { noGrad } from "../../autograd/engine.js";
 import { scope } from "../../memory/scope.js";
 import { zeros } from "../../tensor/creation.js";
 import { registerOnnx, type OnnxContext } from "./export.js";
+import type { OnnxGraph } from "./graph.js";
 
-/** A parameter's values as an initializer named by its stateDict key. */
-function weightOf(ctx: OnnxContext, m: Module, key: string): string {
+/** A parameter's (or buffer's) values as an initializer named by its stateDict key. */
+export function weightOf(ctx: OnnxContext, m: AnyModule, key: string): string {
   const t = m.namedParameters().concat(m.namedBuffers()).find(([k]) => k === key)![1];
   return ctx.graph.weight(ctx.prefix + key, t.shape, t.toArray());
 }
@@ -40,22 +41,20 @@ registerOnnx({ cls: Softmax, emit: (m, x, shape, ctx) => ctx.graph.op("Softmax",
 // GELU: opset 20's Gelu op with its approximate attribute; before that, the formula itself, the
 // exact 0.5·x·(1 + erf(x/√2)) (the default, as PyTorch's nn.GELU()) or the tanh form
 // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-registerOnnx({
-  cls: GELU,
-  emit: (m, x, _s, ctx) => {
-    const g = ctx.graph;
-    if (g.opset >= 20) return g.op("Gelu", [x], { approximate: { s: m.approximate } });
-    const c = (name: string, v: number) => g.weight(`gelu_${name}`, [], [v]);
-    let inner: string;
-    if (m.approximate === "tanh") {
-      const cube = g.op("Mul", [g.op("Mul", [x, x]), x]);
-      inner = g.op("Tanh", [g.op("Mul", [g.op("Add", [x, g.op("Mul", [cube, c("k", 0.044715)])]), c("s", Math.sqrt(2 / Math.PI))])]);
-    } else {
-      inner = g.op("Erf", [g.op("Mul", [x, c("rsqrt2", Math.SQRT1_2)])]);
-    }
-    return g.op("Mul", [g.op("Mul", [x, g.op("Add", [inner, c("one", 1)])]), c("half", 0.5)]);
-  },
-});
+/** GELU of value x as ONNX nodes: nn.GELU, and the transformer layers' feed-forward activation. */
+export function emitGelu(g: OnnxGraph, x: string, approximate: "none" | "tanh"): string {
+  if (g.opset >= 20) return g.op("Gelu", [x], { approximate: { s: approximate } });
+  const c = (name: string, v: number) => g.weight(`gelu_${name}`, [], [v]);
+  let inner: string;
+  if (approximate === "tanh") {
+    const cube = g.op("Mul", [g.op("Mul", [x, x]), x]);
+    inner = g.op("Tanh", [g.op("Mul", [g.op("Add", [x, g.op("Mul", [cube, c("k", 0.044715)])]), c("s", Math.sqrt(2 / Math.PI))])]);
+  } else {
+    inner = g.op("Erf", [g.op("Mul", [x, c("rsqrt2", Math.SQRT1_2)])]);
+  }
+  return g.op("Mul", [g.op("Mul", [x, g.op("Add", [inner, c("one", 1)])]), c("half", 0.5)]);
+}
+registerOnnx({ cls: GELU, emit: (m, x, _s, ctx) => emitGelu(ctx.graph, x, m.approximate) });
 
 registerOnnx({
   cls: Linear,
