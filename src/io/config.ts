@@ -55,6 +55,11 @@ export class ConfigReader {
     return v as number;
   }
 
+  /** An integer ≥ min (default 1), or `fallback` when the field is absent. */
+  optInt(field: string, fallback: number, min = 1): number {
+    return this.has(field) ? this.int(field, min) : (this.value(field), fallback);
+  }
+
   /** A finite number, or an error naming the field. */
   number(field: string): number {
     const v = this.value(field);

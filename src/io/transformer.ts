@@ -38,7 +38,7 @@ function layerFields(m: TransformerEncoderLayer | TransformerDecoderLayer): Reco
 /** The options of an encoder or decoder layer, absent ones at PyTorch's defaults. */
 function layerOptions(c: ConfigReader): TransformerLayerOptions {
   return {
-    dimFeedforward: c.has("dimFeedforward") ? c.int("dimFeedforward") : (c.value("dimFeedforward"), 2048),
+    dimFeedforward: c.optInt("dimFeedforward", 2048),
     dropout: c.optNumber("dropout", 0.1),
     activation: c.choice("activation", ["relu", "gelu"] as const, "relu"),
     layerNormEps: c.optNumber("layerNormEps", 1e-5),
@@ -72,7 +72,7 @@ registerLayer({
 registerLayer({
   type: "SinusoidalPositionalEncoding", cls: SinusoidalPositionalEncoding,
   toConfig: (m) => ({ dim: m.dim, maxLen: m.maxLen, batchFirst: m.batchFirst }),
-  fromConfig: (c) => new SinusoidalPositionalEncoding(c.int("dim"), c.has("maxLen") ? c.int("maxLen") : (c.value("maxLen"), 5000), { batchFirst: c.bool("batchFirst", true) }),
+  fromConfig: (c) => new SinusoidalPositionalEncoding(c.int("dim"), c.optInt("maxLen", 5000), { batchFirst: c.bool("batchFirst", true) }),
 });
 registerLayer({
   type: "LearnedPositionalEncoding", cls: LearnedPositionalEncoding,

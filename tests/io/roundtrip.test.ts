@@ -162,6 +162,19 @@ describe("transformer configs", () => {
     expect(configOf(new nn.MultiheadAttention(8, 4, { kdim: 3 })).model).toEqual({ type: "MultiheadAttention", embedDim: 8, numHeads: 4, bias: true, batchFirst: false, dropout: 0, kdim: 3, vdim: 8 });
   });
 
+  it("fields left out read as PyTorch's defaults", async () => {
+    const minimal = async (m: nn.AnyModule, model: Record<string, unknown>) => {
+      const back = await load({ ...toFiles(m), "config.json": new TextEncoder().encode(JSON.stringify({ model })) });
+      expect(io.moduleConfig(back)).toEqual(io.moduleConfig(m));
+    };
+    await minimal(new nn.TransformerEncoderLayer(8, 2), { type: "TransformerEncoderLayer", dModel: 8, nhead: 2 });
+    await minimal(new nn.TransformerDecoderLayer(8, 2), { type: "TransformerDecoderLayer", dModel: 8, nhead: 2 });
+    await minimal(new nn.MultiheadAttention(8, 2), { type: "MultiheadAttention", embedDim: 8, numHeads: 2 });
+    await minimal(new nn.LayerNorm(8), { type: "LayerNorm", normalizedShape: [8] });
+    await minimal(new nn.SinusoidalPositionalEncoding(4), { type: "SinusoidalPositionalEncoding", dim: 4 });
+    await minimal(models.gpt({ vocab: 5, context: 4, dim: 8, heads: 2, layers: 1 }), { type: "GPT", vocab: 5, context: 4, dim: 8, heads: 2, layers: 1 });
+  });
+
   it("models.gpt and load() keep no template layer: the tensors made are the model's own", async () => {
     let before = liveTensors();
     const model = models.gpt({ vocab: 11, context: 6, dim: 8, heads: 2, layers: 3 });
