@@ -5,8 +5,9 @@
 // windows of `context` characters, `stride` = context/2 apart; the first window scores all its
 // predictions, each later one only its last `stride`, so every character is predicted from at
 // least context/2 characters before it (except at the very start).
-import { charCorpus, losses, manualSeed, mobyDick, models, ops, optim, nn, Random, scope } from "../index.js";
+import { charCorpus, losses, manualSeed, mobyDick, models, ops, optim, nn, Random, scope, type RandomState } from "../index.js";
 import { num, type Options } from "./args.js";
+import { resumableLoop } from "./checkpoint.js";
 import { cpuSince, textHeader, textRow } from "./progress-text.js";
 
 /**
@@ -20,11 +21,23 @@ import { cpuSince, textHeader, textRow } from "./progress-text.js";
  * batch 8 3.407. A 4-layer, 128-wide model ran at 0.37× the characters per second of this one,
  * side by side, and trailed per character as well (3.604 against 3.568 at 0.15 M).
  */
+/** A run's state between two steps, for checkpoints: the step, the characters and seconds trained, the progress sums, the window sampler. */
+interface GptLoopState {
+  step: number;
+  chars: number;
+  trained: number;
+  nextReport: number;
+  running: number;
+  seen: number;
+  rng: RandomState;
+}
+
+/** Steps between two checkpoints with --save (≈ 70 s of the default run). */
+const CHECKPOINT_EVERY = 500;
+
 const GPT_DEFAULTS = { context: 64, dim: 96, heads: 4, layers: 3, batch: 16, lr: 5e-3, beta2: 0.99, weightDecay: 0.1, dropout: 0, warmup: 100, minutes: 10 };
 
 export async function trainTextGpt(o: Options): Promise<void> {
-  // The transformer layers have no config.json entry yet (src/io/config.ts), so they cannot be saved.
-  if (o.save !== undefined || o.resume !== undefined) throw new Error(`--save / --resume: train text --model gpt cannot save or resume its model yet`);
   const d = GPT_DEFAULTS;
   const context = num(o, "context", d.context);
   const dim = num(o, "dim", d.dim);
@@ -53,28 +66,42 @@ export async function trainTextGpt(o: Options): Promise<void> {
   // Weight decay on weight matrices only (GPT-2 / nanoGPT): not on biases, norms or positions' scale.
   const decayed = model.namedParameters().filter(([n, p]) => p.rank === 2 && !n.startsWith("wpe")).map(([, p]) => p);
   const rest = model.parameters().filter((p) => !decayed.includes(p));
-  const opts = [
-    new optim.AdamW(decayed, { lr, betas: [0.9, beta2], weightDecay }),
-    new optim.AdamW(rest, { lr, betas: [0.9, beta2], weightDecay: 0 }),
-  ];
+  const opts = {
+    decayed: new optim.AdamW(decayed, { lr, betas: [0.9, beta2], weightDecay }),
+    rest: new optim.AdamW(rest, { lr, betas: [0.9, beta2], weightDecay: 0 }),
+  };
   const rng = new Random(seed);
-  const probe = (): number => models.windowedBits(model, valid.subarray(0, 20001), stride).bits;
-  console.log(textHeader(`its first 20,000 characters, windows of ${context}, stride ${stride}`));
-  const t0 = performance.now();
+  // --save: a checkpoint every CHECKPOINT_EVERY steps and at the end; --resume goes on from one
+  // bit for bit (with a --chars budget; a budget of minutes goes on for the minutes left).
+  const run = { context, dim, heads, layers, batch: B, lr, beta2, weightDecay, dropout, warmup, minutes, chars: charBudget, seed };
+  const files = await resumableLoop<GptLoopState>(o, "train text --model gpt", model, opts, run, [1, context]);
+  // Scored in eval mode: dropout off, and the global generator the training draws from untouched.
+  const bits = (ids: Int32Array) => {
+    model.eval();
+    try {
+      return models.windowedBits(model, ids, stride);
+    } finally {
+      model.train();
+    }
+  };
+  const probe = (): number => bits(valid.subarray(0, 20001)).bits;
   const cpuSeconds = cpuSince();
-  let chars = 0;
-  let step = 0;
-  let nextReport = 60;
-  let running = 0;
-  let seen = 0;
+  let { step, chars, trained, nextReport, running, seen } = files.resumed ?? { step: 0, chars: 0, trained: 0, nextReport: 60, running: 0, seen: 0 };
+  if (files.resumed) rng.setState(files.resumed.rng);
+  const t0 = performance.now() - trained * 1000;
+  const budgetDone = (elapsed: number): number => (charBudget > 0 ? chars / charBudget : elapsed / (minutes * 60));
+  if (budgetDone(trained) >= 1) files.finished(`the end of its budget (${charBudget > 0 ? `${chars} of ${charBudget} characters` : `${(trained / 60).toFixed(1)} of ${minutes} min`})`);
+  files.started();
+  console.log(textHeader(`its first 20,000 characters, windows of ${context}, stride ${stride}`));
+  const state = (): GptLoopState => ({ step, chars, trained: (performance.now() - t0) / 1000, nextReport, running, seen, rng: rng.getState() });
   const x = new Float32Array(B * context);
   const y = new Float32Array(B * context);
   for (;;) {
     const elapsed = (performance.now() - t0) / 1000;
-    const done = charBudget > 0 ? chars / charBudget : elapsed / (minutes * 60);
+    const done = budgetDone(elapsed);
     if (done >= 1) break;
     const rate = lr * Math.min(1, (step + 1) / warmup) * (1 - done);
-    for (const opt of opts) opt.lr = rate;
+    for (const opt of Object.values(opts)) opt.lr = rate;
     // Random windows of the training text (each a fresh draw, as nanoGPT).
     for (let b = 0; b < B; b++) {
       const s = Math.floor(rng.next() * (train.length - context - 1));
@@ -89,7 +116,7 @@ export async function trainTextGpt(o: Options): Promise<void> {
       model.zeroGrad();
       l.backward();
       nn.clipGradNorm(model.parameters(), 1);
-      for (const opt of opts) opt.step();
+      for (const opt of Object.values(opts)) opt.step();
       return l.item();
     });
     running += loss;
@@ -104,10 +131,12 @@ export async function trainTextGpt(o: Options): Promise<void> {
       running = 0;
       seen = 0;
     }
+    if (step % CHECKPOINT_EVERY === 0) await files.save(state());
   }
+  await files.save(state());
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds();
-  const full = models.windowedBits(model, valid, stride);
+  const full = bits(valid);
   console.log(
     `trained ${(seconds / 60).toFixed(1)} min (${cpu.toFixed(0)} s of CPU), ${chars} characters in ${step} steps (${(chars / train.length).toFixed(2)} epochs, ` +
       `${(chars / seconds).toFixed(0)} chars/s, ${(chars / cpu).toFixed(0)} per CPU second)`,

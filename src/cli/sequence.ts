@@ -3,9 +3,10 @@
 // output position is predicted at once from the whole input (no causal mask): position i must
 // find, by attention, the input position that holds its answer — i itself for copy, L − 1 − i
 // for reverse, the i-th smallest for sort. --attention PNG draws what each head looks at.
-import { losses, manualSeed, nn, noGrad, ops, optim, Random, scope, tensor, type Tensor } from "../index.js";
+import { losses, manualSeed, models, nn, noGrad, ops, optim, Random, scope, tensor, type RandomState } from "../index.js";
 import { attentionPicture } from "../viz/attention.js";
 import { choice, num, type Options } from "./args.js";
+import { resumableLoop } from "./checkpoint.js";
 
 export type SequenceTask = "reverse" | "sort" | "copy";
 export const ALPHABET = 10;
@@ -23,50 +24,8 @@ export function sequenceData(task: SequenceTask, n: number, length: number, rng:
   return { x, y };
 }
 
-/** Embedding + learned positions → pre-norm encoder → a linear read-out over the alphabet at every position. */
-export class SequenceTransformer extends nn.Module {
-  readonly embed: nn.Embedding;
-  readonly pos: nn.LearnedPositionalEncoding;
-  readonly encoder: nn.TransformerEncoder;
-  readonly out: nn.Linear;
-
-  constructor(readonly length: number, dim: number, heads: number, layers: number) {
-    super();
-    this.embed = this.child("embed", new nn.Embedding(ALPHABET, dim));
-    this.pos = this.child("pos", new nn.LearnedPositionalEncoding(length, dim));
-    const layer = new nn.TransformerEncoderLayer(dim, heads, { dimFeedforward: 4 * dim, dropout: 0, batchFirst: true, normFirst: true, activation: "gelu" });
-    this.encoder = this.child("encoder", new nn.TransformerEncoder(layer, layers, { norm: new nn.LayerNorm(dim) }));
-    this.out = this.child("out", new nn.Linear(dim, ALPHABET));
-  }
-
-  /** ids [B, length] → logits [B, length, 10]. */
-  forward(ids: Tensor): Tensor {
-    return this.out.forward(this.encoder.forward(this.pos.forward(this.embed.forward(ids))));
-  }
-
-  /** The attention weights of every layer and head for one sequence: maps[layer][head], length×length. */
-  attentionMaps(ids: ArrayLike<number>): Float32Array[][] {
-    const L = this.length;
-    return scope(() =>
-      noGrad(() => {
-        let x = this.pos.forward(this.embed.forward(tensor(ids, [1, L])));
-        const maps: Float32Array[][] = [];
-        for (const layer of this.encoder.layers) {
-          const h = layer.norm1.forward(x);
-          const [a, w] = layer.selfAttn.forward(h, h, h, { needWeights: true, averageAttnWeights: false });
-          const all = w!.toArray();
-          maps.push(Array.from({ length: layer.selfAttn.numHeads }, (_, k) => all.slice(k * L * L, (k + 1) * L * L)));
-          x = ops.add(x, a);
-          x = ops.add(x, layer.feedForward(layer.norm2.forward(x)));
-        }
-        return maps;
-      }),
-    );
-  }
-}
-
 /** Fraction of sequences predicted exactly right, and of symbols. */
-export function sequenceAccuracy(model: SequenceTransformer, data: { x: Float32Array; y: Float32Array }, length: number): { sequences: number; symbols: number } {
+export function sequenceAccuracy(model: models.SequenceTransformer, data: { x: Float32Array; y: Float32Array }, length: number): { sequences: number; symbols: number } {
   const n = data.x.length / length;
   let good = 0;
   let symbols = 0;
@@ -103,16 +62,38 @@ export interface SequenceConfig {
 
 export const SEQUENCE_DEFAULTS = { length: 16, dim: 64, heads: 4, layers: 2, steps: 1500, batch: 64, lr: 3e-3, seed: 1 };
 
-/** Train on fresh random sequences every step: AdamW, warm-up then linear decay to 0. */
-export function trainSequenceModel(c: SequenceConfig, onProgress?: (step: number, loss: number) => void): SequenceTransformer {
-  manualSeed(c.seed);
-  const model = new SequenceTransformer(c.length, c.dim, c.heads, c.layers);
-  const opt = new optim.AdamW(model.parameters(), { lr: c.lr, betas: [0.9, 0.98], weightDecay: 0.01 });
-  const rng = new Random(c.seed + 7);
-  const warmup = Math.min(100, c.steps / 10);
-  for (let step = 0; step < c.steps; step++) {
-    opt.lr = c.lr * Math.min(1, (step + 1) / warmup) * (1 - step / c.steps);
-    const { x, y } = sequenceData(c.task, c.batch, c.length, rng);
+/** A run's state between two steps, for checkpoints: the step reached, the data generator, the loss summed since the last report. */
+interface SequenceLoopState {
+  step: number;
+  rng: RandomState;
+  running: number;
+}
+
+/** Steps between two progress lines (and checkpoints, with --save). */
+const REPORT_EVERY = 250;
+
+/** Training on fresh random sequences every step, one step at a time: AdamW, warm-up then linear decay to 0. */
+export class SequenceRun {
+  readonly model: models.SequenceTransformer;
+  readonly optimizer: optim.AdamW;
+  /** Draws the training sequences. */
+  readonly rng: Random;
+  /** Steps done. */
+  step = 0;
+
+  constructor(readonly c: SequenceConfig) {
+    manualSeed(c.seed);
+    this.model = models.sequenceTransformer({ symbols: ALPHABET, length: c.length, dim: c.dim, heads: c.heads, layers: c.layers });
+    this.optimizer = new optim.AdamW(this.model.parameters(), { lr: c.lr, betas: [0.9, 0.98], weightDecay: 0.01 });
+    this.rng = new Random(c.seed + 7);
+  }
+
+  /** One step on a fresh batch; its loss. */
+  next(): number {
+    const { c, model, optimizer: opt } = this;
+    const warmup = Math.min(100, c.steps / 10);
+    opt.lr = c.lr * Math.min(1, (this.step + 1) / warmup) * (1 - this.step / c.steps);
+    const { x, y } = sequenceData(c.task, c.batch, c.length, this.rng);
     const loss = scope(() => {
       const logits = model.forward(tensor(x, [c.batch, c.length]));
       const l = losses.crossEntropy(ops.reshape(logits, [c.batch * c.length, ALPHABET]), y);
@@ -122,14 +103,22 @@ export function trainSequenceModel(c: SequenceConfig, onProgress?: (step: number
       opt.step();
       return l.item();
     });
-    onProgress?.(step + 1, loss);
+    this.step++;
+    return loss;
   }
-  return model;
+}
+
+/** Train for c.steps steps; onProgress after each. */
+export function trainSequenceModel(c: SequenceConfig, onProgress?: (step: number, loss: number) => void): models.SequenceTransformer {
+  const run = new SequenceRun(c);
+  while (run.step < c.steps) {
+    const loss = run.next();
+    onProgress?.(run.step, loss);
+  }
+  return run.model;
 }
 
 export async function trainSequence(o: Options): Promise<void> {
-  // The transformer layers have no config.json entry yet (src/io/config.ts), so they cannot be saved.
-  if (o.save !== undefined || o.resume !== undefined) throw new Error(`--save / --resume: train sequence cannot save or resume its model yet`);
   const d = SEQUENCE_DEFAULTS;
   const c: SequenceConfig = {
     task: choice(o, "task", ["reverse", "sort", "copy"] as const, "reverse"),
@@ -147,15 +136,28 @@ export async function trainSequence(o: Options): Promise<void> {
     `${c.task}: sequences of ${c.length} symbols from ${ALPHABET}; encoder ${c.layers} layers × ${c.heads} heads, dim ${c.dim}, ` +
       `batch ${c.batch}, AdamW ${c.lr}, ${c.steps} steps of fresh random sequences; 1,000 held-out sequences`,
   );
-  const t0 = performance.now();
+  const run = new SequenceRun(c);
+  // --save: a checkpoint at every progress line and at the end; --resume goes on from one bit for bit.
+  const files = await resumableLoop<SequenceLoopState>(o, "train sequence", run.model, run.optimizer, { ...c }, [1, c.length]);
   let running = 0;
-  const model = trainSequenceModel(c, (step, loss) => {
-    running += loss;
-    if (step % 250 === 0) {
-      console.log(`  step ${String(step).padStart(5)}: loss ${(running / 250).toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  if (files.resumed) {
+    if (files.resumed.step >= c.steps) files.finished(`the last of the ${c.steps}`);
+    run.step = files.resumed.step;
+    run.rng.setState(files.resumed.rng);
+    running = files.resumed.running;
+  }
+  files.started();
+  const t0 = performance.now();
+  while (run.step < c.steps) {
+    running += run.next();
+    if (run.step % REPORT_EVERY === 0) {
+      console.log(`  step ${String(run.step).padStart(5)}: loss ${(running / REPORT_EVERY).toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
       running = 0;
+      if (run.step < c.steps) await files.save({ step: run.step, rng: run.rng.getState(), running });
     }
-  });
+  }
+  await files.save({ step: run.step, rng: run.rng.getState(), running });
+  const model = run.model;
   const held = sequenceData(c.task, 1000, c.length, new Random(c.seed + 1_000_003));
   const acc = sequenceAccuracy(model, held, c.length);
   console.log(`held-out: ${(100 * acc.sequences).toFixed(1)} % of 1,000 sequences exactly right (${(100 * acc.symbols).toFixed(2)} % of symbols)`);

@@ -11,12 +11,12 @@ import { registerLayer, type ConfigReader, type Json } from "./config.js";
 const ACTIVATIONS = ["relu", "leakyRelu", "tanh", "sigmoid", "gelu"] as const;
 
 /** Copy the options that are set: absent ones keep the factory's default when loaded. */
-function setFields(o: object): Record<string, Json> {
+export function setFields(o: object): Record<string, Json> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, Json>;
 }
 
 /** The optional fields of c that are present, read with their readers. */
-function optional(c: ConfigReader, readers: Record<string, (field: string) => unknown>): Record<string, unknown> {
+export function optional(c: ConfigReader, readers: Record<string, (field: string) => unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(readers).filter(([k]) => c.has(k)).map(([k, read]) => [k, read(k)]));
 }
 

@@ -12,7 +12,7 @@
 // With fit's initialEpoch, which replays the data shuffles of the skipped epochs, a resumed run
 // gives weights bit-identical to an uninterrupted one.
 import { moduleGenerators } from "./config.js";
-import type { Module } from "../nn/module.js";
+import type { AnyModule } from "../nn/module.js";
 import type { Optimizer, OptimizerState } from "../optim/optimizer.js";
 import { rng, Random, type RandomState } from "../tensor/random.js";
 import type { Callback } from "../train/callbacks.js";
@@ -51,7 +51,7 @@ interface TrainerState {
 }
 
 /** The model's name of each of the optimizer's parameters. */
-function parameterNames(model: Module, optimizer: Optimizer, what: string): string[] {
+function parameterNames(model: AnyModule, optimizer: Optimizer, what: string): string[] {
   const names = new Map(model.namedParameters().map(([k, t]) => [t, k]));
   return optimizer.params.map((p, i) => {
     const n = names.get(p);
@@ -60,7 +60,7 @@ function parameterNames(model: Module, optimizer: Optimizer, what: string): stri
   });
 }
 
-function optimizerBytes(model: Module, optimizer: Optimizer): Uint8Array {
+function optimizerBytes(model: AnyModule, optimizer: Optimizer): Uint8Array {
   const names = parameterNames(model, optimizer, "save");
   const s = optimizer.stateDict();
   const tensors: [string, TensorToWrite][] = [];
@@ -78,7 +78,7 @@ function optimizerBytes(model: Module, optimizer: Optimizer): Uint8Array {
  *
  * @example const files = io.checkpointFiles(model, { optimizer: opt, epoch: 3 }); // config, weights, optimizer and trainer state
  */
-export function checkpointFiles(model: Module, options: SaveOptions = {}): ModelFiles {
+export function checkpointFiles(model: AnyModule, options: SaveOptions = {}): ModelFiles {
   if (options.optimizer && (options.dtype ?? "F32") !== "F32") throw new Error(`save: a checkpoint stores F32 weights (F16 would change them, and the resumed run with them)`);
   const files = toFiles(model, options);
   if (options.optimizer === undefined && options.epoch === undefined) return files;
@@ -101,7 +101,7 @@ export function checkpointFiles(model: Module, options: SaveOptions = {}): Model
  * model.safetensors, and with an optimizer the checkpoint files. Files are replaced whole.
  * @example await save(model, "./runs/mnist", { optimizer: opt, epoch: 3, metadata: { note: "lr 1e-3" } });
  */
-export async function save(model: Module, dir: string, options: SaveOptions = {}): Promise<void> {
+export async function save(model: AnyModule, dir: string, options: SaveOptions = {}): Promise<void> {
   if (typeof dir !== "string") throw new Error(`save: expected a directory path (in a page, use toFiles or toSafetensors for the bytes), got ${typeof dir}`);
   const files = checkpointFiles(model, options);
   const { writeModelFiles } = await import("./files.js");
@@ -129,7 +129,7 @@ function parseTrainerState(bytes: Uint8Array, file: string): TrainerState {
   return t as TrainerState;
 }
 
-function parseOptimizer(bytes: Uint8Array, file: string, model: Module, optimizer: Optimizer): OptimizerState {
+function parseOptimizer(bytes: Uint8Array, file: string, model: AnyModule, optimizer: Optimizer): OptimizerState {
   const { tensors, metadata } = readSafetensors(bytes, { name: file });
   const json = (key: string): unknown => {
     try {
@@ -171,7 +171,7 @@ function parseOptimizer(bytes: Uint8Array, file: string, model: Module, optimize
  * @property epoch The epochs completed when the checkpoint was saved: fit's initialEpoch.
  * @property metadata The metadata saved with it.
  */
-export async function resume(source: ModelSource, model: Module, optimizer?: Optimizers): Promise<{ epoch: number; metadata: Record<string, string> }> {
+export async function resume(source: ModelSource, model: AnyModule, optimizer?: Optimizers): Promise<{ epoch: number; metadata: Record<string, string> }> {
   const src = await readSource(source, "resume");
   const need = (f: string, why: string): Uint8Array => {
     const b = src.files[f];

@@ -61,6 +61,11 @@ export class ConfigReader {
     return v as number;
   }
 
+  /** An integer ≥ min (default 1), or `fallback` when the field is absent. */
+  optInt(field: string, fallback: number, min = 1): number {
+    return this.has(field) ? this.int(field, min) : (this.value(field), fallback);
+  }
+
   /** A finite number, or an error naming the field. */
   number(field: string): number {
     const v = this.value(field);
@@ -124,21 +129,21 @@ export class ConfigReader {
 }
 
 /** How one module type is described in config.json and rebuilt from it. */
-export interface LayerEntry<M extends Module = Module> {
+export interface LayerEntry<M extends AnyModule = Module> {
   /** The "type" string in config.json (the class name). */
   type: string;
   /** The class; only exact instances use this entry (a subclass needs its own). */
   cls: abstract new (...args: never[]) => M;
   /** The fields of an instance (without "type"); `child` describes a nested module found at field `at`. */
-  toConfig(m: M, child: (m: Module, at: string) => ModuleConfig): Record<string, Json>;
+  toConfig(m: M, child: (m: AnyModule, at: string) => ModuleConfig): Record<string, Json>;
   /** Build an instance; `child` builds a nested module from its config, `where` naming it. */
   fromConfig(c: ConfigReader, child: (raw: unknown, where: string) => Module): M;
   /** Random generators the module owns (checkpoints save and restore their state). */
   generators?(m: M): Random[];
 }
 
-const byType = new Map<string, LayerEntry>();
-const byClass = new Map<unknown, LayerEntry>();
+const byType = new Map<string, LayerEntry<AnyModule>>();
+const byClass = new Map<unknown, LayerEntry<AnyModule>>();
 
 /**
  * Add a module type to config.json (and to load()). One entry per type.
@@ -150,14 +155,14 @@ const byClass = new Map<unknown, LayerEntry>();
  * }
  * registerLayer({ type: "Scale", cls: Scale, toConfig: (m) => ({ factor: m.factor }), fromConfig: (c) => new Scale(c.number("factor")) });
  */
-export function registerLayer<M extends Module>(entry: LayerEntry<M>): void {
+export function registerLayer<M extends AnyModule>(entry: LayerEntry<M>): void {
   if (byType.has(entry.type)) throw new Error(`registerLayer: "${entry.type}" is already registered`);
-  byType.set(entry.type, entry as unknown as LayerEntry);
-  byClass.set(entry.cls, entry as unknown as LayerEntry);
+  byType.set(entry.type, entry as unknown as LayerEntry<AnyModule>);
+  byClass.set(entry.cls, entry as unknown as LayerEntry<AnyModule>);
 }
 
 /** The entry for m's exact class, or undefined. */
-export function entryOf(m: AnyModule): LayerEntry | undefined {
+export function entryOf(m: AnyModule): LayerEntry<AnyModule> | undefined {
   return byClass.get(m.constructor);
 }
 
@@ -166,7 +171,7 @@ export function entryOf(m: AnyModule): LayerEntry | undefined {
  *
  * @example const c = io.moduleConfig(new nn.Linear(2, 3)); // { type: "Linear", inFeatures: 2, outFeatures: 3, bias: true }
  */
-export function moduleConfig(m: Module, where = "model"): ModuleConfig {
+export function moduleConfig(m: AnyModule, where = "model"): ModuleConfig {
   const entry = entryOf(m);
   if (entry === undefined) {
     throw new Error(`config: ${where} is a ${m.constructor.name}, which has no config.json entry (built-in layers and models.* have one; save the weights with toSafetensors and rebuild the model in code, or registerLayer it)`);
@@ -191,7 +196,8 @@ export function buildModule(raw: unknown, where = "model", file = "config.json",
   const reader = new ConfigReader(raw as Record<string, unknown>, `${file}: ${where} (${entry.type})`);
   let m: Module;
   try {
-    m = entry.fromConfig(reader, (child, at) => buildModule(child, `${where}.${at}`, file, depth + 1));
+    // A layer with its own forward signature (MultiheadAttention) is handed back as a Module too.
+    m = entry.fromConfig(reader, (child, at) => buildModule(child, `${where}.${at}`, file, depth + 1)) as Module;
   } catch (e) {
     const msg = (e as Error).message;
     throw new Error(msg.startsWith(file) ? msg : `${reader.where}: ${msg}`);

@@ -10,7 +10,8 @@
 // or a Response (fetch). Only a string path needs Node: it goes through src/io/files.ts.
 import "./layers.js";
 import "./architectures.js";
-import { withAllocationLimit, type Module } from "../nn/module.js";
+import "./transformer.js";
+import { withAllocationLimit, type AnyModule, type Module } from "../nn/module.js";
 import { buildModule, entryOf, moduleConfig, type ModuleConfig } from "./config.js";
 import { readSafetensors, readSafetensorsHeader, writeSafetensors, type TensorToWrite } from "./safetensors.js";
 import type { DType } from "./dtypes.js";
@@ -78,7 +79,7 @@ function dtypeOf(key: string, dtype: DType): DType {
  * const same = await load(bytes);                        // the architecture and the weights
  * myModule.loadStateDict(fromSafetensors(bytes));        // or into a model built in code
  */
-export function toSafetensors(source: Module | StateDict, options: SafetensorsOptions = {}): Uint8Array {
+export function toSafetensors(source: AnyModule | StateDict, options: SafetensorsOptions = {}): Uint8Array {
   const dtype = options.dtype ?? "F32";
   if (dtype !== "F32" && dtype !== "F16") throw new Error(`toSafetensors: dtype must be "F32" or "F16", got ${JSON.stringify(dtype)}`);
   const metadata: Record<string, string> = { format: "pt", ...options.metadata };
@@ -109,7 +110,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: LoadOp
  *
  * @example const json = io.configJson(new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU())); // what config.json holds
  */
-export function configJson(model: Module): string {
+export function configJson(model: AnyModule): string {
   const model_ = moduleConfig(model);
   return JSON.stringify({ model_type: "wasmnn", architectures: [model_.type], wasmnn_format: 1, model: model_ }, null, 2) + "\n";
 }
@@ -120,7 +121,7 @@ export function configJson(model: Module): string {
  *
  * @example const files = toFiles(new nn.Linear(2, 3)); // { "config.json": …, "model.safetensors": … }
  */
-export function toFiles(model: Module, options: SafetensorsOptions = {}): ModelFiles {
+export function toFiles(model: AnyModule, options: SafetensorsOptions = {}): ModelFiles {
   const files: ModelFiles = {};
   if (entryOf(model) !== undefined) files[CONFIG_FILE] = utf8(configJson(model));
   files[WEIGHTS_FILE] = toSafetensors(model, options);
@@ -142,12 +143,12 @@ export function parseConfig(bytes: Uint8Array, file = CONFIG_FILE): unknown {
 }
 
 /** Free the parameters and buffers of a model that will not be used. */
-export function disposeModule(m: Module): void {
+export function disposeModule(m: AnyModule): void {
   for (const [, t] of [...m.namedParameters(), ...m.namedBuffers()]) t.dispose();
 }
 
 /** Load `state` into `model` all-or-nothing, with the file's name in the error. */
-export function loadState(model: Module, state: StateDict, file: string): void {
+export function loadState(model: AnyModule, state: StateDict, file: string): void {
   try {
     model.loadStateDict(state);
   } catch (e) {
@@ -227,7 +228,7 @@ export async function load(source: ModelSource, options: LoadOptions = {}): Prom
  *
  * @example const m = new nn.Linear(2, 3); await loadWeights(m, toSafetensors(new nn.Linear(2, 3)));
  */
-export async function loadWeights(model: Module, source: ModelSource, options: LoadOptions = {}): Promise<void> {
+export async function loadWeights(model: AnyModule, source: ModelSource, options: LoadOptions = {}): Promise<void> {
   const src = await readSource(source, "loadWeights");
   const weights = src.files[WEIGHTS_FILE];
   if (weights === undefined) throw new Error(`loadWeights: ${src.where(WEIGHTS_FILE)} is missing`);

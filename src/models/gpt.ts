@@ -25,7 +25,8 @@ import { LayerNorm } from "../nn/layernorm.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
 import { LearnedPositionalEncoding } from "../nn/positional.js";
-import { TransformerEncoder, TransformerEncoderLayer } from "../nn/transformer.js";
+import type { TransformerEncoder } from "../nn/transformer.js";
+import { encoderStack } from "./encoder-stack.js";
 import { checkModelOptions, type OptionKeys } from "./options.js";
 
 /** Options of gpt: vocabulary, context length, width, heads, layers. */
@@ -96,10 +97,8 @@ export class GPT extends Module<[Tensor], Tensor> {
     this.wte = this.child("wte", new Embedding(c.vocab, c.dim));
     this.wpe = this.child("wpe", new LearnedPositionalEncoding(c.context, c.dim));
     this.drop = this.child("drop", new Dropout(c.dropout));
-    const layer = new TransformerEncoderLayer(c.dim, c.heads, {
-      dimFeedforward: c.dimFeedforward, dropout: c.dropout, activation: "gelu", batchFirst: true, normFirst: true,
-    });
-    this.encoder = this.child("encoder", new TransformerEncoder(layer, c.layers, { norm: new LayerNorm(c.dim) }));
+    const block = { dimFeedforward: c.dimFeedforward, dropout: c.dropout, activation: "gelu", batchFirst: true, normFirst: true } as const;
+    this.encoder = this.child("encoder", encoderStack(c.dim, c.heads, block, c.layers, new LayerNorm(c.dim)));
     this.lmHead = c.tieWeights ? null : this.child("lm_head", new Linear(c.dim, c.vocab, { bias: false }));
     // GPT-2's initialization: N(0, 0.02) for every weight matrix and embedding, the projections
     // that write into the residual stream scaled by 1/√(2·layers) so the stream's variance does

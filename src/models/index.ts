@@ -7,3 +7,4 @@ export { gan, GAN, MinibatchStdDev, type GanOptions } from "./gan.js";
 export { lenet, type LenetOptions } from "./lenet.js";
 export { capsNet, CapsNet, longest, type CapsNetOptions, type CapsNetLoss } from "./capsnet.js";
 export { gpt, GPT, sampleLogits, windowedBits, type GptOptions, type GenerateOptions } from "./gpt.js";
+export { sequenceTransformer, SequenceTransformer, type SequenceTransformerOptions } from "./sequence.js";

@@ -33,6 +33,17 @@ export function withAllocationLimit<T>(limit: number, what: string, build: () =>
   }
 }
 
+/**
+ * Build a template that the module under construction copies and then frees (the layer that a
+ * TransformerEncoder clones numLayers times). While a model is built from a file, the template
+ * may take at most what is left but is not charged for it: its copies are, and the file holds
+ * exactly those. Outside such a build this is build(). The caller disposes the template.
+ */
+export function buildTemplate<T>(build: () => T): T {
+  const outer = allocationGuard;
+  return outer === null ? build() : withAllocationLimit(outer.remaining, outer.what, build);
+}
+
 function persistent(shape: Shape): Tensor {
   if (allocationGuard !== null) {
     const size = shape.reduce((a, d) => a * d, 1);

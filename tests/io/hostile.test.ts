@@ -225,3 +225,40 @@ describe("capsule networks: hostile config.json and files of another architectur
     expect(snapshot(target)).toEqual(before);
   });
 });
+
+describe("transformers: hostile config.json and files of another architecture", () => {
+  const GPT = { vocab: 11, context: 6, dim: 8, heads: 2, layers: 2 };
+  let gptFiles: io.ModelFiles;
+  let encoderFiles: io.ModelFiles;
+  const withModel = (files: io.ModelFiles, model: unknown): io.ModelFiles => ({ ...files, "config.json": enc.encode(JSON.stringify({ model })) });
+  const gpt = (extra: Record<string, unknown>) => withModel(gptFiles, { type: "GPT", ...GPT, ...extra });
+  const encoderLayer = { type: "TransformerEncoderLayer", dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0, activation: "gelu", layerNormEps: 1e-5, batchFirst: true, normFirst: true, bias: true };
+  const encoder = (layer: Record<string, unknown>, extra: Record<string, unknown> = {}) => withModel(encoderFiles, { type: "TransformerEncoder", encoderLayer: { ...encoderLayer, ...layer }, numLayers: 2, ...extra });
+  beforeAll(async () => {
+    await ready();
+    manualSeed(7);
+    gptFiles = toFiles(models.gpt(GPT));
+    encoderFiles = toFiles(new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, activation: "gelu", batchFirst: true, normFirst: true }), 2));
+  });
+
+  const cases: [string, () => io.ModelFiles, string][] = [
+    ["an option GPT does not have", () => gpt({ hidden: 32 }), 'config.json: model (GPT): unknown field "hidden"'],
+    ["heads that are text", () => gpt({ heads: "2" }), 'config.json: model (GPT): "heads" must be an integer ≥ 1, got "2"'],
+    ["a tieWeights that is not a boolean", () => gpt({ tieWeights: 1 }), 'config.json: model (GPT): "tieWeights" must be true or false, got 1'],
+    ["a width the heads do not divide", () => gpt({ heads: 3 }), "config.json: model (GPT): MultiheadAttention: embedDim 8 is not divisible by numHeads 3"],
+    ["50 layers over a file of 2 are refused before allocation", () => gpt({ layers: 50 }), "config.json: model (GPT): a tensor of shape [24, 8] (192 values) is more than model.safetensors holds (0 values left)"],
+    ["vocabulary and context swapped (as many weights)", () => gpt({ vocab: 6, context: 11 }), 'model.safetensors: does not fit the model: GPT.loadStateDict: "wte.weight" has shape [11, 8] with 88 values, expected [6, 8]'],
+    ["an encoder layer with a field it does not have", () => encoder({ nheads: 2 }), 'config.json: model.encoderLayer (TransformerEncoderLayer): unknown field "nheads"'],
+    ["an encoder layer with an unknown activation", () => encoder({ activation: "swish" }), 'config.json: model.encoderLayer (TransformerEncoderLayer): "activation" must be one of "relu", "gelu", got "swish"'],
+    ["an encoder layer of another width", () => encoder({ dModel: 4 }), 'model.safetensors: does not fit the model: TransformerEncoder.loadStateDict: "layers.0.self_attn.in_proj_weight" has shape [24, 8] with 192 values, expected [12, 4]'],
+    ["an encoder whose layer is a Linear", () => withModel(encoderFiles, { type: "TransformerEncoder", encoderLayer: { type: "Linear", inFeatures: 8, outFeatures: 8 }, numLayers: 2 }), 'config.json: model (TransformerEncoder): "encoderLayer" must be a TransformerEncoderLayer config, got {"type":"Linear"'],
+    ["an encoder of 0 layers", () => encoder({}, { numLayers: 0 }), 'config.json: model (TransformerEncoder): "numLayers" must be an integer ≥ 1, got 0'],
+    ["an encoder with a final norm the file does not hold", () => encoder({}, { norm: { type: "LayerNorm", normalizedShape: [8] } }), "config.json: model (TransformerEncoder): a tensor of shape [8] (8 values) is more than model.safetensors holds (0 values left)"],
+    ["an encoder whose final norm is a ReLU", () => encoder({}, { norm: { type: "ReLU" } }), 'config.json: model (TransformerEncoder): "norm" must be a LayerNorm config, got {"type":"ReLU"}'],
+    ["attention with a kdim of 0", () => withModel(encoderFiles, { type: "MultiheadAttention", embedDim: 8, numHeads: 2, kdim: 0 }), 'config.json: model (MultiheadAttention): "kdim" must be an integer ≥ 1, got 0'],
+    ["a layer norm over no axes", () => withModel(encoderFiles, { type: "LayerNorm", normalizedShape: [] }), "config.json: model (LayerNorm): LayerNorm: normalizedShape must be positive integers, got []"],
+    ["a sinusoidal encoding of 0 positions", () => withModel(encoderFiles, { type: "SinusoidalPositionalEncoding", dim: 8, maxLen: 0 }), 'config.json: model (SinusoidalPositionalEncoding): "maxLen" must be an integer ≥ 1, got 0'],
+    ["a sequence model with a field it does not have", () => withModel(encoderFiles, { type: "SequenceTransformer", symbols: 10, length: 8, dim: 8, heads: 2, layers: 1, dropout: 0.1 }), 'config.json: model (SequenceTransformer): unknown field "dropout"'],
+  ];
+  for (const [what, make, message] of cases) it(what, () => refusedCleanly(make(), message));
+});

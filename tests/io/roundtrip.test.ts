@@ -1,19 +1,26 @@
 // save → load round trips for every models.* factory and every built-in layer type: the
 // rebuilt model has the same config, bit-identical weights and buffers, and the same outputs
-// (exactly: same weights, same kernels). Through every source: the files map, one safetensors
+// (exactly: same weights, same kernels). A layer whose forward takes more than one tensor
+// (attention, decoder layers) is called through `run` on pieces of the one input. Through every source: the files map, one safetensors
 // file, an ArrayBuffer, a Blob, a Response, and a directory in Node.
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io, liveTensors, load, manualSeed, models, nn, noGrad, rand, ready, save, scope, setBackend, tensor, toFiles, toSafetensors, type Tensor } from "../../src/index.js";
+import { io, liveTensors, load, manualSeed, models, nn, noGrad, ops, rand, ready, save, scope, setBackend, tensor, toFiles, toSafetensors, type Tensor } from "../../src/index.js";
 
 interface Case {
   name: string;
-  build: () => nn.Module;
+  build: () => nn.AnyModule;
   input: () => Tensor;
+  /** The outputs compared (default: forward(input)). */
+  run?: (m: nn.AnyModule, x: Tensor) => Tensor[];
 }
 
+/** Token ids [n, t] below `vocab`, as f32. */
+const ids = (n: number, t: number, vocab: number) => () => tensor(Array.from({ length: n }, (_, i) => Array.from({ length: t }, (_, j) => (3 * i + 5 * j + 1) % vocab)));
+/** Features [from, to) of x's last axis. */
+const part = (x: Tensor, from: number, to: number) => ops.slice(x, x.rank - 1, from, to);
 const img = (n: number, c: number, h: number, w: number) => () => rand([n, c, h, w]);
 const flat = (n: number, f: number) => () => rand([n, f]);
 
@@ -58,10 +65,49 @@ const cases: Case[] = [
     build: () => models.capsNet({ convChannels: 3, primaryChannels: 2, primaryDim: 4, digitDim: 5, classes: 4, routingIterations: 2, decoder: [12], reconstructionWeight: 0.001, imageSize: 20 }),
     input: img(2, 1, 20, 20),
   },
+  { name: "LayerNorm over [2, 3] (eps 1e-3)", build: () => new nn.LayerNorm([2, 3], { eps: 1e-3 }), input: () => rand([2, 4, 2, 3]) },
+  { name: "LayerNorm (no bias) + LayerNorm (no affine)", build: () => new nn.Sequential(new nn.LayerNorm(5, { bias: false }), new nn.LayerNorm(5, { elementwiseAffine: false })), input: flat(3, 5) },
+  {
+    name: "MultiheadAttention (self-attention, batchFirst, dropout, weights per head)",
+    build: () => new nn.MultiheadAttention(8, 2, { batchFirst: true, dropout: 0.2 }),
+    input: () => rand([2, 5, 8]),
+    run: (m, x) => { const [y, w] = (m as nn.MultiheadAttention).forward(x, x, x, { averageAttnWeights: false, isCausal: true }); return [y, w!]; },
+  },
+  {
+    name: "MultiheadAttention (kdim 3, vdim 5, no bias, [T, batch, E])",
+    build: () => new nn.MultiheadAttention(8, 4, { kdim: 3, vdim: 5, bias: false }),
+    input: () => rand([4, 2, 16]),
+    run: (m, x) => { const [y, w] = (m as nn.MultiheadAttention).forward(part(x, 0, 8), part(x, 8, 11), part(x, 11, 16)); return [y, w!]; },
+  },
+  { name: "TransformerEncoderLayer (post-norm, relu, [T, batch, E])", build: () => new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 12, dropout: 0.1 }), input: () => rand([5, 2, 8]) },
+  {
+    name: "TransformerDecoderLayer (pre-norm, gelu, batchFirst, no bias, eps 1e-6)",
+    build: () => new nn.TransformerDecoderLayer(8, 4, { dimFeedforward: 6, activation: "gelu", normFirst: true, batchFirst: true, bias: false, layerNormEps: 1e-6 }),
+    input: () => rand([2, 7, 8]),
+    run: (m, x) => [(m as nn.TransformerDecoderLayer).forward(ops.slice(x, 1, 0, 4), ops.slice(x, 1, 4, 7), { tgtIsCausal: true })],
+  },
+  {
+    name: "TransformerEncoder (3 layers, final norm, causal)",
+    build: () => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true, normFirst: true, activation: "gelu" }), 3, { norm: new nn.LayerNorm(8) }),
+    input: () => rand([2, 5, 8]),
+    run: (m, x) => [(m as nn.TransformerEncoder).forward(x, { isCausal: true })],
+  },
+  // One layer and no norm: the layer the encoder copies is not paid for from the file's values.
+  { name: "TransformerEncoder (1 layer, no norm)", build: () => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(4, 1, { dimFeedforward: 8 }), 1), input: () => rand([3, 2, 4]) },
+  {
+    name: "SinusoidalPositionalEncoding ([T, batch, E], maxLen 10, offset 3)",
+    build: () => new nn.SinusoidalPositionalEncoding(6, 10, { batchFirst: false }),
+    input: () => rand([4, 2, 6]),
+    run: (m, x) => [(m as nn.SinusoidalPositionalEncoding).forward(x, 3)],
+  },
+  { name: "LearnedPositionalEncoding", build: () => new nn.LearnedPositionalEncoding(7, 4), input: () => rand([2, 5, 4]) },
+  { name: "models.gpt (tied)", build: () => models.gpt({ vocab: 11, context: 6, dim: 8, heads: 2, layers: 2 }), input: ids(2, 6, 11) },
+  { name: "models.gpt (untied, dropout, feed-forward 12, 1 layer)", build: () => models.gpt({ vocab: 9, context: 5, dim: 8, heads: 4, layers: 1, dropout: 0.1, tieWeights: false, dimFeedforward: 12 }), input: ids(3, 4, 9) },
+  { name: "models.sequenceTransformer", build: () => models.sequenceTransformer({ symbols: 5, length: 4, dim: 8, heads: 2, layers: 2 }), input: ids(3, 4, 5) },
 ];
 
 const bits = (m: nn.Module) => Object.entries(m.stateDict()).map(([k, v]) => [k, Array.from(new Uint32Array(v.data.buffer))]);
-const output = (m: nn.Module, x: Tensor) => scope(() => noGrad(() => Array.from(m.eval().forward(x).toArray())));
+const output = (c: Case, m: nn.AnyModule, x: Tensor) => scope(() => noGrad(() => (c.run ? c.run(m.eval(), x) : [(m as nn.Module).eval().forward(x)]).map((t) => Array.from(t.toArray()))));
 
 for (const backend of ["js", "wasm"] as const) {
   describe(`round trips (${backend})`, () => {
@@ -73,11 +119,11 @@ for (const backend of ["js", "wasm"] as const) {
     for (const c of cases) {
       it(c.name, async () => {
         manualSeed(11);
-        const model = c.build();
+        const model = c.build() as nn.Module;
         // Perturb buffers too (running statistics), so they are not at their initial values.
         for (const [, b] of model.namedBuffers()) if (b.size > 0) b.set(Array.from({ length: b.size }, (_, i) => 1 + i));
         const x = c.input();
-        const want = output(model, x);
+        const want = output(c, model, x);
         const files = toFiles(model);
         expect(Object.keys(files).sort()).toEqual(["config.json", "model.safetensors"]);
         const bytes = files["model.safetensors"] as Uint8Array<ArrayBuffer>;
@@ -86,13 +132,61 @@ for (const backend of ["js", "wasm"] as const) {
           expect(io.moduleConfig(back)).toEqual(io.moduleConfig(model));
           expect(back.training).toBe(false);
           expect(bits(back)).toEqual(bits(model));
-          expect(output(back, x)).toEqual(want);
+          expect(output(c, back, x)).toEqual(want);
         }
         x.dispose();
       });
     }
   });
 }
+
+describe("transformer configs", () => {
+  const configOf = (m: nn.AnyModule) => JSON.parse(new TextDecoder().decode(toFiles(m)["config.json"]));
+
+  it("GPT's config.json holds every GptOptions field, defaults filled in", async () => {
+    await ready();
+    manualSeed(1);
+    const config = configOf(models.gpt({ vocab: 11, context: 6, dim: 8, heads: 2, layers: 2 }));
+    expect(config.architectures).toEqual(["GPT"]);
+    expect(config.model).toEqual({ type: "GPT", vocab: 11, context: 6, dim: 8, heads: 2, layers: 2, dropout: 0, tieWeights: true, dimFeedforward: 32 });
+  });
+
+  it("a TransformerEncoder holds its layer once, with every option, and its norm", () => {
+    const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true });
+    expect(configOf(new nn.TransformerEncoder(layer, 3, { norm: new nn.LayerNorm(8) })).model).toEqual({
+      type: "TransformerEncoder",
+      encoderLayer: { type: "TransformerEncoderLayer", dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0.1, activation: "relu", layerNormEps: 1e-5, batchFirst: true, normFirst: false, bias: true },
+      numLayers: 3,
+      norm: { type: "LayerNorm", normalizedShape: [8], eps: 1e-5, elementwiseAffine: true, bias: true },
+    });
+    expect(configOf(new nn.MultiheadAttention(8, 4, { kdim: 3 })).model).toEqual({ type: "MultiheadAttention", embedDim: 8, numHeads: 4, bias: true, batchFirst: false, dropout: 0, kdim: 3, vdim: 8 });
+  });
+
+  it("fields left out read as PyTorch's defaults", async () => {
+    const minimal = async (m: nn.AnyModule, model: Record<string, unknown>) => {
+      const back = await load({ ...toFiles(m), "config.json": new TextEncoder().encode(JSON.stringify({ model })) });
+      expect(io.moduleConfig(back)).toEqual(io.moduleConfig(m));
+    };
+    await minimal(new nn.TransformerEncoderLayer(8, 2), { type: "TransformerEncoderLayer", dModel: 8, nhead: 2 });
+    await minimal(new nn.TransformerDecoderLayer(8, 2), { type: "TransformerDecoderLayer", dModel: 8, nhead: 2 });
+    await minimal(new nn.MultiheadAttention(8, 2), { type: "MultiheadAttention", embedDim: 8, numHeads: 2 });
+    await minimal(new nn.LayerNorm(8), { type: "LayerNorm", normalizedShape: [8] });
+    await minimal(new nn.SinusoidalPositionalEncoding(4), { type: "SinusoidalPositionalEncoding", dim: 4 });
+    await minimal(models.gpt({ vocab: 5, context: 4, dim: 8, heads: 2, layers: 1 }), { type: "GPT", vocab: 5, context: 4, dim: 8, heads: 2, layers: 1 });
+  });
+
+  it("models.gpt and load() keep no template layer: the tensors made are the model's own", async () => {
+    let before = liveTensors();
+    const model = models.gpt({ vocab: 11, context: 6, dim: 8, heads: 2, layers: 3 });
+    const own = model.namedParameters().length + model.namedBuffers().length;
+    expect(own).toBe(2 + 3 * 12 + 2);
+    expect(liveTensors() - before).toBe(own);
+    before = liveTensors();
+    const back = await load(toFiles(model));
+    expect(liveTensors() - before).toBe(own);
+    expect(bits(back)).toEqual(bits(model));
+  });
+});
 
 describe("save and load a directory (Node)", () => {
   const dir = mkdtempSync(join(tmpdir(), "wasmnn-io-"));

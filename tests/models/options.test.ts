@@ -11,6 +11,7 @@ const factories: [string, (o: never) => unknown, object, string][] = [
   ["mlp", models.mlp, { inputs: 4, hidden: [3], outputs: 2 }, "inputs, hidden, outputs, activation, dropout"],
   ["lenet", models.lenet, {}, "channels, hidden, padding, imageSize, classes, activation, pool, batchNorm, dropout"],
   ["gpt", models.gpt, { vocab: 5, context: 4, dim: 8, heads: 2, layers: 1 }, "vocab, context, dim, heads, layers, dropout, tieWeights, dimFeedforward"],
+  ["sequenceTransformer", models.sequenceTransformer, { symbols: 5, length: 4, dim: 8, heads: 2, layers: 1 }, "symbols, length, dim, heads, layers"],
   ["gan", models.gan, { latent: 2, features: 2 }, "latent, features, generatorHidden"],
   ["mixtureOfExperts", models.mixtureOfExperts, { inputs: 2, outputs: 1 }, "inputs, outputs, experts, expertHidden, gateHidden, topK, activation"],
   ["capsNet", models.capsNet, {}, "paper, convChannels, primaryChannels"],
