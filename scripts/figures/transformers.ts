@@ -3,7 +3,8 @@
 // `train sequence --attention`), the sinusoidal positional encoding with the similarity of its
 // positions, and what the causal mask does to a layer's attention weights.
 import { manualSeed, nn, noGrad, ops, Random, randn, scope } from "../../src/index.js";
-import { sequenceAccuracy, sequenceData, trainSequenceModel, type SequenceConfig, type SequenceTransformer } from "../../src/cli/sequence.js";
+import { sequenceAccuracy, sequenceData, trainSequenceModel, type SequenceConfig } from "../../src/cli/sequence.js";
+import type { SequenceTransformer } from "../../src/models/sequence.js";
 import { attentionPicture } from "../../src/viz/attention.js";
 import type { Canvas } from "../../src/viz/png.js";
 import { diverging, heatmap, panels, viridis } from "../../src/viz/plot.js";
@@ -31,7 +32,7 @@ function shownInputs(): number[][] {
  * and any key equal to it).
  */
 function weightOnAnswer(model: SequenceTransformer, data: { x: Float32Array; y: Float32Array }, n: number): number {
-  const L = model.length;
+  const L = model.config.length;
   let share = 0;
   for (let s = 0; s < n; s++) {
     const ids = data.x.subarray(s * L, (s + 1) * L);
