@@ -93,6 +93,7 @@ export class GPT extends Module<[Tensor], Tensor> {
     for (const k of ["vocab", "context", "dim", "heads", "layers", "dimFeedforward"] as const) {
       if (!Number.isInteger(c[k]) || c[k] <= 0) throw new Error(`GPT: ${k} must be a positive integer, got ${c[k]}`);
     }
+    if (c.dim % c.heads !== 0) throw new Error(`GPT: dim ${c.dim} is not divisible by heads ${c.heads} (each head takes dim / heads features)`);
     this.wte = this.child("wte", new Embedding(c.vocab, c.dim));
     this.wpe = this.child("wpe", new LearnedPositionalEncoding(c.context, c.dim));
     this.drop = this.child("drop", new Dropout(c.dropout));
@@ -184,6 +185,7 @@ export class GPT extends Module<[Tensor], Tensor> {
     const topK = options.topK ?? vocab;
     if (!(temperature > 0)) throw new Error(`GPT.generate: temperature must be positive, got ${options.temperature}`);
     if (!Number.isInteger(topK) || topK < 1) throw new Error(`GPT.generate: topK must be a positive integer, got ${options.topK}`);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`GPT.generate: n (tokens to generate) must be an integer ≥ 0, got ${n}`);
     if (prompt.length === 0) throw new Error("GPT.generate: the prompt is empty; give at least one token");
     this.checkIds(prompt, Math.min(prompt.length, context));
     const rng = options.rng ?? new Random(0);

@@ -56,8 +56,15 @@ export function lenet(options: LenetOptions = {}): Sequential {
   const [c1, c2] = options.channels ?? [8, 16];
   const padding = options.padding ?? 0;
   const size = options.imageSize ?? 28;
-  const Act = options.activation === "tanh" ? Tanh : ReLU;
-  const Pool = options.pool === "avg" ? AvgPool2d : MaxPool2d;
+  const choice = <T>(name: string, v: string | undefined, table: Record<string, T>): T => {
+    const found = Object.hasOwn(table, v ?? "") ? table[v!] : undefined;
+    if (found === undefined) throw new Error(`lenet: ${name} must be ${Object.keys(table).map((k) => `"${k}"`).join(" or ")}, got ${JSON.stringify(v)}`);
+    return found;
+  };
+  const Act = choice("activation", options.activation ?? "relu", { relu: ReLU, tanh: Tanh });
+  const Pool = choice("pool", options.pool ?? "max", { max: MaxPool2d, avg: AvgPool2d });
+  if (!Number.isInteger(size) || size <= 0) throw new Error(`lenet: imageSize must be a positive integer, got ${size}`);
+  if (options.batchNorm !== undefined && typeof options.batchNorm !== "boolean") throw new Error(`lenet: batchNorm must be true or false, got ${JSON.stringify(options.batchNorm)}`);
   const s1 = Math.floor((size + 2 * padding - 4) / 2);
   const s2 = Math.floor((s1 - 4) / 2);
   if (s2 < 1) throw new Error(`lenet: images of ${size}×${size} (padding ${padding}) are too small for two 5×5 convolutions and 2×2 poolings`);

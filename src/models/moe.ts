@@ -55,7 +55,7 @@ export function mixtureOfExperts(o: MoeOptions): MixtureOfExperts {
  * @example const net = models.mixtureOfExperts({ inputs: 2, outputs: 1, experts: 4 }); const loss = models.moeLoss(net, "mse");
  */
 export function moeLoss(model: MixtureOfExperts, base: LossName | LossFn = "mse", auxWeight = 0.01): LossFn {
-  const f = resolveLoss(base);
+  const f = resolveLoss("moeLoss", base);
   return (pred, target) => {
     const l = f(pred, target);
     if (auxWeight === 0 || model.auxLoss === null) return l;

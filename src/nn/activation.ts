@@ -1,6 +1,7 @@
 // Activation layers: modules wrapping the activation functions of autograd/activation.ts, so
 // they can sit in a Sequential between the layers whose outputs they make nonlinear.
 import { gelu, leakyRelu, relu, sigmoid, softmax, tanh, type GeluOptions } from "../autograd/activation.js";
+import { describe } from "../tensor/check.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Module } from "./module.js";
 
@@ -24,6 +25,7 @@ export class LeakyReLU extends Module {
   /** @param negativeSlope The slope α for x < 0: f(x) = max(0, x) + α·min(0, x) (default 0.01). */
   constructor(readonly negativeSlope = 0.01) {
     super();
+    if (typeof negativeSlope !== "number" || !Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be a finite number, got ${describe(negativeSlope)}`);
   }
   forward(x: Tensor): Tensor {
     return leakyRelu(x, this.negativeSlope);

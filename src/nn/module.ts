@@ -91,6 +91,14 @@ function stateEntry(key: string, shape: number[], data: Float32Array): { shape: 
  * must still fit where "some module" is expected.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+/**
+ * Throw unless a layer's forward got a live Tensor: null, a plain array or a number would fail
+ * deep inside with a TypeError that names nothing.
+ */
+export function checkInput(who: string, x: unknown, what = "input"): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${who}: ${what} is ${describe(x)}, expected a Tensor`);
+}
+
 export type AnyModule = Module<any[], unknown>;
 
 /**

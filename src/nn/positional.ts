@@ -6,11 +6,12 @@ import { reshape, slice } from "../autograd/shape.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Embedding } from "./embedding.js";
-import { buffer, Module } from "./module.js";
+import { buffer, checkInput, Module } from "./module.js";
 
 /** Check x [B, T, E] / [T, B, E] against a table of maxLen positions from `offset`; returns T. */
 function positions(who: string, x: Tensor, dim: number, maxLen: number, offset: number, batchFirst: boolean): number {
   const want = batchFirst ? `[batch, T, ${dim}]` : `[T, batch, ${dim}]`;
+  checkInput(who, x);
   if (x.rank !== 3 || x.shape[2] !== dim) throw new Error(`${who}: input has shape ${fmt(x.shape)}, expected ${want}`);
   const T = batchFirst ? x.shape[1] : x.shape[0];
   if (!Number.isInteger(offset) || offset < 0) throw new Error(`${who}: offset must be a non-negative integer, got ${offset}`);

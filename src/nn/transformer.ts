@@ -11,6 +11,7 @@
 import { add } from "../autograd/arithmetic.js";
 import { gelu, relu } from "../autograd/activation.js";
 import type { AttentionMask } from "../autograd/attention.js";
+import { describe } from "../tensor/check.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { MultiheadAttention } from "./attention.js";
 import { Dropout } from "./dropout.js";
@@ -85,6 +86,11 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
     this.config = resolved(dModel, nhead, options);
     const a = this.config.activation;
     if (a !== "relu" && a !== "gelu") throw new Error(`${this.constructor.name}: activation must be "relu" or "gelu", got "${String(a)}"`);
+    if (!Number.isInteger(dModel) || !Number.isInteger(nhead) || dModel <= 0 || nhead <= 0 || dModel % nhead !== 0) {
+      throw new Error(`${this.constructor.name}: dModel ${dModel} must be a positive multiple of nhead ${nhead} (each head takes dModel / nhead features)`);
+    }
+    const p = this.config.dropout;
+    if (typeof p !== "number" || !(p >= 0 && p < 1)) throw new Error(`${this.constructor.name}: dropout must be in [0, 1), got ${describe(p)}`);
     if (!Number.isInteger(this.config.dimFeedforward) || this.config.dimFeedforward <= 0) {
       throw new Error(`${this.constructor.name}: dimFeedforward must be a positive integer, got ${this.config.dimFeedforward}`);
     }
@@ -259,6 +265,7 @@ export class TransformerEncoder extends Module<[Tensor, EncoderLayerForwardOptio
    */
   constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: LayerNorm | null } = {}) {
     super();
+    if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new Error(`TransformerEncoder: encoderLayer is ${describe(encoderLayer)}, expected a TransformerEncoderLayer`);
     if (!Number.isInteger(numLayers) || numLayers <= 0) throw new Error(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
     this.layers = Array.from({ length: numLayers }, (_, i) => this.child(`layers.${i}`, encoderLayer.clone()));
     this.norm = options.norm ? this.child("norm", options.norm) : null;
