@@ -68,7 +68,12 @@ async function readFile(from: NonNullable<MnistOptions["from"]>): Promise<Digits
     if (!response.ok) throw new Error(`loadMnist: fetching ${url} gave HTTP status ${response.status}`);
     bytes = new Uint8Array(await response.arrayBuffer());
   }
-  const arrays = decodeIdx(await gunzip(bytes));
+  let arrays: ReturnType<typeof decodeIdx>;
+  try {
+    arrays = decodeIdx(await gunzip(bytes));
+  } catch (e) {
+    throw new Error(`loadMnist: the ${bytes.length} bytes given are not a file made by mnistFile() (${(e as Error).message})`);
+  }
   const [images, labels] = arrays;
   if (arrays.length !== 2 || images.shape.join() !== `${MNIST_SIZE},28,28` || labels.shape.join() !== `${MNIST_SIZE}`) {
     throw new Error(`loadMnist: expected images [${MNIST_SIZE}, 28, 28] and labels [${MNIST_SIZE}], got ${arrays.map((a) => `[${a.shape.join(", ")}]`).join(" and ")}`);

@@ -23,7 +23,7 @@ import { Embedding } from "../nn/embedding.js";
 import { normal } from "../nn/init.js";
 import { LayerNorm } from "../nn/layernorm.js";
 import { Linear } from "../nn/linear.js";
-import { Module } from "../nn/module.js";
+import { freeOnFailure, Module } from "../nn/module.js";
 import { LearnedPositionalEncoding } from "../nn/positional.js";
 import { TransformerEncoder, TransformerEncoderLayer } from "../nn/transformer.js";
 import { checkModelOptions, type OptionKeys } from "./options.js";
@@ -314,5 +314,5 @@ const GPT_KEYS: OptionKeys<GptOptions> = {
  */
 export function gpt(options: GptOptions): GPT {
   checkModelOptions("gpt", options, GPT_KEYS);
-  return new GPT(options);
+  return freeOnFailure(() => new GPT(options));
 }

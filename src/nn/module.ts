@@ -33,6 +33,15 @@ export function withAllocationLimit<T>(limit: number, what: string, build: () =>
   }
 }
 
+/**
+ * Run `build` (a model factory); if it throws, free every parameter and buffer it made, so a
+ * model that fails half-way (a layer too large for the heap) leaks none of the layers before it.
+ * Inside withAllocationLimit, the outer guard already does that and keeps its limit.
+ */
+export function freeOnFailure<T>(build: () => T): T {
+  return allocationGuard !== null ? build() : withAllocationLimit(Infinity, "the heap", build);
+}
+
 function persistent(shape: Shape): Tensor {
   if (allocationGuard !== null) {
     const size = shape.reduce((a, d) => a * d, 1);

@@ -20,6 +20,12 @@ function positions(who: string, x: Tensor, dim: number, maxLen: number, offset: 
 }
 
 /** x + the rows [offset, offset + T) of a [maxLen, E] table, broadcast over the batch. */
+function checkSizes(who: string, dim: number, maxLen: number): void {
+  for (const [k, v] of [["dim", dim], ["maxLen", maxLen]] as const) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${who}: ${k} must be a positive integer, got ${v}`);
+  }
+}
+
 function addRows(x: Tensor, table: Tensor, offset: number, T: number, batchFirst: boolean): Tensor {
   const rows = slice(table, 0, offset, offset + T);
   const E = table.shape[1];
@@ -48,9 +54,7 @@ export class SinusoidalPositionalEncoding extends Module<[Tensor, number?], Tens
    */
   constructor(readonly dim: number, readonly maxLen = 5000, options: { batchFirst?: boolean } = {}) {
     super();
-    for (const [k, v] of [["dim", dim], ["maxLen", maxLen]] as const) {
-      if (!Number.isInteger(v) || v <= 0) throw new Error(`SinusoidalPositionalEncoding: ${k} must be a positive integer, got ${v}`);
-    }
+    checkSizes("SinusoidalPositionalEncoding", dim, maxLen);
     this.batchFirst = options.batchFirst ?? true;
     const data = new Float32Array(maxLen * dim);
     for (let p = 0; p < maxLen; p++) {
@@ -93,6 +97,7 @@ export class LearnedPositionalEncoding extends Module<[Tensor, number?], Tensor>
    */
   constructor(readonly maxLen: number, readonly dim: number, options: { batchFirst?: boolean } = {}) {
     super();
+    checkSizes("LearnedPositionalEncoding", dim, maxLen);
     this.embedding = this.child("embedding", new Embedding(maxLen, dim));
     this.batchFirst = options.batchFirst ?? true;
   }

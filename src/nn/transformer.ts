@@ -12,12 +12,13 @@ import { add } from "../autograd/arithmetic.js";
 import { gelu, relu } from "../autograd/activation.js";
 import type { AttentionMask } from "../autograd/attention.js";
 import { describe } from "../tensor/check.js";
+import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { MultiheadAttention } from "./attention.js";
 import { Dropout } from "./dropout.js";
 import { LayerNorm } from "./layernorm.js";
 import { Linear } from "./linear.js";
-import { Module } from "./module.js";
+import { checkInput, Module } from "./module.js";
 
 /** Options of TransformerEncoderLayer and TransformerDecoderLayer, with PyTorch's defaults. */
 export interface TransformerLayerOptions {
@@ -110,6 +111,13 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
   }
 
   /** linear2(dropout(act(linear1(x)))). */
+  /** src, tgt or memory: [T, batch, dModel] ([batch, T, dModel] when batchFirst), checked before attention sees it. */
+  protected checkSequence(what: string, x: Tensor): void {
+    const { dModel, batchFirst } = this.config;
+    checkInput(this.describe(), x, what);
+    if (x.rank !== 3 || x.shape[2] !== dModel) throw new Error(`${this.describe()}: ${what} has shape ${fmt(x.shape)}, expected ${batchFirst ? `[batch, T, ${dModel}]` : `[T, batch, ${dModel}]`}`);
+  }
+
   feedForward(x: Tensor): Tensor {
     const h = this.linear1.forward(x);
     return this.linear2.forward(this.dropout.forward(this.config.activation === "gelu" ? gelu(h) : relu(h)));
@@ -153,6 +161,7 @@ export class TransformerEncoderLayer extends Block<[Tensor, EncoderLayerForwardO
   }
 
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
+    this.checkSequence("src", src);
     const sa = (h: Tensor): Tensor =>
       this.selfAttn.forward(h, h, h, { attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal, needWeights: false })[0];
     const x = this.residual(src, this.norm1, this.dropout1, sa);
@@ -231,6 +240,10 @@ export class TransformerDecoderLayer extends Block<[Tensor, Tensor, DecoderLayer
   }
 
   forward(tgt: Tensor, memory: Tensor, o: DecoderLayerForwardOptions = {}): Tensor {
+    this.checkSequence("tgt", tgt);
+    this.checkSequence("memory", memory);
+    const b = this.config.batchFirst ? 0 : 1;
+    if (memory.shape[b] !== tgt.shape[b]) throw new Error(`${this.describe()}: memory ${fmt(memory.shape)} has batch ${memory.shape[b]}, tgt ${fmt(tgt.shape)} has batch ${tgt.shape[b]}; expected one batch size`);
     const sa = (h: Tensor): Tensor =>
       this.selfAttn.forward(h, h, h, { attnMask: o.tgtMask, keyPaddingMask: o.tgtKeyPaddingMask, isCausal: o.tgtIsCausal, needWeights: false })[0];
     const ca = (h: Tensor): Tensor =>

@@ -63,6 +63,11 @@ export function expectCase(run: () => unknown, message: RegExp): void {
   } catch (e) {
     error = e;
   }
+  expectError(error, message);
+}
+
+/** A wasmnn Error (not a TypeError or RangeError from deep inside) whose message matches. */
+function expectError(error: unknown, message: RegExp): void {
   expect(error).toBeInstanceOf(Error);
   expect(error).not.toBeInstanceOf(TypeError);
   expect(error).not.toBeInstanceOf(RangeError);
@@ -79,4 +84,36 @@ export function expectStateCase(c: StateCase, make: (ps: Tensor[]) => optim.Opti
   expect(after).toEqual(before);
   expect(t.opt.lr).toBe(lr);
   t.opt.dispose();
+}
+
+/** Bit patterns of every parameter and buffer of a module (its stateDict()), and its train/eval mode. */
+export function moduleBits(m: nn.Module): { training: boolean; state: [string, number[]][] } {
+  const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+  return { training: m.training, state: Object.entries(m.stateDict()).map(([k, v]) => [k, bits(v.data)]) };
+}
+
+/** A call on a module that must throw `message` and leave every weight and buffer bit-for-bit as it was. */
+export interface ModuleCase<M extends nn.Module = nn.Module> {
+  name: string;
+  make: () => M;
+  run: (m: M) => unknown;
+  message: RegExp;
+}
+
+export function expectModuleCase<M extends nn.Module>(c: ModuleCase<M>): void {
+  const m = c.make();
+  const before = moduleBits(m);
+  expectCase(() => c.run(m), c.message);
+  expect(moduleBits(m)).toEqual(before);
+}
+
+/** As expectCase, for a call that returns a promise: it must reject with a wasmnn Error matching `message`. */
+export async function expectRejection(run: () => Promise<unknown>, message: RegExp): Promise<void> {
+  let error: unknown = null;
+  try {
+    await run();
+  } catch (e) {
+    error = e;
+  }
+  expectError(error, message);
 }
