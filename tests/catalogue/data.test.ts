@@ -379,6 +379,9 @@ const heapRows = table<{ name: string; run: () => unknown; message: (be: string)
   { name: "Linear(65536, 32768) (8 GiB of weight)", run: () => new nn.Linear(1 << 16, 1 << 15), message: (be) => new RegExp(`^Tensor\\[32768, 65536\\] on the ${be} backend: cannot allocate 8589934592 bytes \\(8 GiB\\): the memory cannot grow that far`) },
   { name: "mlp whose third layer is too large: the first two are freed", run: () => models.mlp({ inputs: 4, hidden: [8, 1 << 20], outputs: 4096 }), message: (be) => new RegExp(`^Tensor\\[4096, 1048576\\] on the ${be} backend: cannot allocate 17179869184 bytes \\(16 GiB\\): the memory cannot grow that far`) },
   { name: "mlp whose second layer is bad: the first is freed", run: () => models.mlp({ inputs: 4, hidden: [8, 0], outputs: 2 }), message: () => /^Linear: outFeatures must be a positive integer, got 0$/ },
+  { name: "gpt whose position table is too large: the token table is freed", run: () => models.gpt({ vocab: 5, context: 1 << 28, dim: 64, heads: 2, layers: 1 }), message: (be) => new RegExp(`^Tensor\\[268435456, 64\\] on the ${be} backend: cannot allocate 68719476736 bytes \\(64 GiB\\): the memory cannot grow that far`) },
+  { name: "mixtureOfExperts topK 5 of 2: the experts built are freed", run: () => models.mixtureOfExperts({ inputs: 2, outputs: 1, experts: 2, topK: 5 }), message: () => /^MixtureOfExperts\(2 experts\): topK must be an integer in \[1, 2\], got 5 \(more than the 2 experts\)$/ },
+  { name: "autoencoder hidden [4, 0], refused before any layer is built", run: () => models.autoencoder({ inputs: 8, code: 2, hidden: [4, 0] }), message: () => /^autoencoder: hidden\[1\] must be a positive integer, got 0$/ },
   { name: "heap.alloc(NaN)", run: () => getBackend().heap.alloc(NaN), message: () => /^heap: cannot allocate NaN bytes, expected a finite count ≥ 0$/ },
   { name: "heap.alloc(-1)", run: () => getBackend().heap.alloc(-1), message: () => /^heap: cannot allocate -1 bytes, expected a finite count ≥ 0$/ },
 ]);
@@ -416,6 +419,32 @@ describe.each(["js", "wasm"] as const)("%s backend", (be) => {
     expectCase(run, message(be));
     expect(heap.bytesInUse).toBe(bytes);
     expect(liveTensors()).toBe(live);
+  });
+});
+
+describe("what the checks let through", () => {
+  beforeAll(() => setBackend("wasm"));
+
+  it("fit with an optimizer over part of the model (a frozen first layer) updates only that part", async () => {
+    const t = trained((ps) => new optim.Adam(ps, { lr: 0.01 }));
+    const [w0, b0, w1] = t.params.map((p) => Array.from(p.toArray()));
+    const opt = new optim.SGD(t.params.slice(2), { lr: 0.1 });
+    const history = await fit(t.model, four(), { ...quiet, epochs: 2, batchSize: 2, optimizer: opt });
+    expect(history.map((h) => h.epoch)).toEqual([1, 2]);
+    expect(Array.from(t.params[0].toArray())).toEqual(w0);
+    expect(Array.from(t.params[1].toArray())).toEqual(b0);
+    expect(Array.from(t.params[2].toArray())).not.toEqual(w1);
+  });
+
+  it("earlyStopping on valLoss with validation data, and on accuracy with crossEntropy, passes onTrainBegin", async () => {
+    for (const [monitor, validation] of [["valLoss", four()], ["accuracy", undefined]] as const) {
+      const t = trained((ps) => new optim.Adam(ps, { lr: 0.01 }));
+      const stopper = earlyStopping({ monitor, patience: 0, minDelta: 1e9 });
+      const history = await fit(t.model, four(), { ...quiet, epochs: 5, optimizer: t.opt, validation, callbacks: [stopper] });
+      // minDelta 1e9: no epoch after the first counts as an improvement, so patience 0 stops at epoch 2.
+      expect(history.length).toBe(2);
+      expect([stopper.bestEpoch, stopper.stoppedEpoch]).toEqual([1, 2]);
+    }
   });
 });
 
