@@ -15,6 +15,7 @@ import { mergeHeads, splitHeads } from "../autograd/heads.js";
 import { attendForward } from "../autograd/attention.js";
 import { keep, scope } from "../memory/scope.js";
 import { tensor } from "../tensor/creation.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { Random } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -23,7 +24,7 @@ import { Embedding } from "../nn/embedding.js";
 import { normal } from "../nn/init.js";
 import { LayerNorm } from "../nn/layernorm.js";
 import { Linear } from "../nn/linear.js";
-import { freeOnFailure, Module } from "../nn/module.js";
+import { checkInput, freeOnFailure, Module } from "../nn/module.js";
 import { LearnedPositionalEncoding } from "../nn/positional.js";
 import { TransformerEncoder, TransformerEncoderLayer } from "../nn/transformer.js";
 import { checkModelOptions, type OptionKeys } from "./options.js";
@@ -128,6 +129,7 @@ export class GPT extends Module<[Tensor], Tensor> {
 
   /** ids [B, T] (integers as f32) → logits [B, T, vocab]. */
   forward(ids: Tensor): Tensor {
+    checkInput("GPT", ids, "ids");
     if (ids.rank !== 2) throw new Error(`GPT: ids have shape ${fmt(ids.shape)}, expected [batch, T]`);
     return this.logits(ids.toArray(), ids.shape[0], ids.shape[1]);
   }
@@ -186,6 +188,7 @@ export class GPT extends Module<[Tensor], Tensor> {
     if (!(temperature > 0)) throw new Error(`GPT.generate: temperature must be positive, got ${options.temperature}`);
     if (!Number.isInteger(topK) || topK < 1) throw new Error(`GPT.generate: topK must be a positive integer, got ${options.topK}`);
     if (!Number.isInteger(n) || n < 0) throw new Error(`GPT.generate: n (tokens to generate) must be an integer ≥ 0, got ${n}`);
+    if (prompt === null || typeof prompt !== "object" || typeof prompt.length !== "number") throw new Error(`GPT.generate: prompt is ${describe(prompt)}, expected an array of token ids in [0, ${vocab})`);
     if (prompt.length === 0) throw new Error("GPT.generate: the prompt is empty; give at least one token");
     this.checkIds(prompt, Math.min(prompt.length, context));
     const rng = options.rng ?? new Random(0);

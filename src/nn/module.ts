@@ -59,6 +59,7 @@ function persistent(shape: Shape): Tensor {
  * @example const w = nn.parameter([2, 3], nn.init.normal(0.1)); // requiresGrad, kept out of scopes
  */
 export function parameter(shape: Shape, init?: (view: Float32Array) => void): Tensor {
+  if (init !== undefined && typeof init !== "function") throw new Error(`parameter: init must be a function (view: Float32Array) => void, got ${describe(init)}`);
   const t = persistent(shape);
   const v = t.backend.heap.f32(t.ptr, t.size);
   if (init) init(v);

@@ -41,6 +41,7 @@ const constructors = table<Case>("layer constructors", [
   { name: "Conv2d padding \"full\"", run: () => new nn.Conv2d(1, 2, 3, { padding: "full" as never }), message: /^Conv2d\(1→2, 3×3, padding full\): padding must be a number or \[height, width\], got full$/ },
   { name: "Conv2d padding \"same\" with stride 2", run: () => new nn.Conv2d(1, 2, 3, { padding: "same", stride: 2 }), message: /^Conv2d\(1→2, 3×3, stride 2, padding same\): padding "same" needs stride 1, got stride \[2, 2\]$/ },
   { name: "Conv2d dilation 0", run: () => new nn.Conv2d(1, 2, 3, { dilation: 0 }), message: /^Conv2d\(1→2, 3×3, dilation 0\): dilation must be positive integers, got 0$/ },
+  { name: "Conv2d weightInit 5", run: () => new nn.Conv2d(1, 2, 3, { weightInit: 5 as never }), message: /^parameter: init must be a function \(view: Float32Array\) => void, got 5$/ },
   { name: "ConvTranspose2d kernel 0", run: () => new nn.ConvTranspose2d(1, 2, 0), message: /^ConvTranspose2d\(1→2\): kernelSize must be positive integers, got 0$/ },
   { name: "ConvTranspose2d outputPadding 2 with stride 2", run: () => new nn.ConvTranspose2d(1, 2, 3, { stride: 2, outputPadding: 2 }), message: /^ConvTranspose2d\(1→2, 3×3, stride 2, outputPadding 2\): outputPadding \[2, 2\] must be smaller than the stride \[2, 2\] or the dilation \[1, 1\]$/ },
   { name: "ConvTranspose2d stride 0", run: () => new nn.ConvTranspose2d(1, 2, 3, { stride: 0 }), message: /^ConvTranspose2d\(1→2, 3×3, stride 0\): stride must be positive integers, got 0$/ },
@@ -198,6 +199,12 @@ const forwards = table<Row>("layer forwards", [
   { name: "MixtureOfExperts on a 3-D input", make: () => new nn.MixtureOfExperts([new nn.Linear(3, 2), new nn.Linear(3, 2)], new nn.Linear(3, 2)), run: (m: nn.MixtureOfExperts) => m.forward(zeros([2, 1, 3])), message: /^MixtureOfExperts\(2 experts\): input has shape \[2, 1, 3\], expected \[batch, features\]$/ },
   { name: "Sequential whose layers do not chain", make: () => new nn.Sequential(new nn.Linear(3, 4), new nn.ReLU(), new nn.Linear(5, 2)), run: (m: nn.Sequential) => m.forward(zeros([1, 3])), message: /^Linear\(5→2\): input has shape \[1, 4\], expected \[\*, 5\]$/ },
   { name: "Softmax(3) of a matrix", make: () => new nn.Softmax(3), run: (m: nn.Softmax) => m.forward(zeros([2, 3])), message: /^softmax: axis 3 is out of range for a tensor of rank 2$/ },
+  { name: "ReLU on null", make: () => new nn.ReLU(), run: (m: nn.ReLU) => m.forward(null as never), message: /^ReLU: input is null, expected a Tensor$/ },
+  { name: "Tanh on a plain array", make: () => new nn.Tanh(), run: (m: nn.Tanh) => m.forward([1, 2] as never), message: /^Tanh: input is \[1, 2\], expected a Tensor$/ },
+  { name: "LeakyReLU on a number", make: () => new nn.LeakyReLU(0.2), run: (m: nn.LeakyReLU) => m.forward(3 as never), message: /^LeakyReLU\(0\.2\): input is 3, expected a Tensor$/ },
+  { name: "GELU on undefined", make: () => new nn.GELU(), run: (m: nn.GELU) => m.forward(undefined as never), message: /^GELU: input is undefined, expected a Tensor$/ },
+  { name: "Softmax on null", make: () => new nn.Softmax(), run: (m: nn.Softmax) => m.forward(null as never), message: /^Softmax: input is null, expected a Tensor$/ },
+  { name: "Dropout on null, in eval mode too", make: () => new nn.Dropout(0.5).eval(), run: (m: nn.Dropout) => m.forward(null as never), message: /^Dropout\(p=0\.5\): input is null, expected a Tensor$/ },
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -238,6 +245,8 @@ const modelCalls = table<Row>("model calls", [
   { name: "GPT: token id 1.5", make: tinyGpt, run: (m: models.GPT) => m.forward(tensor([[0, 1.5]])), message: /^GPT: token id 1\.5 at position 1 is outside the vocabulary \[0, 5\)$/ },
   { name: "GPT.logits: token id -1", make: tinyGpt, run: (m: models.GPT) => m.logits([0, -1], 1, 2), message: /^GPT: token id -1 at position 1 is outside the vocabulary \[0, 5\)$/ },
   { name: "GPT on a vector of ids", make: tinyGpt, run: (m: models.GPT) => m.forward(zeros([3])), message: /^GPT: ids have shape \[3\], expected \[batch, T\]$/ },
+  { name: "GPT on null", make: tinyGpt, run: (m: models.GPT) => m.forward(null as never), message: /^GPT: ids is null, expected a Tensor$/ },
+  { name: "GPT.generate from a null prompt", make: tinyGpt, run: (m: models.GPT) => m.generate(null as never, 2), message: /^GPT\.generate: prompt is null, expected an array of token ids in \[0, 5\)$/ },
   { name: "GPT.logits: 3 ids for 2 × 2", make: tinyGpt, run: (m: models.GPT) => m.logits([0, 1, 2], 2, 2), message: /^GPT: 3 token ids for batch 2 × T 2$/ },
   { name: "GPT.generate temperature 0", make: tinyGpt, run: (m: models.GPT) => m.generate([1], 2, { temperature: 0 }), message: /^GPT\.generate: temperature must be positive, got 0$/ },
   { name: "GPT.generate topK 0", make: tinyGpt, run: (m: models.GPT) => m.generate([1], 2, { topK: 0 }), message: /^GPT\.generate: topK must be a positive integer, got 0$/ },
