@@ -24,11 +24,12 @@ export function batchTensors(d: Dataset, idx: ArrayLike<number>, from: number, t
   return { x: xt, y: yt };
 }
 
-/** What evaluate returns: the mean loss, and the accuracy for classification losses. */
+/** Throw unless `model` is a Module: a plain function or object would fail at its first forward. */
 export function checkModel(op: string, model: Module): void {
   if (!(model instanceof Module)) throw new Error(`${op}: model is ${describe(model)}, expected a Module`);
 }
 
+/** What evaluate returns: the mean loss, and the accuracy for classification losses. */
 export interface EvalResult {
   /** Mean loss over every sample. */
   loss: number;

@@ -164,11 +164,6 @@ export function formatLogs(l: EpochLogs, epochs: number): string {
   return `${s}  (${l.seconds.toFixed(1)} s, ${Math.round(l.samplesPerSecond).toLocaleString("en-US")} samples/s)`;
 }
 
-/**
- * For cross-entropy, every label must be a class index the model can output. Checked once before
- * training (one forward pass of one sample gives the number of classes), so that a bad label
- * fails before any weight changes.
- */
 /** Whether fit logs an accuracy for this loss (countCorrect gives one). */
 function countsCorrect(loss: LossName | LossFn): boolean {
   return loss === "crossEntropy" || loss === "binaryCrossEntropy";
@@ -203,6 +198,11 @@ function checkFitOptions(model: Module, options: FitOptions): void {
   });
 }
 
+/**
+ * For cross-entropy, every label must be a class index the model can output. Checked once before
+ * training (one forward pass of one sample gives the number of classes), so that a bad label
+ * fails before any weight changes.
+ */
 function checkLabels(who: string, model: Module, data: Dataset, loss: LossName | LossFn): void {
   if (loss !== "crossEntropy") return;
   const classes = scope(() => noGrad(() => {
