@@ -131,6 +131,8 @@ export function gather(d: Dataset, idx: ArrayLike<number>, from: number, to: num
  * @example const [train, test] = splitAt(twoSpirals(), 320); // the first 320 of the 400 samples, and the other 80
  */
 export function splitAt(d: Dataset, at: number): [Dataset, Dataset] {
+  validateDataset("splitAt", d);
+  if (!Number.isInteger(at) || at < 0 || at > d.length) throw new Error(`splitAt: at must be an integer in [0, ${d.length}] (the data set's length), got ${at}`);
   const sx = sizeOf(d.sampleShape);
   const sy = Math.max(1, sizeOf(d.targetShape));
   const part = (from: number, to: number): Dataset => ({

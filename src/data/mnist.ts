@@ -68,7 +68,12 @@ async function readFile(from: NonNullable<MnistOptions["from"]>): Promise<Digits
     if (!response.ok) throw new Error(`loadMnist: fetching ${url} gave HTTP status ${response.status}`);
     bytes = new Uint8Array(await response.arrayBuffer());
   }
-  const arrays = decodeIdx(await gunzip(bytes));
+  let arrays: ReturnType<typeof decodeIdx>;
+  try {
+    arrays = decodeIdx(await gunzip(bytes));
+  } catch (e) {
+    throw new Error(`loadMnist: the ${bytes.length} bytes given are not a file made by mnistFile() (${(e as Error).message})`);
+  }
   const [images, labels] = arrays;
   if (arrays.length !== 2 || images.shape.join() !== `${MNIST_SIZE},28,28` || labels.shape.join() !== `${MNIST_SIZE}`) {
     throw new Error(`loadMnist: expected images [${MNIST_SIZE}, 28, 28] and labels [${MNIST_SIZE}], got ${arrays.map((a) => `[${a.shape.join(", ")}]`).join(" and ")}`);
@@ -88,8 +93,21 @@ async function readFile(from: NonNullable<MnistOptions["from"]>): Promise<Digits
  * @property test The held-out split (2,000 digits by default).
  */
 export async function loadMnist(options: MnistOptions = {}): Promise<{ train: Dataset; test: Dataset }> {
+  if (options === null || typeof options !== "object") throw new Error(`loadMnist: options are ${options === null ? "null" : typeof options}, expected an object`);
+  const known = ["trainSize", "testSize", "seed", "shape", "from"];
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) throw new Error(`loadMnist: unknown option "${k}"; loadMnist takes ${known.join(", ")}`);
+  }
   const trainSize = options.trainSize ?? 8000;
   const testSize = options.testSize ?? 2000;
+  for (const [k, v] of [["trainSize", trainSize], ["testSize", testSize], ["seed", options.seed ?? 0]] as const) {
+    if (!Number.isInteger(v)) throw new Error(`loadMnist: ${k} must be an integer, got ${v}`);
+  }
+  if (options.shape !== undefined && options.shape !== "flat" && options.shape !== "image") throw new Error(`loadMnist: shape must be "flat" or "image", got ${JSON.stringify(options.shape)}`);
+  const from = options.from;
+  if (from !== undefined && !(from instanceof Uint8Array || from instanceof ArrayBuffer || typeof from === "string" || (typeof from === "object" && from !== null && typeof from.href === "string"))) {
+    throw new Error(`loadMnist: from is ${from === null ? "null" : typeof from}, expected the file's bytes (Uint8Array or ArrayBuffer), a URL string or a URL`);
+  }
   if (trainSize + testSize > MNIST_SIZE || trainSize < 0 || testSize < 0) {
     throw new Error(`loadMnist: trainSize ${trainSize} + testSize ${testSize} must be within the ${MNIST_SIZE} digits of the package`);
   }

@@ -32,7 +32,7 @@ import { ConvTranspose2d } from "../nn/conv-transpose.js";
 import { Flatten, Unflatten } from "../nn/flatten.js";
 import { GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "../nn/activation.js";
 import { Linear } from "../nn/linear.js";
-import { Module } from "../nn/module.js";
+import { freeOnFailure, Module } from "../nn/module.js";
 import { Sequential } from "../nn/sequential.js";
 import { Random } from "../tensor/random.js";
 import { fmt } from "../tensor/shape.js";
@@ -316,7 +316,7 @@ export class Autoencoder extends Module {
  * await fit(ae, autoencoderData(train), { epochs: 10, optimizer: new optim.Adam(ae.parameters()), loss: ae.loss });
  */
 export function autoencoder(options: AutoencoderOptions): Autoencoder {
-  return new Autoencoder(options);
+  return freeOnFailure(() => new Autoencoder(options));
 }
 
 /**

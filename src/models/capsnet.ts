@@ -17,7 +17,7 @@ import { ReLU, Sigmoid } from "../nn/activation.js";
 import { DigitCapsules, PrimaryCapsules } from "../nn/capsule.js";
 import { Conv2d } from "../nn/conv.js";
 import { Linear } from "../nn/linear.js";
-import { Module } from "../nn/module.js";
+import { freeOnFailure, Module } from "../nn/module.js";
 import { Sequential } from "../nn/sequential.js";
 import type { RoutingGradient } from "../autograd/capsule.js";
 import { fmt } from "../tensor/shape.js";
@@ -212,5 +212,5 @@ const CAPSNET_KEYS: OptionKeys<CapsNetOptions> = {
  */
 export function capsNet(options: CapsNetOptions = {}): CapsNet {
   checkModelOptions("capsNet", options, CAPSNET_KEYS);
-  return new CapsNet(options);
+  return freeOnFailure(() => new CapsNet(options));
 }

@@ -11,7 +11,7 @@ import { GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "../nn/activation.js";
 import { BatchNorm1d } from "../nn/batchnorm.js";
 import { Dropout } from "../nn/dropout.js";
 import { Linear } from "../nn/linear.js";
-import { Module } from "../nn/module.js";
+import { freeOnFailure, Module } from "../nn/module.js";
 import { Sequential } from "../nn/sequential.js";
 import { rng, type Random } from "../tensor/random.js";
 import { fmt } from "../tensor/shape.js";
@@ -198,5 +198,5 @@ const GAN_KEYS: OptionKeys<GanOptions> = {
  */
 export function gan(options: GanOptions): GAN {
   checkModelOptions("gan", options, GAN_KEYS);
-  return new GAN(options);
+  return freeOnFailure(() => new GAN(options));
 }

@@ -15,6 +15,7 @@ import { mergeHeads, splitHeads } from "../autograd/heads.js";
 import { attendForward } from "../autograd/attention.js";
 import { keep, scope } from "../memory/scope.js";
 import { tensor } from "../tensor/creation.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { Random } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -23,7 +24,7 @@ import { Embedding } from "../nn/embedding.js";
 import { normal } from "../nn/init.js";
 import { LayerNorm } from "../nn/layernorm.js";
 import { Linear } from "../nn/linear.js";
-import { Module } from "../nn/module.js";
+import { checkInput, freeOnFailure, Module } from "../nn/module.js";
 import { LearnedPositionalEncoding } from "../nn/positional.js";
 import type { TransformerEncoder } from "../nn/transformer.js";
 import { encoderStack } from "./encoder-stack.js";
@@ -94,6 +95,7 @@ export class GPT extends Module<[Tensor], Tensor> {
     for (const k of ["vocab", "context", "dim", "heads", "layers", "dimFeedforward"] as const) {
       if (!Number.isInteger(c[k]) || c[k] <= 0) throw new Error(`GPT: ${k} must be a positive integer, got ${c[k]}`);
     }
+    if (c.dim % c.heads !== 0) throw new Error(`GPT: dim ${c.dim} is not divisible by heads ${c.heads} (each head takes dim / heads features)`);
     this.wte = this.child("wte", new Embedding(c.vocab, c.dim));
     this.wpe = this.child("wpe", new LearnedPositionalEncoding(c.context, c.dim));
     this.drop = this.child("drop", new Dropout(c.dropout));
@@ -126,6 +128,7 @@ export class GPT extends Module<[Tensor], Tensor> {
 
   /** ids [B, T] (integers as f32) → logits [B, T, vocab]. */
   forward(ids: Tensor): Tensor {
+    checkInput("GPT", ids, "ids");
     if (ids.rank !== 2) throw new Error(`GPT: ids have shape ${fmt(ids.shape)}, expected [batch, T]`);
     return this.logits(ids.toArray(), ids.shape[0], ids.shape[1]);
   }
@@ -183,6 +186,8 @@ export class GPT extends Module<[Tensor], Tensor> {
     const topK = options.topK ?? vocab;
     if (!(temperature > 0)) throw new Error(`GPT.generate: temperature must be positive, got ${options.temperature}`);
     if (!Number.isInteger(topK) || topK < 1) throw new Error(`GPT.generate: topK must be a positive integer, got ${options.topK}`);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`GPT.generate: n (tokens to generate) must be an integer ≥ 0, got ${n}`);
+    if (prompt === null || typeof prompt !== "object" || typeof prompt.length !== "number") throw new Error(`GPT.generate: prompt is ${describe(prompt)}, expected an array of token ids in [0, ${vocab})`);
     if (prompt.length === 0) throw new Error("GPT.generate: the prompt is empty; give at least one token");
     this.checkIds(prompt, Math.min(prompt.length, context));
     const rng = options.rng ?? new Random(0);
@@ -311,5 +316,5 @@ const GPT_KEYS: OptionKeys<GptOptions> = {
  */
 export function gpt(options: GptOptions): GPT {
   checkModelOptions("gpt", options, GPT_KEYS);
-  return new GPT(options);
+  return freeOnFailure(() => new GPT(options));
 }

@@ -12,7 +12,7 @@ import { Conv2d } from "../nn/conv.js";
 import { Dropout } from "../nn/dropout.js";
 import { Flatten } from "../nn/flatten.js";
 import { Linear } from "../nn/linear.js";
-import type { Module } from "../nn/module.js";
+import { freeOnFailure, type Module } from "../nn/module.js";
 import { AvgPool2d, MaxPool2d } from "../nn/pool.js";
 import { ReLU, Tanh } from "../nn/activation.js";
 import { Sequential } from "../nn/sequential.js";
@@ -52,29 +52,42 @@ const LENET_KEYS: OptionKeys<LenetOptions> = {
  * @example models.lenet({ channels: [6, 16], hidden: [120, 84], padding: 2 }) // LeNet-5's sizes
  */
 export function lenet(options: LenetOptions = {}): Sequential {
-  checkModelOptions("lenet", options, LENET_KEYS);
-  const [c1, c2] = options.channels ?? [8, 16];
-  const padding = options.padding ?? 0;
-  const size = options.imageSize ?? 28;
-  const Act = options.activation === "tanh" ? Tanh : ReLU;
-  const Pool = options.pool === "avg" ? AvgPool2d : MaxPool2d;
-  const s1 = Math.floor((size + 2 * padding - 4) / 2);
-  const s2 = Math.floor((s1 - 4) / 2);
-  if (s2 < 1) throw new Error(`lenet: images of ${size}×${size} (padding ${padding}) are too small for two 5×5 convolutions and 2×2 poolings`);
-  // A convolution followed by batch norm needs no bias: the norm's β takes its place.
-  const bn = options.batchNorm === true;
-  const layers: Module[] = [
-    new Conv2d(1, c1, 5, { padding, bias: !bn }), ...(bn ? [new BatchNorm2d(c1)] : []), new Act(), new Pool(2),
-    new Conv2d(c1, c2, 5, { bias: !bn }), ...(bn ? [new BatchNorm2d(c2)] : []), new Act(), new Pool(2),
-    new Flatten(),
-  ];
-  let width = c2 * s2 * s2;
-  for (const h of options.hidden ?? []) {
+  return freeOnFailure(() => {
+    checkModelOptions("lenet", options, LENET_KEYS);
+    const channels = options.channels ?? [8, 16];
+    if (!Array.isArray(channels) || channels.length !== 2 || channels.some((c) => !Number.isInteger(c) || c <= 0)) {
+      throw new Error(`lenet: channels must be two positive integers [conv1, conv2], got ${JSON.stringify(channels)}`);
+    }
+    const [c1, c2] = channels;
+    const padding = options.padding ?? 0;
+    const size = options.imageSize ?? 28;
+    const choice = <T>(name: string, v: string | undefined, table: Record<string, T>): T => {
+      const found = Object.hasOwn(table, v ?? "") ? table[v!] : undefined;
+      if (found === undefined) throw new Error(`lenet: ${name} must be ${Object.keys(table).map((k) => `"${k}"`).join(" or ")}, got ${JSON.stringify(v)}`);
+      return found;
+    };
+    const Act = choice("activation", options.activation ?? "relu", { relu: ReLU, tanh: Tanh });
+    const Pool = choice("pool", options.pool ?? "max", { max: MaxPool2d, avg: AvgPool2d });
+    if (!Number.isInteger(size) || size <= 0) throw new Error(`lenet: imageSize must be a positive integer, got ${size}`);
+    if (options.batchNorm !== undefined && typeof options.batchNorm !== "boolean") throw new Error(`lenet: batchNorm must be true or false, got ${JSON.stringify(options.batchNorm)}`);
+    const s1 = Math.floor((size + 2 * padding - 4) / 2);
+    const s2 = Math.floor((s1 - 4) / 2);
+    if (s2 < 1) throw new Error(`lenet: images of ${size}×${size} (padding ${padding}) are too small for two 5×5 convolutions and 2×2 poolings`);
+    // A convolution followed by batch norm needs no bias: the norm's β takes its place.
+    const bn = options.batchNorm === true;
+    const layers: Module[] = [
+      new Conv2d(1, c1, 5, { padding, bias: !bn }), ...(bn ? [new BatchNorm2d(c1)] : []), new Act(), new Pool(2),
+      new Conv2d(c1, c2, 5, { bias: !bn }), ...(bn ? [new BatchNorm2d(c2)] : []), new Act(), new Pool(2),
+      new Flatten(),
+    ];
+    let width = c2 * s2 * s2;
+    for (const h of options.hidden ?? []) {
+      if (options.dropout) layers.push(new Dropout(options.dropout));
+      layers.push(new Linear(width, h), new Act());
+      width = h;
+    }
     if (options.dropout) layers.push(new Dropout(options.dropout));
-    layers.push(new Linear(width, h), new Act());
-    width = h;
-  }
-  if (options.dropout) layers.push(new Dropout(options.dropout));
-  layers.push(new Linear(width, options.classes ?? 10));
-  return new Sequential(...layers);
+    layers.push(new Linear(width, options.classes ?? 10));
+    return new Sequential(...layers);
+  });
 }

@@ -4,7 +4,7 @@
 import { GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "../nn/activation.js";
 import { Dropout } from "../nn/dropout.js";
 import { Linear } from "../nn/linear.js";
-import type { Module } from "../nn/module.js";
+import { freeOnFailure, type Module } from "../nn/module.js";
 import { Sequential } from "../nn/sequential.js";
 import { checkModelOptions, type OptionKeys } from "./options.js";
 
@@ -30,17 +30,19 @@ const MLP_KEYS: OptionKeys<MlpOptions> = { inputs: "required", hidden: "required
  * @example const model = models.mlp({ inputs: 784, hidden: [128], outputs: 10 }); // 784-128-10
  */
 export function mlp(options: MlpOptions): Sequential {
-  checkModelOptions("mlp", options, MLP_KEYS);
-  if (!Array.isArray(options.hidden)) throw new Error(`mlp: hidden must be an array of layer widths such as [128], got ${typeof options.hidden}`);
-  const Act = activations[options.activation ?? "relu"];
-  if (Act === undefined) throw new Error(`mlp: unknown activation "${options.activation}"`);
-  const layers: Module[] = [];
-  let width = options.inputs;
-  for (const h of options.hidden) {
-    layers.push(new Linear(width, h), new Act());
-    if (options.dropout) layers.push(new Dropout(options.dropout));
-    width = h;
-  }
-  layers.push(new Linear(width, options.outputs));
-  return new Sequential(...layers);
+  return freeOnFailure(() => {
+    checkModelOptions("mlp", options, MLP_KEYS);
+    if (!Array.isArray(options.hidden)) throw new Error(`mlp: hidden must be an array of layer widths such as [128], got ${typeof options.hidden}`);
+    const Act = activations[options.activation ?? "relu"];
+    if (Act === undefined) throw new Error(`mlp: unknown activation "${options.activation}"`);
+    const layers: Module[] = [];
+    let width = options.inputs;
+    for (const h of options.hidden) {
+      layers.push(new Linear(width, h), new Act());
+      if (options.dropout) layers.push(new Dropout(options.dropout));
+      width = h;
+    }
+    layers.push(new Linear(width, options.outputs));
+    return new Sequential(...layers);
+  });
 }

@@ -5,6 +5,7 @@ import { add, exp, log, mul, mulScalar, neg, square, sub } from "../autograd/ari
 import { concat, reshape } from "../autograd/shape.js";
 import { mean, sum } from "../autograd/reduce.js";
 import { noGrad } from "../autograd/engine.js";
+import { freeOnFailure } from "../nn/module.js";
 import { MixtureOfExperts } from "../nn/moe.js";
 import type { Sequential } from "../nn/sequential.js";
 import { resolveLoss, type LossFn, type LossName } from "../train/losses.js";
@@ -44,9 +45,11 @@ export function mixtureOfExperts(o: MoeOptions): MixtureOfExperts {
   checkModelOptions("mixtureOfExperts", o, MOE_KEYS);
   const e = o.experts ?? 4;
   if (!Number.isInteger(e) || e < 1) throw new Error(`mixtureOfExperts: experts must be a positive integer, got ${e}`);
-  const experts = Array.from({ length: e }, () => mlp({ inputs: o.inputs, hidden: o.expertHidden ?? [16], outputs: o.outputs, activation: o.activation ?? "tanh" }));
-  const gate = mlp({ inputs: o.inputs, hidden: o.gateHidden ?? [], outputs: e, activation: o.activation ?? "tanh" });
-  return new MixtureOfExperts(experts, gate, { topK: o.topK });
+  return freeOnFailure(() => {
+    const experts = Array.from({ length: e }, () => mlp({ inputs: o.inputs, hidden: o.expertHidden ?? [16], outputs: o.outputs, activation: o.activation ?? "tanh" }));
+    const gate = mlp({ inputs: o.inputs, hidden: o.gateHidden ?? [], outputs: e, activation: o.activation ?? "tanh" });
+    return new MixtureOfExperts(experts, gate, { topK: o.topK });
+  });
 }
 
 /**
@@ -55,7 +58,7 @@ export function mixtureOfExperts(o: MoeOptions): MixtureOfExperts {
  * @example const net = models.mixtureOfExperts({ inputs: 2, outputs: 1, experts: 4 }); const loss = models.moeLoss(net, "mse");
  */
 export function moeLoss(model: MixtureOfExperts, base: LossName | LossFn = "mse", auxWeight = 0.01): LossFn {
-  const f = resolveLoss(base);
+  const f = resolveLoss("moeLoss", base);
   return (pred, target) => {
     const l = f(pred, target);
     if (auxWeight === 0 || model.auxLoss === null) return l;

@@ -8,7 +8,7 @@
 // The two combine well: solve in closed form, then fine-tune everything by gradient descent.
 import { predict } from "../train/evaluate.js";
 import { Linear } from "../nn/linear.js";
-import { Module } from "../nn/module.js";
+import { freeOnFailure, Module } from "../nn/module.js";
 import { RBF, type BasisName } from "../nn/rbf.js";
 import type { KMeansOptions, KMeansResult } from "../cluster/kmeans.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -192,5 +192,5 @@ const RBF_KEYS: OptionKeys<RbfNetworkOptions> = {
  */
 export function rbfNetwork(options: RbfNetworkOptions): RbfNetwork {
   checkModelOptions("rbfNetwork", options, RBF_KEYS);
-  return new RbfNetwork(options);
+  return freeOnFailure(() => new RbfNetwork(options));
 }

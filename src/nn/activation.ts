@@ -1,8 +1,9 @@
 // Activation layers: modules wrapping the activation functions of autograd/activation.ts, so
 // they can sit in a Sequential between the layers whose outputs they make nonlinear.
 import { gelu, leakyRelu, relu, sigmoid, softmax, tanh, type GeluOptions } from "../autograd/activation.js";
+import { describe } from "../tensor/check.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Module } from "./module.js";
+import { checkInput, Module } from "./module.js";
 
 /**
  * max(0, x). The default hidden activation: cheap, and its gradient does not saturate for x > 0.
@@ -11,6 +12,7 @@ import { Module } from "./module.js";
  */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return relu(x);
   }
 }
@@ -24,8 +26,10 @@ export class LeakyReLU extends Module {
   /** @param negativeSlope The slope α for x < 0: f(x) = max(0, x) + α·min(0, x) (default 0.01). */
   constructor(readonly negativeSlope = 0.01) {
     super();
+    if (typeof negativeSlope !== "number" || !Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be a finite number, got ${describe(negativeSlope)}`);
   }
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return leakyRelu(x, this.negativeSlope);
   }
   override describe(): string {
@@ -40,6 +44,7 @@ export class LeakyReLU extends Module {
  */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return sigmoid(x);
   }
 }
@@ -51,6 +56,7 @@ export class Sigmoid extends Module {
  */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return tanh(x);
   }
 }
@@ -72,6 +78,7 @@ export class GELU extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return gelu(x, { approximate: this.approximate });
   }
 
@@ -91,6 +98,7 @@ export class Softmax extends Module {
     super();
   }
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return softmax(x, this.dim);
   }
 }

@@ -15,7 +15,7 @@ import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { xavierUniform } from "./init.js";
 import { Linear } from "./linear.js";
-import { Module, parameter } from "./module.js";
+import { checkInput, Module, parameter } from "./module.js";
 
 /** Options of MultiheadAttention, as PyTorch's constructor arguments. */
 export interface MultiheadAttentionOptions {
@@ -113,6 +113,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
   /** Split [T, B, F] / [B, T, F] into its sizes, checking the feature count. */
   private dims(what: string, x: Tensor, features: number): { B: number; T: number } {
     const want = this.batchFirst ? `[batch, T, ${features}]` : `[T, batch, ${features}]`;
+    checkInput(this.describe(), x, what);
     if (x.rank !== 3 || x.shape[2] !== features) throw new Error(`${this.describe()}: ${what} has shape ${fmt(x.shape)}, expected ${want}`);
     return this.batchFirst ? { B: x.shape[0], T: x.shape[1] } : { B: x.shape[1], T: x.shape[0] };
   }

@@ -8,7 +8,7 @@ import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Conv2d } from "./conv.js";
 import { normal } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { checkInput, Module, parameter } from "./module.js";
 
 function positiveInt(who: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${who}: ${name} must be a positive integer, got ${v}`);
@@ -45,6 +45,7 @@ export class PrimaryCapsules extends Module {
    */
   constructor(readonly inChannels: number, readonly capsuleChannels: number, readonly capsuleDim: number, kernelSize: Pair, options: PrimaryCapsulesOptions = {}) {
     super();
+    positiveInt("PrimaryCapsules", "inChannels", inChannels);
     positiveInt("PrimaryCapsules", "capsuleChannels", capsuleChannels);
     positiveInt("PrimaryCapsules", "capsuleDim", capsuleDim);
     this.convOptions = { stride: options.stride, padding: options.padding };
@@ -59,6 +60,7 @@ export class PrimaryCapsules extends Module {
 
   /** Images or feature maps [batch, inChannels, H, W] → squashed capsules [batch, capsules, capsuleDim]. */
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
       throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${this.inChannels}, height, width]`);
     }
@@ -121,12 +123,15 @@ export class DigitCapsules extends Module {
     this.routingIterations = iters;
     this.routingGradient = options.routingGradient ?? "all";
     if (this.routingGradient !== "all" && this.routingGradient !== "last") throw new Error(`DigitCapsules: routingGradient must be "all" or "last", got "${String(this.routingGradient)}"`);
-    this.weight = this.param("weight", parameter([inCapsules, outCapsules, outDim, inDim], normal(options.initStd ?? 0.01)));
+    const std = options.initStd ?? 0.01;
+    if (typeof std !== "number" || !(std >= 0) || !Number.isFinite(std)) throw new Error(`DigitCapsules: initStd must be a finite number ≥ 0, got ${std}`);
+    this.weight = this.param("weight", parameter([inCapsules, outCapsules, outDim, inDim], normal(std)));
   }
 
   /** Capsules [batch, inCapsules, inDim] (or flat [batch, inCapsules·inDim]) → routed capsules [batch, outCapsules, outDim]. */
   forward(u: Tensor): Tensor {
     const who = this.describe();
+    checkInput(who, u);
     const [b] = u.shape;
     if (u.rank === 2) {
       if (u.shape[1] % this.inDim !== 0) throw new Error(`${who}: input has shape ${fmt(u.shape)}, whose ${u.shape[1]} values per sample do not make whole capsules of ${this.inDim}`);

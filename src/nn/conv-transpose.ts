@@ -12,7 +12,7 @@ import { pair, type Pair } from "../autograd/conv.js";
 import { convTranspose2d, convTransposeGeometry, type ConvTranspose2dOptions } from "../autograd/conv-transpose.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { checkInput, Module, parameter } from "./module.js";
 
 /** Options of ConvTranspose2d: the op's geometry plus bias and initializers. */
 export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions {
@@ -65,6 +65,7 @@ export class ConvTranspose2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     convTransposeGeometry(this.describe(), x.shape, this.weight.shape, this.options);
     return convTranspose2d(x, this.weight, this.bias, this.options);
   }

@@ -9,7 +9,7 @@
 import { conv2d, convGeometry, convParams, pair, type Conv2dOptions, type Pair } from "../autograd/conv.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { checkInput, Module, parameter } from "./module.js";
 
 /** Options of Conv2d: the op's geometry plus bias and initializers. */
 export interface Conv2dLayerOptions extends Conv2dOptions {
@@ -61,6 +61,7 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     convGeometry(this.describe(), x.shape, this.weight.shape, this.options);
     return conv2d(x, this.weight, this.bias, this.options);
   }

@@ -3,9 +3,10 @@
 // rescaling at evaluation time, when dropout does nothing. Units cannot rely on any single
 // other unit being present, which regularizes the network.
 import { mul } from "../autograd/arithmetic.js";
+import { describe } from "../tensor/check.js";
 import { rng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
-import { Module } from "./module.js";
+import { checkInput, Module } from "./module.js";
 
 /**
  * Dropout: in training, y = x·m/(1 − p) with m ~ Bernoulli(1 − p) per element; in eval mode y = x.
@@ -16,10 +17,11 @@ export class Dropout extends Module {
   /** @param p The probability of zeroing each element in training (default 0.5). */
   constructor(readonly p = 0.5) {
     super();
-    if (!(p >= 0 && p < 1)) throw new Error(`Dropout: p must be in [0, 1), got ${p}`);
+    if (typeof p !== "number" || !(p >= 0 && p < 1)) throw new Error(`Dropout: p must be in [0, 1), got ${describe(p)}`);
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     if (!this.training || this.p === 0) return x;
     return mul(x, dropoutMask(x, x.shape, this.p));
   }

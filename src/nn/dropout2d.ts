@@ -4,10 +4,11 @@
 // feature map per sample with probability p and scales the kept maps by 1/(1 − p); at
 // evaluation time it does nothing.
 import { mul } from "../autograd/arithmetic.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { dropoutMask } from "./dropout.js";
-import { Module } from "./module.js";
+import { checkInput, Module } from "./module.js";
 
 /**
  * Input [N, C, H, W] (or [N, C, L]): one keep/drop draw per (sample, channel).
@@ -17,10 +18,11 @@ export class Dropout2d extends Module {
   /** @param p The probability of zeroing each whole channel in training (default 0.5). */
   constructor(readonly p = 0.5) {
     super();
-    if (!(p >= 0 && p < 1)) throw new Error(`Dropout2d: p must be in [0, 1), got ${p}`);
+    if (typeof p !== "number" || !(p >= 0 && p < 1)) throw new Error(`Dropout2d: p must be in [0, 1), got ${describe(p)}`);
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     if (x.rank < 3) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, channels, height, width]`);
     if (!this.training || this.p === 0) return x;
     // [N, C, 1, 1] broadcast over each map.

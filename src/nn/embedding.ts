@@ -7,7 +7,8 @@
 // occurs more than once in the batch (a sequence repeats characters all the time); the lookup is
 // the op ops.embedding.
 import { embeddingLookup } from "../autograd/embedding.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { describe } from "../tensor/check.js";
+import { Tensor } from "../tensor/tensor.js";
 import { normal } from "./init.js";
 import { Module, parameter } from "./module.js";
 
@@ -37,6 +38,9 @@ export class Embedding extends Module {
   }
 
   forward(ids: Tensor | ArrayLike<number>): Tensor {
+    if (!(ids instanceof Tensor) && (ids === null || typeof ids !== "object" || typeof ids.length !== "number")) {
+      throw new Error(`${this.describe()}: ids are ${describe(ids)}, expected a Tensor or an array of integers in [0, ${this.numEmbeddings - 1}]`);
+    }
     return embeddingLookup(this.weight, ids, this.describe());
   }
 

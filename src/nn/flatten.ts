@@ -2,9 +2,10 @@
 // [N, C·H·W]: each sample's maps laid out as one vector (channel by channel, row by row, the
 // order PyTorch uses, so a Linear after it loads PyTorch weights unchanged).
 import { reshape } from "../autograd/shape.js";
+import { describe } from "../tensor/check.js";
 import { fmt, normAxis, sizeOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Module } from "./module.js";
+import { checkInput, Module } from "./module.js";
 
 /**
  * Collapse axes startDim..endDim (default 1..−1: everything but the batch) into one.
@@ -17,9 +18,13 @@ export class Flatten extends Module {
    */
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
+    for (const [k, v] of [["startDim", startDim], ["endDim", endDim]] as const) {
+      if (!Number.isInteger(v)) throw new Error(`Flatten: ${k} must be an integer axis, got ${describe(v)}`);
+    }
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     if (x.rank === 0) throw new Error(`${this.describe()}: input is a scalar, expected a tensor with axes ${this.startDim}..${this.endDim}`);
     let a: number, b: number;
     try {
@@ -47,9 +52,13 @@ export class Unflatten extends Module {
   /** @param shape The shape the last axis is split into. */
   constructor(readonly shape: readonly number[]) {
     super();
+    if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
+      throw new Error(`Unflatten: shape must be a non-empty array of positive integers, got ${describe(shape)}`);
+    }
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     const per = this.shape.reduce((a, d) => a * d, 1);
     if (x.rank !== 2 || x.shape[1] !== per) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${per}]`);
     return reshape(x, [x.shape[0], ...this.shape]);

@@ -3,7 +3,7 @@ import { linear } from "../autograd/matmul.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { checkInput, Module, parameter } from "./module.js";
 
 /** Options of Linear. */
 export interface LinearOptions {
@@ -43,6 +43,7 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [*, ${this.inFeatures}]`);
     }

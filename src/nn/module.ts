@@ -44,6 +44,15 @@ export function buildTemplate<T>(build: () => T): T {
   return outer === null ? build() : withAllocationLimit(outer.remaining, outer.what, build);
 }
 
+/**
+ * Run `build` (a model factory); if it throws, free every parameter and buffer it made, so a
+ * model that fails half-way (a layer too large for the heap) leaks none of the layers before it.
+ * Inside withAllocationLimit, the outer guard already does that and keeps its limit.
+ */
+export function freeOnFailure<T>(build: () => T): T {
+  return allocationGuard !== null ? build() : withAllocationLimit(Infinity, "the heap", build);
+}
+
 function persistent(shape: Shape): Tensor {
   if (allocationGuard !== null) {
     const size = shape.reduce((a, d) => a * d, 1);
@@ -61,6 +70,7 @@ function persistent(shape: Shape): Tensor {
  * @example const w = nn.parameter([2, 3], nn.init.normal(0.1)); // requiresGrad, kept out of scopes
  */
 export function parameter(shape: Shape, init?: (view: Float32Array) => void): Tensor {
+  if (init !== undefined && typeof init !== "function") throw new Error(`parameter: init must be a function (view: Float32Array) => void, got ${describe(init)}`);
   const t = persistent(shape);
   const v = t.backend.heap.f32(t.ptr, t.size);
   if (init) init(v);
@@ -102,6 +112,14 @@ function stateEntry(key: string, shape: number[], data: Float32Array): { shape: 
  * must still fit where "some module" is expected.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+/**
+ * Throw unless a layer's forward got a live Tensor: null, a plain array or a number would fail
+ * deep inside with a TypeError that names nothing.
+ */
+export function checkInput(who: string, x: unknown, what = "input"): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${who}: ${what} is ${describe(x)}, expected a Tensor`);
+}
+
 export type AnyModule = Module<any[], unknown>;
 
 /**

@@ -3,12 +3,22 @@
 // A 2×2 window with stride 2 halves height and width: fewer values for the next layer, a wider
 // view of the image per position, and some tolerance to small shifts. No parameters. NCHW.
 import { avgPool2d, maxPool2d, pair, poolGeometry, type Pair, type Pool2dOptions } from "../autograd/conv.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Module } from "./module.js";
+import { checkInput, Module } from "./module.js";
 
 function show(v: Pair): string {
   return typeof v === "number" ? String(v) : `[${v.join(", ")}]`;
+}
+
+/**
+ * Kernel size, stride and padding (at most half the window) checked where the layer is built, so a
+ * bad layer fails there rather than at its first forward; the input size is a placeholder.
+ */
+function checkPool(name: string, kernelSize: Pair, o: Pool2dOptions): void {
+  pair(name, "kernelSize", kernelSize, 1);
+  poolGeometry(poolDescribe(name, kernelSize, o), [1, 1, 1 << 16, 1 << 16], kernelSize, o);
 }
 
 function poolDescribe(name: string, kernelSize: Pair, o: Pool2dOptions): string {
@@ -30,12 +40,11 @@ export class MaxPool2d extends Module {
    */
   constructor(readonly kernelSize: Pair, readonly options: Pool2dOptions = {}) {
     super();
-    pair("MaxPool2d", "kernelSize", kernelSize, 1);
-    pair(this.describe(), "stride", options.stride ?? kernelSize, 1);
-    pair(this.describe(), "padding", options.padding ?? 0, 0);
+    checkPool("MaxPool2d", kernelSize, options);
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
     return maxPool2d(x, this.kernelSize, this.options);
   }
@@ -62,12 +71,13 @@ export class AvgPool2d extends Module {
    */
   constructor(readonly kernelSize: Pair, readonly options: AvgPool2dOptions = {}) {
     super();
-    pair("AvgPool2d", "kernelSize", kernelSize, 1);
-    pair(this.describe(), "stride", options.stride ?? kernelSize, 1);
-    pair(this.describe(), "padding", options.padding ?? 0, 0);
+    checkPool("AvgPool2d", kernelSize, options);
+    const cip = options.countIncludePad;
+    if (cip !== undefined && typeof cip !== "boolean") throw new Error(`${this.describe()}: countIncludePad must be true or false, got ${describe(cip)}`);
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
     return avgPool2d(x, this.kernelSize, this.options);
   }
@@ -95,6 +105,7 @@ export class AdaptiveAvgPool2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     if (x.rank !== 4) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected 4-D [batch, channels, height, width] (NCHW)`);
     const [oh, ow] = this.outputSize;
     const [h, w] = [x.shape[2], x.shape[3]];

@@ -6,16 +6,23 @@ import { slice, transpose } from "../autograd/shape.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Embedding } from "./embedding.js";
-import { buffer, Module } from "./module.js";
+import { buffer, checkInput, Module } from "./module.js";
 
 /** Check x [B, T, E] / [T, B, E] against a table of maxLen positions from `offset`; returns T. */
 function positions(who: string, x: Tensor, dim: number, maxLen: number, offset: number, batchFirst: boolean): number {
   const want = batchFirst ? `[batch, T, ${dim}]` : `[T, batch, ${dim}]`;
+  checkInput(who, x);
   if (x.rank !== 3 || x.shape[2] !== dim) throw new Error(`${who}: input has shape ${fmt(x.shape)}, expected ${want}`);
   const T = batchFirst ? x.shape[1] : x.shape[0];
   if (!Number.isInteger(offset) || offset < 0) throw new Error(`${who}: offset must be a non-negative integer, got ${offset}`);
   if (offset + T > maxLen) throw new Error(`${who}: positions ${offset}…${offset + T - 1} of input ${fmt(x.shape)} go past the ${maxLen} this encoding holds`);
   return T;
+}
+
+function checkSizes(who: string, dim: number, maxLen: number): void {
+  for (const [k, v] of [["dim", dim], ["maxLen", maxLen]] as const) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${who}: ${k} must be a positive integer, got ${v}`);
+  }
 }
 
 /**
@@ -49,9 +56,7 @@ export class SinusoidalPositionalEncoding extends Module<[Tensor, number?], Tens
    */
   constructor(readonly dim: number, readonly maxLen = 5000, options: { batchFirst?: boolean } = {}) {
     super();
-    for (const [k, v] of [["dim", dim], ["maxLen", maxLen]] as const) {
-      if (!Number.isInteger(v) || v <= 0) throw new Error(`SinusoidalPositionalEncoding: ${k} must be a positive integer, got ${v}`);
-    }
+    checkSizes("SinusoidalPositionalEncoding", dim, maxLen);
     this.batchFirst = options.batchFirst ?? true;
     const data = new Float32Array(maxLen * dim);
     for (let p = 0; p < maxLen; p++) {
@@ -94,6 +99,7 @@ export class LearnedPositionalEncoding extends Module<[Tensor, number?], Tensor>
    */
   constructor(readonly maxLen: number, readonly dim: number, options: { batchFirst?: boolean } = {}) {
     super();
+    checkSizes("LearnedPositionalEncoding", dim, maxLen);
     this.embedding = this.child("embedding", new Embedding(maxLen, dim));
     this.batchFirst = options.batchFirst ?? true;
   }

@@ -16,10 +16,11 @@ import { record } from "../autograd/engine.js";
 import { reshape as reshapeRaw } from "../autograd/shape.js";
 import { backendOf, empty } from "../autograd/util.js";
 import { kmeans, nearestCenterWidths, type KMeansOptions, type KMeansResult } from "../cluster/kmeans.js";
+import { checkF32 } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normal } from "./init.js";
-import { buffer, Module, parameter } from "./module.js";
+import { buffer, checkInput, Module, parameter } from "./module.js";
 
 /** The radial basis φ(r²) of an RBF layer: exp(−r²/2σ²), √(r² + σ²) or 1/√(r² + σ²). */
 export type BasisName = "gaussian" | "multiquadric" | "inverseMultiquadric";
@@ -130,6 +131,7 @@ export class RBF extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [*, ${this.inFeatures}]`);
     }
@@ -160,6 +162,7 @@ export class RBF extends Module {
   /** Set the centers from numCenters·inFeatures values, row-major (all checked before any is written). */
   setCenters(values: ArrayLike<number>): void {
     if (values.length !== this.centers.size) throw new Error(`${this.describe()}.setCenters: got ${values.length} values, expected ${this.numCenters}×${this.inFeatures} = ${this.centers.size}`);
+    checkF32(`${this.describe()}.setCenters: the centers`, values);
     this.centers.set(values);
   }
 

@@ -12,10 +12,11 @@ import { recurrentSequence, gateCount, type CellKind, type CellWeights } from ".
 import { owning, scope } from "../memory/scope.js";
 import { linear } from "../autograd/matmul.js";
 import { concat, reshape, slice, transpose } from "../autograd/shape.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { uniform } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { checkInput, Module, parameter } from "./module.js";
 
 /** Options shared by RNN, LSTM and GRU, as in PyTorch. */
 export interface RecurrentOptions {
@@ -53,6 +54,11 @@ function cellWeights(register: (name: string, t: Tensor) => Tensor, suffix: stri
 
 function positiveInt(layer: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${layer}: ${name} must be a positive integer, got ${v}`);
+}
+
+function flag(layer: string, name: string, v: boolean): boolean {
+  if (typeof v !== "boolean") throw new Error(`${layer}: ${name} must be true or false, got ${describe(v)}`);
+  return v;
 }
 
 /**
@@ -102,9 +108,9 @@ export abstract class RecurrentBase extends Module {
     positiveInt(name, "hiddenSize", hiddenSize);
     this.numLayers = options.numLayers ?? 1;
     positiveInt(name, "numLayers", this.numLayers);
-    this.bias = options.bias ?? true;
-    this.batchFirst = options.batchFirst ?? false;
-    this.bidirectional = options.bidirectional ?? false;
+    this.bias = flag(name, "bias", options.bias ?? true);
+    this.batchFirst = flag(name, "batchFirst", options.batchFirst ?? false);
+    this.bidirectional = flag(name, "bidirectional", options.bidirectional ?? false);
     const D = this.bidirectional ? 2 : 1;
     const G = gateCount(kind);
     const register = (n: string, t: Tensor): Tensor => this.param(n, t);
@@ -134,12 +140,14 @@ export abstract class RecurrentBase extends Module {
     const F = projected ? gateCount(this.kind) * H : this.inputSize;
     const expectX = this.batchFirst ? `[batch, T, ${F}]` : `[T, batch, ${F}]`;
     const what = projected ? "projected input" : "input";
+    checkInput(this.describe(), x, what);
     if (x.rank !== 3 || x.shape[2] !== F) throw new Error(`${this.describe()}: ${what} has shape ${fmt(x.shape)}, expected ${expectX}`);
     const [T, B] = this.batchFirst ? [x.shape[1], x.shape[0]] : [x.shape[0], x.shape[1]];
     if (T === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the sequence is empty (T = 0)`);
     if (B === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the batch is empty`);
     const expectState = `[${L * D}, ${B}, ${H}]`;
     for (const [n, s] of [["h0", h0], ["c0", c0]] as const) {
+      if (s !== undefined) checkInput(this.describe(), s, `initial state ${n}`);
       if (s !== undefined && (s.rank !== 3 || s.shape[0] !== L * D || s.shape[1] !== B || s.shape[2] !== H)) {
         throw new Error(`${this.describe()}: initial state ${n} has shape ${fmt(s.shape)}, expected ${expectState} (layers·directions, batch, hidden)`);
       }
@@ -277,10 +285,12 @@ export abstract class CellBase extends Module {
 
   private step1Packed(x: Tensor, h?: Tensor, c?: Tensor): Tensor {
     const H = this.hiddenSize;
+    checkInput(this.describe(), x);
     if (x.rank !== 2 || x.shape[1] !== this.inputSize) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${this.inputSize}]`);
     const B = x.shape[0];
     if (B === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the batch is empty`);
     for (const [n, s] of [["h", h], ["c", c]] as const) {
+      if (s !== undefined) checkInput(this.describe(), s, `state ${n}`);
       if (s !== undefined && (s.rank !== 2 || s.shape[0] !== B || s.shape[1] !== H)) {
         throw new Error(`${this.describe()}: state ${n} has shape ${fmt(s.shape)}, expected [${B}, ${H}]`);
       }

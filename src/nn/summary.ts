@@ -5,7 +5,8 @@ import { noGrad } from "../autograd/engine.js";
 import { scope } from "../memory/scope.js";
 import { checkShape, fmt, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import type { AnyModule, Module } from "./module.js";
+import { describe } from "../tensor/check.js";
+import { Module, type AnyModule } from "./module.js";
 
 /** One row of summary(): a layer, its output shape and parameter count. */
 export interface LayerRow {
@@ -25,6 +26,7 @@ export interface LayerRow {
  * @example const rows = nn.layerTable(models.lenet(), [1, 1, 28, 28]); // name, layer, outputShape, params per layer
  */
 export function layerTable(model: Module, inputShape: Shape): LayerRow[] {
+  if (!(model instanceof Module)) throw new Error(`summary: model is ${describe(model)}, expected a Module`);
   checkShape(inputShape, "summary: input");
   const rows: LayerRow[] = [];
   const restore: (() => void)[] = [];

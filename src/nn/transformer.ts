@@ -11,12 +11,14 @@
 import { add } from "../autograd/arithmetic.js";
 import { gelu, relu } from "../autograd/activation.js";
 import type { AttentionMask } from "../autograd/attention.js";
+import { describe } from "../tensor/check.js";
+import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { MultiheadAttention } from "./attention.js";
 import { Dropout } from "./dropout.js";
 import { LayerNorm } from "./layernorm.js";
 import { Linear } from "./linear.js";
-import { Module } from "./module.js";
+import { checkInput, Module } from "./module.js";
 
 /** Options of TransformerEncoderLayer and TransformerDecoderLayer, with PyTorch's defaults. */
 export interface TransformerLayerOptions {
@@ -85,6 +87,11 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
     this.config = resolved(dModel, nhead, options);
     const a = this.config.activation;
     if (a !== "relu" && a !== "gelu") throw new Error(`${this.constructor.name}: activation must be "relu" or "gelu", got "${String(a)}"`);
+    if (!Number.isInteger(dModel) || !Number.isInteger(nhead) || dModel <= 0 || nhead <= 0 || dModel % nhead !== 0) {
+      throw new Error(`${this.constructor.name}: dModel ${dModel} must be a positive multiple of nhead ${nhead} (each head takes dModel / nhead features)`);
+    }
+    const p = this.config.dropout;
+    if (typeof p !== "number" || !(p >= 0 && p < 1)) throw new Error(`${this.constructor.name}: dropout must be in [0, 1), got ${describe(p)}`);
     if (!Number.isInteger(this.config.dimFeedforward) || this.config.dimFeedforward <= 0) {
       throw new Error(`${this.constructor.name}: dimFeedforward must be a positive integer, got ${this.config.dimFeedforward}`);
     }
@@ -104,6 +111,13 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
   }
 
   /** linear2(dropout(act(linear1(x)))). */
+  /** src, tgt or memory: [T, batch, dModel] ([batch, T, dModel] when batchFirst), checked before attention sees it. */
+  protected checkSequence(what: string, x: Tensor): void {
+    const { dModel, batchFirst } = this.config;
+    checkInput(this.describe(), x, what);
+    if (x.rank !== 3 || x.shape[2] !== dModel) throw new Error(`${this.describe()}: ${what} has shape ${fmt(x.shape)}, expected ${batchFirst ? `[batch, T, ${dModel}]` : `[T, batch, ${dModel}]`}`);
+  }
+
   feedForward(x: Tensor): Tensor {
     const h = this.linear1.forward(x);
     return this.linear2.forward(this.dropout.forward(this.config.activation === "gelu" ? gelu(h) : relu(h)));
@@ -147,6 +161,7 @@ export class TransformerEncoderLayer extends Block<[Tensor, EncoderLayerForwardO
   }
 
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
+    this.checkSequence("src", src);
     const sa = (h: Tensor): Tensor =>
       this.selfAttn.forward(h, h, h, { attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal, needWeights: false })[0];
     const x = this.residual(src, this.norm1, this.dropout1, sa);
@@ -225,6 +240,10 @@ export class TransformerDecoderLayer extends Block<[Tensor, Tensor, DecoderLayer
   }
 
   forward(tgt: Tensor, memory: Tensor, o: DecoderLayerForwardOptions = {}): Tensor {
+    this.checkSequence("tgt", tgt);
+    this.checkSequence("memory", memory);
+    const b = this.config.batchFirst ? 0 : 1;
+    if (memory.shape[b] !== tgt.shape[b]) throw new Error(`${this.describe()}: memory ${fmt(memory.shape)} has batch ${memory.shape[b]}, tgt ${fmt(tgt.shape)} has batch ${tgt.shape[b]}; expected one batch size`);
     const sa = (h: Tensor): Tensor =>
       this.selfAttn.forward(h, h, h, { attnMask: o.tgtMask, keyPaddingMask: o.tgtKeyPaddingMask, isCausal: o.tgtIsCausal, needWeights: false })[0];
     const ca = (h: Tensor): Tensor =>
@@ -259,6 +278,7 @@ export class TransformerEncoder extends Module<[Tensor, EncoderLayerForwardOptio
    */
   constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: LayerNorm | null } = {}) {
     super();
+    if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new Error(`TransformerEncoder: encoderLayer is ${describe(encoderLayer)}, expected a TransformerEncoderLayer`);
     if (!Number.isInteger(numLayers) || numLayers <= 0) throw new Error(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
     this.layers = Array.from({ length: numLayers }, (_, i) => this.child(`layers.${i}`, encoderLayer.clone()));
     this.norm = options.norm ? this.child("norm", options.norm) : null;

@@ -7,7 +7,11 @@ import { Tensor } from "./tensor.js";
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return v.length <= 8 ? `[${v.map(describe).join(", ")}]` : `an array of ${v.length}`;
-  if (typeof v === "object") return v instanceof Tensor ? `Tensor${fmt(v.shape)}` : `a ${v.constructor?.name ?? "object"}`;
+  if (typeof v === "object") {
+    if (v instanceof Tensor) return `Tensor${fmt(v.shape)}`;
+    const name = v.constructor?.name ?? "object";
+    return `${/^[AEIOU]/i.test(name) ? "an" : "a"} ${name}`;
+  }
   if (typeof v === "string") return JSON.stringify(v);
   return typeof v === "function" ? "a function" : String(v);
 }

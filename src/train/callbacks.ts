@@ -1,5 +1,6 @@
 // Callbacks: code that runs at the end of each batch and each epoch, and may stop training.
 import type { Module } from "../nn/module.js";
+import { describe } from "../tensor/check.js";
 
 /** What fit reports after each epoch: training loss and accuracy, validation figures, throughput. */
 export interface EpochLogs {
@@ -51,6 +52,8 @@ export interface TrainContext {
  * ```
  */
 export interface Callback {
+  /** Once, before the first step, with the names of the values each epoch will log (fit checks callbacks' needs here). */
+  onTrainBegin?(logged: readonly string[], ctx: TrainContext): void;
   /** After each optimizer step; fit awaits a returned promise before the next batch. */
   onBatchEnd?(logs: BatchLogs, ctx: TrainContext): void | Promise<void>;
   /** After each epoch (and its validation); fit awaits a returned promise. */
@@ -80,14 +83,24 @@ export interface EarlyStoppingOptions {
  * @property bestEpoch The epoch with the best monitored value so far.
  */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { stoppedEpoch: number | null; bestEpoch: number | null } {
+  if (options === null || typeof options !== "object") throw new Error(`earlyStopping: options are ${describe(options)}, expected { monitor, patience, minDelta, restoreBest }`);
   const patience = options.patience ?? 5;
   const minDelta = options.minDelta ?? 0;
+  if (!Number.isInteger(patience) || patience < 0) throw new Error(`earlyStopping: patience must be an integer ≥ 0 (epochs without improvement), got ${describe(patience)}`);
+  if (typeof minDelta !== "number" || !(minDelta >= 0) || !Number.isFinite(minDelta)) throw new Error(`earlyStopping: minDelta must be a finite number ≥ 0, got ${describe(minDelta)}`);
+  const monitors = ["loss", "valLoss", "accuracy", "valAccuracy"];
+  if (options.monitor !== undefined && !monitors.includes(options.monitor)) throw new Error(`earlyStopping: monitor must be one of ${monitors.map((m) => `"${m}"`).join(", ")}, got ${describe(options.monitor)}`);
+  if (options.restoreBest !== undefined && typeof options.restoreBest !== "boolean") throw new Error(`earlyStopping: restoreBest must be true or false, got ${describe(options.restoreBest)}`);
   let best = Infinity;
   let wait = 0;
   let weights: ReturnType<Module["stateDict"]> | null = null;
   const cb = {
     stoppedEpoch: null as number | null,
     bestEpoch: null as number | null,
+    onTrainBegin(logged: readonly string[]): void {
+      const key = options.monitor;
+      if (key !== undefined && !logged.includes(key)) throw new Error(`earlyStopping: monitor "${key}" is not logged by this training (it logs ${logged.join(", ")}: no validation data or no accuracy for this loss)`);
+    },
     onEpochEnd(logs: EpochLogs, ctx: TrainContext): void {
       const key = options.monitor ?? (logs.valLoss !== undefined ? "valLoss" : "loss");
       const raw = logs[key];

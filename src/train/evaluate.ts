@@ -3,7 +3,8 @@
 import { getBackend } from "../backend/index.js";
 import { noGrad } from "../autograd/engine.js";
 import { scope } from "../memory/scope.js";
-import type { Module } from "../nn/module.js";
+import { Module } from "../nn/module.js";
+import { describe } from "../tensor/check.js";
 import { fmt, sizeOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { checkFinite, gather, validateDataset, type Dataset } from "../data/dataset.js";
@@ -23,6 +24,11 @@ export function batchTensors(d: Dataset, idx: ArrayLike<number>, from: number, t
   return { x: xt, y: yt };
 }
 
+/** Throw unless `model` is a Module: a plain function or object would fail at its first forward. */
+export function checkModel(op: string, model: Module): void {
+  if (!(model instanceof Module)) throw new Error(`${op}: model is ${describe(model)}, expected a Module`);
+}
+
 /** What evaluate returns: the mean loss, and the accuracy for classification losses. */
 export interface EvalResult {
   /** Mean loss over every sample. */
@@ -37,10 +43,12 @@ export interface EvalResult {
  * @example const { loss, accuracy } = evaluate(new nn.Linear(2, 2), twoSpirals(), { loss: "crossEntropy" });
  */
 export function evaluate(model: Module, data: Dataset, options: { loss: LossName | LossFn; batchSize?: number }): EvalResult {
+  checkModel("evaluate", model);
+  if (options === null || typeof options !== "object") throw new Error(`evaluate: options are ${describe(options)}, expected { loss, batchSize? }`);
   const batchSize = options.batchSize ?? 256;
   checkBatchSize("evaluate", batchSize);
   validateDataset("evaluate", data);
-  const lossFn = resolveLoss(options.loss);
+  const lossFn = resolveLoss("evaluate", options.loss);
   const wasTraining = model.training;
   model.eval();
   const order = Array.from({ length: data.length }, (_, i) => i);
@@ -74,6 +82,8 @@ export function evaluate(model: Module, data: Dataset, options: { loss: LossName
  * @example const y = predict(new nn.Linear(2, 1), tensor([[0, 1], [1, 0]])); // 2 samples → [2, 1]
  */
 export function predict(model: Module, x: Tensor | Float32Array, options: { batchSize?: number; sampleShape?: number[] } = {}): Tensor {
+  checkModel("predict", model);
+  if (!(x instanceof Tensor) && !(x instanceof Float32Array)) throw new Error(`predict: x is ${describe(x)}, expected a Tensor [batch, ...sample] or a Float32Array with sampleShape`);
   const batchSize = options.batchSize ?? 256;
   checkBatchSize("predict", batchSize);
   const data = x instanceof Tensor ? x.toArray() : x;

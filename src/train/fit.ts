@@ -5,12 +5,14 @@
 import { noGrad } from "../autograd/engine.js";
 import { scope } from "../memory/scope.js";
 import type { Module } from "../nn/module.js";
-import type { Optimizer } from "../optim/optimizer.js";
+import { Optimizer } from "../optim/optimizer.js";
+import { describe } from "../tensor/check.js";
 import { Random } from "../tensor/random.js";
 import { fmt, sameShape } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
 import { validateDataset, type Dataset } from "../data/dataset.js";
 import type { BatchLogs, Callback, EpochLogs, TrainContext } from "./callbacks.js";
-import { batchTensors, checkBatchSize, evaluate } from "./evaluate.js";
+import { batchTensors, checkBatchSize, checkModel, evaluate } from "./evaluate.js";
 import { countCorrect, resolveLoss, type LossFn, type LossName } from "./losses.js";
 import { ProgressBar } from "./progress.js";
 
@@ -54,6 +56,7 @@ const YIELD_MS = 30;
  * const history = await fit(model, train, { epochs: 5, batchSize: 32, optimizer: opt, loss: "crossEntropy", validation: test });
  */
 export async function fit(model: Module, data: Dataset, options: FitOptions): Promise<EpochLogs[]> {
+  checkFitOptions(model, options);
   const batchSize = options.batchSize ?? 32;
   checkBatchSize("fit", batchSize);
   if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${options.epochs}`);
@@ -62,7 +65,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
     throw new Error(`fit: initialEpoch must be an integer in [0, ${options.epochs - 1}] (epochs already done, fewer than epochs = ${options.epochs}), got ${initialEpoch}`);
   }
   validateDataset("fit", data);
-  const lossFn = resolveLoss(options.loss);
+  const lossFn = resolveLoss("fit", options.loss);
   checkLabels("fit", model, data, options.loss);
   // The validation set is checked as fully as the training set, before the first step: a wrong
   // width or a bad label would otherwise fail only after an epoch of training had changed the weights.
@@ -83,6 +86,8 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   let stopping = false;
   const ctx: TrainContext = { model, stop: () => void (stopping = true) };
   const opt = options.optimizer;
+  const logged = ["loss", ...(countsCorrect(options.loss) ? ["accuracy"] : []), ...(options.validation ? ["valLoss", ...(countsCorrect(options.loss) ? ["valAccuracy"] : [])] : [])];
+  for (const cb of options.callbacks ?? []) cb.onTrainBegin?.(logged, ctx);
 
   // Each epoch shuffles the previous epoch's order, so a resumed run replays the skipped shuffles.
   for (let epoch = 1; epoch <= initialEpoch; epoch++) if (options.shuffle ?? true) rng.shuffle(order);
@@ -103,6 +108,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
         const { x, y } = batchTensors(data, order, from, to);
         const pred = model.forward(x);
         const loss = lossFn(pred, y);
+        if (!(loss instanceof Tensor) || loss.size !== 1) throw new Error(`fit: the loss function returned ${describe(loss)}, expected a Tensor holding one value`);
         const value = loss.item();
         if (!Number.isFinite(value)) {
           // The previous update may itself have diverged: say so rather than vouch for its weights.
@@ -156,6 +162,40 @@ export function formatLogs(l: EpochLogs, epochs: number): string {
   if (l.valLoss !== undefined) s += `  val_loss ${l.valLoss.toFixed(4)}`;
   if (l.valAccuracy !== undefined) s += `  val_acc ${pct(l.valAccuracy)}`;
   return `${s}  (${l.seconds.toFixed(1)} s, ${Math.round(l.samplesPerSecond).toLocaleString("en-US")} samples/s)`;
+}
+
+/** Whether fit logs an accuracy for this loss (countCorrect gives one). */
+function countsCorrect(loss: LossName | LossFn): boolean {
+  return loss === "crossEntropy" || loss === "binaryCrossEntropy";
+}
+
+/**
+ * The model, the optimizer and the options that fit only uses later (callbacks after the first
+ * batch, the log after the first epoch), checked before the first step changes any weight.
+ */
+function checkFitOptions(model: Module, options: FitOptions): void {
+  checkModel("fit", model);
+  if (options === null || typeof options !== "object") throw new Error(`fit: options are ${describe(options)}, expected { epochs, optimizer, loss, ... }`);
+  const opt = options.optimizer;
+  if (!(opt instanceof Optimizer)) throw new Error(`fit: optimizer is ${describe(opt)}, expected an optimizer such as new optim.Adam(model.parameters())`);
+  const own = new Set(model.parameters());
+  if (!opt.params.some((p) => own.has(p))) {
+    throw new Error(`fit: the ${opt.constructor.name} holds none of the model's ${own.size} parameters (it was made for another model); make it with model.parameters()`);
+  }
+  for (const [k, v] of [["shuffle", options.shuffle], ["verbose", options.verbose]] as const) {
+    if (v !== undefined && typeof v !== "boolean") throw new Error(`fit: ${k} must be true or false, got ${describe(v)}`);
+  }
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new Error(`fit: seed must be an integer, got ${describe(options.seed)}`);
+  if (options.log !== undefined && typeof options.log !== "function") throw new Error(`fit: log must be a function (line: string) => void, got ${describe(options.log)}`);
+  const callbacks = options.callbacks ?? [];
+  if (!Array.isArray(callbacks)) throw new Error(`fit: callbacks must be an array of callbacks, got ${describe(callbacks)}`);
+  callbacks.forEach((cb, i) => {
+    if (cb === null || typeof cb !== "object") throw new Error(`fit: callback ${i} is ${describe(cb)}, expected an object with onBatchEnd, onEpochEnd or onTrainEnd`);
+    for (const hook of ["onTrainBegin", "onBatchEnd", "onEpochEnd", "onTrainEnd"] as const) {
+      const f = cb[hook];
+      if (f !== undefined && typeof f !== "function") throw new Error(`fit: callback ${i}'s ${hook} is ${describe(f)}, expected a function`);
+    }
+  });
 }
 
 /**

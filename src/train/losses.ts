@@ -7,14 +7,14 @@ export type LossName = "crossEntropy" | "mse" | "binaryCrossEntropy";
 /** A loss of your own: (predictions, targets) → a scalar tensor to minimize. */
 export type LossFn = (pred: Tensor, target: Tensor) => Tensor;
 
-export function resolveLoss(loss: LossName | LossFn): LossFn {
+export function resolveLoss(op: string, loss: LossName | LossFn): LossFn {
   if (typeof loss === "function") return loss;
   switch (loss) {
     case "crossEntropy": return crossEntropy;
     case "mse": return mse;
     case "binaryCrossEntropy": return binaryCrossEntropy;
   }
-  throw new Error(`fit: unknown loss "${String(loss)}", expected "crossEntropy", "mse", "binaryCrossEntropy" or a function`);
+  throw new Error(`${op}: unknown loss "${String(loss)}", expected "crossEntropy", "mse", "binaryCrossEntropy" or a function`);
 }
 
 /**

@@ -77,7 +77,7 @@ for (const name of ["js", "wasm"] as const) {
       expect(() => m.logits([1, 2, 11, 3], 1, 4)).toThrow("GPT: token id 11 at position 2 is outside the vocabulary [0, 11)");
       expect(() => m.generate([1, -1], 3)).toThrow("GPT: token id -1 at position 1 is outside the vocabulary [0, 11)");
       expect(() => m.generate([], 3)).toThrow("GPT.generate: the prompt is empty");
-      expect(() => models.gpt({ ...config, heads: 3 })).toThrow("MultiheadAttention: embedDim 16 is not divisible by numHeads 3");
+      expect(() => models.gpt({ ...config, heads: 3 })).toThrow("GPT: dim 16 is not divisible by heads 3 (each head takes dim / heads features)");
       expect(m.parameters().map((p) => p.toArray())).toEqual(before);
     });
   });
