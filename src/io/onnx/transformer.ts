@@ -10,6 +10,7 @@
 // be symbolic: the causal mask (0 where key ≤ query, −∞ after) is built with Range and Greater,
 // and the position tables are initializers sliced to the length.
 import { GPT } from "../../models/gpt.js";
+import { SequenceTransformer } from "../../models/sequence.js";
 import { noGrad } from "../../autograd/engine.js";
 import { scope } from "../../memory/scope.js";
 import { MultiheadAttention } from "../../nn/attention.js";
@@ -152,5 +153,17 @@ registerOnnx({
     const tok = g.op("Gather", [table, ctx.ids(x)], { axis: { i: 0 } });
     const h = ctx.child(m.encoder, "encoder", ctx.child(m.wpe, "wpe", tok, hs).name, hs, true).name;
     return m.lmHead ? ctx.child(m.lmHead, "lm_head", h, hs).name : g.op("MatMul", [h, transpose(g, table, [1, 0])]);
+  },
+});
+
+// The model of `train sequence`: ids [B, length] → embed, + learned positions, the encoder (no
+// mask: every position sees the whole input), then the logits of each position's symbol.
+registerOnnx({
+  cls: SequenceTransformer,
+  emit: (m, x, shape, ctx) => {
+    const hs = [...shape, m.config.dim];
+    const tok = ctx.child(m.embed, "embed", x, shape).name;
+    const h = ctx.child(m.encoder, "encoder", ctx.child(m.pos, "pos", tok, hs).name, hs).name;
+    return ctx.child(m.out, "out", h, hs).name;
   },
 });
