@@ -37,7 +37,7 @@ for (const backend of ["js", "wasm"] as const) {
     });
     afterAll(() => console.log(`PyTorch vs wasmnn (${backend}):\n${worst.splice(0).join("\n")}`));
 
-    for (const name of ["mlp", "cnn", "lstm", "gru"]) {
+    for (const name of ["mlp", "cnn", "lstm", "gru", "transformer"]) {
       it(`${name}: load(dir) reproduces PyTorch's outputs within 1e-5`, async () => {
         const model = await load(join(FIXTURES, name));
         const ioData = read(join(FIXTURES, name, "io.safetensors"));
@@ -79,6 +79,13 @@ describe("wasmnn-written files in PyTorch", () => {
         new nn.Conv2d(3, 4, 3, { bias: false }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.AvgPool2d(2), new nn.Flatten(), new nn.Linear(16, 5)), [2, 1, 12, 12]],
       lstm: [() => new nn.LSTM(3, 5, { numLayers: 2, batchFirst: true }), [2, 7, 3]],
       gru: [() => new nn.GRU(4, 3, { bidirectional: true }), [6, 2, 4]],
+      transformer: [() => {
+        const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, activation: "gelu", batchFirst: true, normFirst: true });
+        const enc = new nn.TransformerEncoder(layer, 2, { norm: new nn.LayerNorm(8) });
+        // The layers start as copies of one; distinct weights make PyTorch's check see each.
+        enc.namedParameters().forEach(([k, p], j) => p.set(Array.from({ length: p.size }, (_, i) => 0.3 * Math.sin(1.7 * i + j) + (/norm\d?\.weight$/.test(k) ? 1 : 0))));
+        return enc;
+      }, [2, 5, 8]],
     };
     for (const [name, [build, shape]] of Object.entries(builds)) {
       for (const dtype of ["F32", "F16"] as const) {
@@ -107,6 +114,6 @@ describe("wasmnn-written files in PyTorch", () => {
       throw new Error(`the PyTorch check failed:\n${(e as { stdout?: string }).stdout ?? (e as Error).message}`);
     }
     console.log(`PyTorch loading wasmnn's files:\n${report}`);
-    expect(report.match(/^ok /gm)?.length).toBe(8);
+    expect(report.match(/^ok /gm)?.length).toBe(10);
   });
 });
