@@ -107,12 +107,6 @@ function stateEntry(key: string, shape: number[], data: Float32Array): { shape: 
 }
 
 /**
- * A module whatever its forward's signature: what containers hold and walk (children, summary).
- * `any[]` because parameter lists are contravariant: a module taking (query, key, value, options)
- * must still fit where "some module" is expected.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-/**
  * Throw unless a layer's forward got a live Tensor: null, a plain array or a number would fail
  * deep inside with a TypeError that names nothing.
  */
@@ -120,6 +114,12 @@ export function checkInput(who: string, x: unknown, what = "input"): asserts x i
   if (!(x instanceof Tensor)) throw new Error(`${who}: ${what} is ${describe(x)}, expected a Tensor`);
 }
 
+/**
+ * A module whatever its forward's signature: what containers hold and walk (children, summary).
+ * `any[]` because parameter lists are contravariant: a module taking (query, key, value, options)
+ * must still fit where "some module" is expected.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = Module<any[], unknown>;
 
 /**

@@ -110,7 +110,6 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
     return new LayerNorm(this.config.dModel, { eps: this.config.layerNormEps, bias: this.config.bias });
   }
 
-  /** linear2(dropout(act(linear1(x)))). */
   /** src, tgt or memory: [T, batch, dModel] ([batch, T, dModel] when batchFirst), checked before attention sees it. */
   protected checkSequence(what: string, x: Tensor): void {
     const { dModel, batchFirst } = this.config;
@@ -118,6 +117,7 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
     if (x.rank !== 3 || x.shape[2] !== dModel) throw new Error(`${this.describe()}: ${what} has shape ${fmt(x.shape)}, expected ${batchFirst ? `[batch, T, ${dModel}]` : `[T, batch, ${dModel}]`}`);
   }
 
+  /** linear2(dropout(act(linear1(x)))). */
   feedForward(x: Tensor): Tensor {
     const h = this.linear1.forward(x);
     return this.linear2.forward(this.dropout.forward(this.config.activation === "gelu" ? gelu(h) : relu(h)));

@@ -84,7 +84,7 @@ describe("wasmnn-written files in PyTorch", () => {
         const enc = new nn.TransformerEncoder(layer, 2, { norm: new nn.LayerNorm(8) });
         // The layers start as copies of one; distinct weights make PyTorch's check see each.
         enc.namedParameters().forEach(([k, p], j) => p.set(Array.from({ length: p.size }, (_, i) => 0.3 * Math.sin(1.7 * i + j) + (/norm\d?\.weight$/.test(k) ? 1 : 0))));
-        return enc;
+        return enc as unknown as nn.Module; // run as forward(x): its options argument is optional
       }, [2, 5, 8]],
     };
     for (const [name, [build, shape]] of Object.entries(builds)) {
