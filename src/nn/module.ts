@@ -4,7 +4,7 @@
 // "encoder.fc1.bias", "weight_ih_l0"), so weights can be compared with PyTorch one to one.
 import { getBackend } from "../backend/index.js";
 import { noGrad } from "../autograd/engine.js";
-import { keep } from "../memory/scope.js";
+import { keep, owning } from "../memory/scope.js";
 import { checkF32, describe } from "../tensor/check.js";
 import { fmt, sameShape, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -114,6 +114,19 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
 
   /** The layer's computation: inputs to output, recorded by autograd when gradients are on. */
   abstract forward(...inputs: In): Out;
+
+  constructor() {
+    // Outside any scope, what a forward makes and does not return (dropout masks, reshaped
+    // copies, a child's intermediates) is freed with its outputs, as PyTorch frees a graph with
+    // its output; inside a scope it joins the scope. Without this a layer called outside a scope
+    // left its intermediates alive for good (Dropout: its mask, 1 tensor per call).
+    const self = this as unknown as { forward: (...inputs: unknown[]) => unknown };
+    const forward = self.forward;
+    self.forward = (...inputs: unknown[]) => {
+      if (typeof forward !== "function") throw new Error(`${this.constructor.name}: has no forward(); it is an abstract base class, use one of its subclasses`);
+      return owning(() => forward.apply(this, inputs));
+    };
+  }
 
   /** Register a parameter under `name` (its stateDict key within this module). */
   protected param(name: string, t: Tensor): Tensor {

@@ -156,6 +156,18 @@ describe("autograd op arguments", () => {
     { name: "mean over axis -3 of a matrix", run: () => ops.mean(x(), -3), message: /^mean: axis -3 is out of range for a tensor of rank 2$/ },
     { name: "softmax over axis 4", run: () => ops.softmax(x(), 4), message: /^softmax: axis 4 is out of range for a tensor of rank 2$/ },
     { name: "linear with a [4, 5] weight", run: () => ops.linear(x(), zeros([4, 5]), null), message: /^linear: input has shape \[2, 3\], expected \[\*, 5\]$/ },
+    // Found by tests/fuzz: each of these read a field of its argument and threw a TypeError.
+    { name: "add of a string", run: () => ops.add("abc" as never, x()), message: /^add: input 0 is "abc", expected a Tensor$/ },
+    { name: "exp of undefined", run: () => ops.exp(undefined as never), message: /^exp: input is undefined, expected a Tensor$/ },
+    { name: "conv2d with a plain-array weight", run: () => ops.conv2d(zeros([1, 1, 3, 3]), [1, 2] as never), message: /^conv2d: input 1 is \[1, 2\], expected a Tensor$/ },
+    { name: "noGrad(5)", run: () => ops.noGrad(5 as never), message: /^noGrad: expected a function, got 5$/ },
+    { name: "record with inputs null", run: () => ops.record(x(), "custom", null as never, (g) => [g]), message: /^record\(custom\): inputs must be an array of tensors, got null$/ },
+    { name: "record with a backward that is a number", run: () => ops.record(x(), "custom", [x()], 1 as never), message: /^record\(custom\): backward must be a function, got 1$/ },
+    { name: "reshape with shape 6", run: () => ops.reshape(x(), 6 as never), message: /^reshape: shape must be an array of sizes, got 6$/ },
+    { name: "flatten of null", run: () => ops.flatten(null as never), message: /^flatten: input is null, expected a Tensor$/ },
+    { name: "concat of a tensor, not an array", run: () => ops.concat(x() as never), message: /^concat: expected an array of tensors, got Tensor\[2, 3\]$/ },
+    { name: "layerNorm with normalizedShape 3", run: () => ops.layerNorm(x(), 3 as never), message: /^layerNorm: normalizedShape must be an array of sizes, got 3$/ },
+    { name: "dynamicRouting with 2^31 iterations", run: () => ops.dynamicRouting(zeros([1, 2, 2, 2]), 2 ** 31), message: /^dynamicRouting: 2147483648 iterations would keep 384 GiB for backward, more than the 4 GiB heap$/ },
   ];
   it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
 });
@@ -195,6 +207,60 @@ describe("losses", () => {
     scope(() => losses.mse(p, tensor([0, 0])).backward());
     expect(Array.from(p.grad!.toArray())).toEqual([1, 2]);
     expect(liveTensors()).toBe(base + 1);
+  });
+});
+
+describe("found by the fuzzer: results and lifetimes", () => {
+  const leftAfter = (fn: () => void) => {
+    const base = liveTensors();
+    fn();
+    return liveTensors() - base;
+  };
+  /** Tensors left by f(x), the sum's backward, and disposing x, f(x), the loss and the gradient. */
+  const throughBackward = (f: (x: Tensor) => Tensor) =>
+    leftAfter(() => {
+      const x = tensor([3, 4, 0, 1, 2, 2], [2, 3], { requiresGrad: true });
+      const y = f(x);
+      const loss = ops.sum(y);
+      loss.backward();
+      for (const t of [loss, y, x.grad!, x]) t.dispose();
+    });
+
+  it("norm over an empty axis is 0, as in PyTorch (it was whatever the heap held)", () => {
+    expect(Array.from(ops.norm(zeros([3, 0]), 1).toArray())).toEqual([0, 0, 0]);
+  });
+
+  it("linear with 0 input features gives the bias (rows were 0 / 0 = NaN: \"Tensor: shape [NaN]\")", () => {
+    expect(ops.linear(zeros([2, 0]), zeros([3, 0]), tensor([1, 2, 3])).toNested()).toEqual([[1, 2, 3], [1, 2, 3]]);
+  });
+
+  it("layerNorm over an empty normalized shape returns the empty input's shape", () => {
+    expect(ops.layerNorm(zeros([2, 0]), [0]).shape).toEqual([2, 0]);
+  });
+
+  it("norm and squash along axis 0 outside a scope free their moved copies with the result (2 and 1 tensors were left)", () => {
+    expect(throughBackward((t) => ops.norm(t, 0))).toBe(0);
+    expect(throughBackward((t) => ops.squash(t, 0))).toBe(0);
+  });
+
+  it("a Dropout forward outside a scope frees its mask with the output (1 tensor was left per call)", () => {
+    expect(throughBackward((t) => new nn.Dropout(0.5).forward(t))).toBe(0);
+  });
+
+  it("a custom backward rule that returns a wrong-sized gradient throws and leaves nothing", () => {
+    expect(leftAfter(() => {
+      const x = tensor([1, 2, 3], [3], { requiresGrad: true });
+      const y = ops.record(zeros([3]), "custom", [x], () => [zeros([2])]);
+      const loss = ops.sum(y);
+      expect(() => loss.backward()).toThrow(/^backward of custom: gradient has shape \[2\] for an input of shape \[3\]$/);
+      for (const t of [loss, y, x]) t.dispose();
+    })).toBe(0);
+  });
+
+  it("forward of an abstract base class names it (it was \"m.forward is not a function\")", () => {
+    const m = new (nn.RecurrentBase as unknown as new (...a: unknown[]) => nn.Module)("lstm", 2, 3);
+    expect(() => m.forward(zeros([1, 1, 2]))).toThrow(/^RecurrentBase: has no forward\(\); it is an abstract base class, use one of its subclasses$/);
+    for (const p of m.parameters()) p.dispose();
   });
 });
 
