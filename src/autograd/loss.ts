@@ -38,6 +38,7 @@ export function labelTensor(op: string, be: Backend, labels: Tensor | ArrayLike<
   if (!(labels instanceof Tensor) && (labels === null || typeof labels !== "object" || typeof labels.length !== "number")) {
     throw new Error(`${op}: labels are ${describe(labels)}, expected a Tensor or an array of ${rows} class indices`);
   }
+  if (labels instanceof Tensor && labels.disposed) throw new Error(`${op}: labels Tensor${fmt(labels.shape)} was disposed`);
   const values = labels instanceof Tensor ? labels.toArray() : Float32Array.from(labels);
   if (values.length !== rows) throw new Error(`${op}: got ${values.length} labels for ${rows} rows of ${what}`);
   for (let i = 0; i < values.length; i++) {

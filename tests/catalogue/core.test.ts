@@ -167,6 +167,10 @@ describe("autograd op arguments", () => {
     { name: "flatten of null", run: () => ops.flatten(null as never), message: /^flatten: input is null, expected a Tensor$/ },
     { name: "concat of a tensor, not an array", run: () => ops.concat(x() as never), message: /^concat: expected an array of tensors, got Tensor\[2, 3\]$/ },
     { name: "layerNorm with normalizedShape 3", run: () => ops.layerNorm(x(), 3 as never), message: /^layerNorm: normalizedShape must be an array of sizes, got 3$/ },
+    { name: "crossEntropy with disposed labels", run: () => { const l = tensor([0, 1]); l.dispose(); return losses.crossEntropy(x(), l); }, message: /^crossEntropy: labels Tensor\[2\] was disposed$/ },
+    { name: "marginLoss with options null", run: () => losses.marginLoss(tensor([0.1, 0.2], [1, 2]), [1], null as never), message: /^marginLoss: options must be an object, got null$/ },
+    { name: "embedding with ids null", run: () => ops.embedding(x(), null as never), message: /^embedding: ids are null, expected a Tensor or an array of row indices$/ },
+    { name: "dataset of a disposed tensor", run: () => { const t = x(); t.dispose(); return dataset(t, [0, 1]); }, message: /^dataset: x is a Tensor\[2, 3\] that was disposed$/ },
     { name: "dynamicRouting with 2^31 iterations", run: () => ops.dynamicRouting(zeros([1, 2, 2, 2]), 2 ** 31), message: /^dynamicRouting: 2147483648 iterations would keep 384 GiB for backward, more than the 4 GiB heap$/ },
   ];
   it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
@@ -232,6 +236,26 @@ describe("found by the fuzzer: results and lifetimes", () => {
 
   it("linear with 0 input features gives the bias (rows were 0 / 0 = NaN: \"Tensor: shape [NaN]\")", () => {
     expect(ops.linear(zeros([2, 0]), zeros([3, 0]), tensor([1, 2, 3])).toNested()).toEqual([[1, 2, 3], [1, 2, 3]]);
+  });
+
+  it("div of [2, 1, 4] by [0, 4] is empty [2, 0, 4], and the gradients are zeros (the refused pattern leaked its output)", () => {
+    expect(leftAfter(() => {
+      const a = zeros([2, 1, 4], { requiresGrad: true });
+      const b = zeros([0, 4], { requiresGrad: true });
+      const y = ops.div(a, b);
+      expect(y.shape).toEqual([2, 0, 4]);
+      const loss = ops.sum(y);
+      loss.backward();
+      expect(Array.from(a.grad!.toArray())).toEqual(new Array(8).fill(0));
+      expect(b.grad!.shape).toEqual([0, 4]);
+      for (const t of [loss, y, a.grad!, b.grad!, a, b]) t.dispose();
+    })).toBe(0);
+  });
+
+  it("mulScalar rounds the scalar to f32 on js as on wasm (1.8778604 · 1.1049172017468358 differed by 1 ulp)", () => {
+    const at = (name: "js" | "wasm") => ops.mulScalar(tensor([1.877860426902771], [1], { backend: backend(name) }), 1.1049172017468358).item();
+    expect(at("js")).toBe(Math.fround(Math.fround(1.877860426902771) * Math.fround(1.1049172017468358)));
+    expect(at("js")).toBe(at("wasm"));
   });
 
   it("layerNorm over an empty normalized shape returns the empty input's shape", () => {
