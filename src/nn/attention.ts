@@ -15,7 +15,7 @@ import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { xavierUniform } from "./init.js";
 import { Linear } from "./linear.js";
-import { Module, parameter } from "./module.js";
+import { Module, parameter, checkTensor } from "./module.js";
 
 /** Options of MultiheadAttention, as PyTorch's constructor arguments. */
 export interface MultiheadAttentionOptions {
@@ -139,6 +139,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
   }
 
   forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+    checkTensor(this.describe(), query);
     const who = this.describe();
     const E = this.embedDim;
     const H = this.numHeads;

@@ -13,7 +13,7 @@ import { batchNorm } from "../autograd/conv.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "./init.js";
-import { buffer, Module, parameter } from "./module.js";
+import { buffer, Module, parameter, checkTensor } from "./module.js";
 
 /** Options of BatchNorm1d and BatchNorm2d, as in PyTorch. */
 export interface BatchNormLayerOptions {
@@ -66,6 +66,7 @@ abstract class BatchNormBase extends Module {
   protected abstract readonly layout: string;
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     if (!this.ranks.includes(x.rank) || x.shape[1] !== this.numFeatures) {
       throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected ${this.layout}`);
     }

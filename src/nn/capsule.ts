@@ -8,7 +8,7 @@ import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Conv2d } from "./conv.js";
 import { normal } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { Module, parameter, checkTensor } from "./module.js";
 
 function positiveInt(who: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${who}: ${name} must be a positive integer, got ${v}`);
@@ -59,6 +59,7 @@ export class PrimaryCapsules extends Module {
 
   /** Images or feature maps [batch, inChannels, H, W] → squashed capsules [batch, capsules, capsuleDim]. */
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
       throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${this.inChannels}, height, width]`);
     }
@@ -121,11 +122,12 @@ export class DigitCapsules extends Module {
     this.routingIterations = iters;
     this.routingGradient = options.routingGradient ?? "all";
     if (this.routingGradient !== "all" && this.routingGradient !== "last") throw new Error(`DigitCapsules: routingGradient must be "all" or "last", got "${String(this.routingGradient)}"`);
-    this.weight = this.param("weight", parameter([inCapsules, outCapsules, outDim, inDim], normal(options.initStd ?? 0.01)));
+    this.weight = this.param("weight", parameter([inCapsules, outCapsules, outDim, inDim], normal(options.initStd ?? 0.01), "DigitCapsules"));
   }
 
   /** Capsules [batch, inCapsules, inDim] (or flat [batch, inCapsules·inDim]) → routed capsules [batch, outCapsules, outDim]. */
   forward(u: Tensor): Tensor {
+    checkTensor(this.describe(), u);
     const who = this.describe();
     const [b] = u.shape;
     if (u.rank === 2) {

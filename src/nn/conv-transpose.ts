@@ -12,7 +12,7 @@ import { pair, type Pair } from "../autograd/conv.js";
 import { convTranspose2d, convTransposeGeometry, type ConvTranspose2dOptions } from "../autograd/conv-transpose.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { Module, parameter, checkTensor } from "./module.js";
 
 /** Options of ConvTranspose2d: the op's geometry plus bias and initializers. */
 export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions {
@@ -60,11 +60,12 @@ export class ConvTranspose2d extends Module {
     // so that only the settings can fail; the size check depends on the input and runs in forward.
     convTransposeGeometry(this.describe(), [1, inChannels, 1 << 16, 1 << 16], [inChannels, outChannels, kh, kw], this.options);
     const fanIn = outChannels * kh * kw;
-    this.weight = this.param("weight", parameter([inChannels, outChannels, kh, kw], options.weightInit ?? torchDefault(fanIn)));
-    this.bias = options.bias === false ? null : this.param("bias", parameter([outChannels], options.biasInit ?? torchDefault(fanIn)));
+    this.weight = this.param("weight", parameter([inChannels, outChannels, kh, kw], options.weightInit ?? torchDefault(fanIn), "ConvTranspose2d"));
+    this.bias = options.bias === false ? null : this.param("bias", parameter([outChannels], options.biasInit ?? torchDefault(fanIn), "ConvTranspose2d"));
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     convTransposeGeometry(this.describe(), x.shape, this.weight.shape, this.options);
     return convTranspose2d(x, this.weight, this.bias, this.options);
   }

@@ -9,7 +9,7 @@
 import { conv2d, convGeometry, convParams, pair, type Conv2dOptions, type Pair } from "../autograd/conv.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { Module, parameter, checkTensor } from "./module.js";
 
 /** Options of Conv2d: the op's geometry plus bias and initializers. */
 export interface Conv2dLayerOptions extends Conv2dOptions {
@@ -56,11 +56,12 @@ export class Conv2d extends Module {
     convParams(this.describe(), this.kernelSize[0], this.kernelSize[1], this.options);
     const [kh, kw] = this.kernelSize;
     const fanIn = inChannels * kh * kw;
-    this.weight = this.param("weight", parameter([outChannels, inChannels, kh, kw], options.weightInit ?? torchDefault(fanIn)));
-    this.bias = options.bias === false ? null : this.param("bias", parameter([outChannels], options.biasInit ?? torchDefault(fanIn)));
+    this.weight = this.param("weight", parameter([outChannels, inChannels, kh, kw], options.weightInit ?? torchDefault(fanIn), "Conv2d"));
+    this.bias = options.bias === false ? null : this.param("bias", parameter([outChannels], options.biasInit ?? torchDefault(fanIn), "Conv2d"));
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     convGeometry(this.describe(), x.shape, this.weight.shape, this.options);
     return conv2d(x, this.weight, this.bias, this.options);
   }

@@ -5,7 +5,7 @@
 import { mul } from "../autograd/arithmetic.js";
 import { rng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
-import { Module } from "./module.js";
+import { Module, checkTensor } from "./module.js";
 
 /**
  * Dropout: in training, y = x·m/(1 − p) with m ~ Bernoulli(1 − p) per element; in eval mode y = x.
@@ -20,6 +20,7 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     if (!this.training || this.p === 0) return x;
     return mul(x, dropoutMask(x, x.shape, this.p));
   }

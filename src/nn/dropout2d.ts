@@ -7,7 +7,7 @@ import { mul } from "../autograd/arithmetic.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { dropoutMask } from "./dropout.js";
-import { Module } from "./module.js";
+import { Module, checkTensor } from "./module.js";
 
 /**
  * Input [N, C, H, W] (or [N, C, L]): one keep/drop draw per (sample, channel).
@@ -21,6 +21,7 @@ export class Dropout2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     if (x.rank < 3) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, channels, height, width]`);
     if (!this.training || this.p === 0) return x;
     // [N, C, 1, 1] broadcast over each map.

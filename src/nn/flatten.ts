@@ -2,9 +2,10 @@
 // [N, C·H·W]: each sample's maps laid out as one vector (channel by channel, row by row, the
 // order PyTorch uses, so a Linear after it loads PyTorch weights unchanged).
 import { reshape } from "../autograd/shape.js";
+import { describe } from "../tensor/check.js";
 import { fmt, normAxis, sizeOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Module } from "./module.js";
+import { Module, checkTensor } from "./module.js";
 
 /**
  * Collapse axes startDim..endDim (default 1..−1: everything but the batch) into one.
@@ -20,6 +21,7 @@ export class Flatten extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     if (x.rank === 0) throw new Error(`${this.describe()}: input is a scalar, expected a tensor with axes ${this.startDim}..${this.endDim}`);
     let a: number, b: number;
     try {
@@ -47,9 +49,13 @@ export class Unflatten extends Module {
   /** @param shape The shape the last axis is split into. */
   constructor(readonly shape: readonly number[]) {
     super();
+    if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new Error(`Unflatten: shape must be an array of sizes ≥ 0, got ${describe(shape)}`);
+    }
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     const per = this.shape.reduce((a, d) => a * d, 1);
     if (x.rank !== 2 || x.shape[1] !== per) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, ${per}]`);
     return reshape(x, [x.shape[0], ...this.shape]);

@@ -8,6 +8,7 @@
 import { reshape } from "../autograd/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { CellBase, RecurrentBase, type RecurrentOptions } from "./rnn.js";
+import { checkTensor } from "./module.js";
 
 /**
  * A stacked, optionally bidirectional GRU, PyTorch's nn.GRU (weight_ih_l0 [3H, in], weight_hh_l0
@@ -23,6 +24,7 @@ export class GRU extends RecurrentBase {
   }
 
   forward(x: Tensor, h0?: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     return this.runOutput(x, h0);
   }
 }
@@ -40,6 +42,7 @@ export class GRUCell extends CellBase {
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     return this.step1(x, h, undefined, (packed) => reshape(packed, [x.shape[0], this.hiddenSize]));
   }
 }

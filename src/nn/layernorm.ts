@@ -4,7 +4,7 @@ import { layerNorm } from "../autograd/layernorm.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { Module, parameter, checkTensor } from "./module.js";
 
 /** Options of LayerNorm, as in PyTorch. */
 export interface LayerNormOptions {
@@ -47,6 +47,7 @@ export class LayerNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     const k = this.normalizedShape.length;
     if (x.rank < k || x.shape.slice(x.rank - k).some((d, i) => d !== this.normalizedShape[i])) {
       throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [*, ${this.normalizedShape.join(", ")}]`);

@@ -3,7 +3,7 @@ import { linear } from "../autograd/matmul.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { Module, parameter, checkTensor } from "./module.js";
 
 /** Options of Linear. */
 export interface LinearOptions {
@@ -38,11 +38,12 @@ export class Linear extends Module {
     for (const [k, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`Linear: ${k} must be a positive integer, got ${v}`);
     }
-    this.weight = this.param("weight", parameter([outFeatures, inFeatures], options.weightInit ?? torchDefault(inFeatures)));
-    this.bias = options.bias === false ? null : this.param("bias", parameter([outFeatures], options.biasInit ?? torchDefault(inFeatures)));
+    this.weight = this.param("weight", parameter([outFeatures, inFeatures], options.weightInit ?? torchDefault(inFeatures), "Linear"));
+    this.bias = options.bias === false ? null : this.param("bias", parameter([outFeatures], options.biasInit ?? torchDefault(inFeatures), "Linear"));
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [*, ${this.inFeatures}]`);
     }

@@ -10,6 +10,7 @@
 import { reshape, slice } from "../autograd/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { CellBase, RecurrentBase, type RecurrentOptions, type RecurrentOutput } from "./rnn.js";
+import { checkTensor } from "./module.js";
 
 /**
  * A stacked, optionally bidirectional LSTM, PyTorch's nn.LSTM: the same parameter names and
@@ -26,6 +27,7 @@ export class LSTM extends RecurrentBase {
   }
 
   forward(x: Tensor, h0?: Tensor, c0?: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     return this.runOutput(x, h0, c0);
   }
 
@@ -52,6 +54,7 @@ export class LSTMCell extends CellBase {
   }
 
   forward(x: Tensor, h?: Tensor, c?: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     return this.step1(x, h, c, (packed) => reshape(slice(packed, 0, 0, 1), [x.shape[0], this.hiddenSize]));
   }
 

@@ -33,24 +33,40 @@ export function withAllocationLimit<T>(limit: number, what: string, build: () =>
   }
 }
 
-function persistent(shape: Shape): Tensor {
+function persistent(shape: Shape, who?: string): Tensor {
   if (allocationGuard !== null) {
     const size = shape.reduce((a, d) => a * d, 1);
     if (size > allocationGuard.remaining) throw new Error(`a tensor of shape ${fmt(shape)} (${size} values) is more than ${allocationGuard.what} holds (${allocationGuard.remaining} values left)`);
     allocationGuard.remaining -= size;
   }
-  const t = keep(new Tensor(getBackend(), shape));
+  let t: Tensor;
+  try {
+    t = keep(new Tensor(getBackend(), shape));
+  } catch (e) {
+    // A layer's sizes past the heap: the error names the layer as well as the tensor.
+    throw who === undefined ? e : new Error(`${who}: ${(e as Error).message}`);
+  }
   allocationGuard?.made.push(t);
   return t;
 }
 
 /**
+ * Throw unless x is a live Tensor, naming the layer (`who`) and the argument: forwards are called
+ * from plain JS too, and read x.shape before any op would name what is wrong.
+ */
+export function checkTensor(who: string, x: unknown, what = "input"): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${who}: ${what} is ${describe(x)}, expected a Tensor`);
+  if (x.disposed) throw new Error(`${who}: ${what} Tensor${fmt(x.shape)} was disposed`);
+}
+
+/**
  * A trainable tensor: requiresGrad, and exempt from scopes (it lives as long as its module).
+ * `who`, the layer making it, is named when the heap cannot hold it.
  *
  * @example const w = nn.parameter([2, 3], nn.init.normal(0.1)); // requiresGrad, kept out of scopes
  */
-export function parameter(shape: Shape, init?: (view: Float32Array) => void): Tensor {
-  const t = persistent(shape);
+export function parameter(shape: Shape, init?: (view: Float32Array) => void, who?: string): Tensor {
+  const t = persistent(shape, who);
   const v = t.backend.heap.f32(t.ptr, t.size);
   if (init) init(v);
   else v.fill(0);

@@ -21,9 +21,10 @@ import { matmul } from "../autograd/matmul.js";
 import { div, mul, mulScalar } from "../autograd/arithmetic.js";
 import { mean, sum } from "../autograd/reduce.js";
 import { noGrad } from "../autograd/engine.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { Module } from "./module.js";
+import { Module, checkTensor } from "./module.js";
 
 /** Options of MixtureOfExperts. */
 export interface MixtureOfExpertsOptions {
@@ -74,7 +75,13 @@ export class MixtureOfExperts extends Module {
 
   constructor(experts: Module[], gate: Module, options: MixtureOfExpertsOptions = {}) {
     super();
+    if (!Array.isArray(experts)) throw new Error(`MixtureOfExperts: experts must be an array of Modules, got ${describe(experts)}`);
     if (experts.length === 0) throw new Error("MixtureOfExperts: got no experts");
+    experts.forEach((m, i) => {
+      if (!(m instanceof Module)) throw new Error(`MixtureOfExperts: expert ${i} is ${describe(m)}, expected a Module`);
+    });
+    if (!(gate instanceof Module)) throw new Error(`MixtureOfExperts: gate is ${describe(gate)}, expected a Module`);
+    if (options === null || typeof options !== "object") throw new Error(`MixtureOfExperts: options must be an object, got ${describe(options)}`);
     const e = experts.length;
     const k = options.topK ?? e;
     if (!Number.isInteger(k) || k < 1 || k > e) {
@@ -89,6 +96,7 @@ export class MixtureOfExperts extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     const e = this.experts.length;
     if (x.rank !== 2) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, features]`);
     const n = x.shape[0];

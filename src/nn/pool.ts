@@ -5,7 +5,7 @@
 import { avgPool2d, maxPool2d, pair, poolGeometry, type Pair, type Pool2dOptions } from "../autograd/conv.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Module } from "./module.js";
+import { Module, checkTensor } from "./module.js";
 
 function show(v: Pair): string {
   return typeof v === "number" ? String(v) : `[${v.join(", ")}]`;
@@ -36,6 +36,7 @@ export class MaxPool2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
     return maxPool2d(x, this.kernelSize, this.options);
   }
@@ -68,6 +69,7 @@ export class AvgPool2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
     return avgPool2d(x, this.kernelSize, this.options);
   }
@@ -95,9 +97,11 @@ export class AdaptiveAvgPool2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     if (x.rank !== 4) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected 4-D [batch, channels, height, width] (NCHW)`);
     const [oh, ow] = this.outputSize;
     const [h, w] = [x.shape[2], x.shape[3]];
+    if (h === 0 || w === 0) throw new Error(`${this.describe()}: input ${fmt(x.shape)} has an empty image, nothing to pool`);
     if (h % oh !== 0 || w % ow !== 0) {
       throw new Error(`${this.describe()}: input ${fmt(x.shape)} is not divisible into ${oh}×${ow} equal windows; only output size 1 (global pooling) or an exact divisor of the input size is supported`);
     }

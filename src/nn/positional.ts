@@ -2,11 +2,14 @@
 // the outputs the same way. Adding a vector that depends on each position to its features
 // tells the model where every token sits.
 import { add } from "../autograd/arithmetic.js";
-import { reshape, slice } from "../autograd/shape.js";
+import { slice, transpose } from "../autograd/shape.js";
+import { getBackend } from "../backend/index.js";
+import { bytesText } from "../memory/heap.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Embedding } from "./embedding.js";
-import { buffer, Module } from "./module.js";
+import { buffer, Module, checkTensor } from "./module.js";
 
 /** Check x [B, T, E] / [T, B, E] against a table of maxLen positions from `offset`; returns T. */
 function positions(who: string, x: Tensor, dim: number, maxLen: number, offset: number, batchFirst: boolean): number {
@@ -18,11 +21,21 @@ function positions(who: string, x: Tensor, dim: number, maxLen: number, offset: 
   return T;
 }
 
+/** Throw unless every size is a positive integer, naming the layer and the size. */
+function positiveInts(who: string, sizes: Record<string, number>): void {
+  for (const [k, v] of Object.entries(sizes)) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${who}: ${k} must be a positive integer, got ${describe(v)}`);
+  }
+}
+
 /** x + the rows [offset, offset + T) of a [maxLen, E] table, broadcast over the batch. */
 function addRows(x: Tensor, table: Tensor, offset: number, T: number, batchFirst: boolean): Tensor {
   const rows = slice(table, 0, offset, offset + T);
   const E = table.shape[1];
-  return add(x, batchFirst ? rows : reshape(rows, [T, 1, E]));
+  if (batchFirst) return add(x, rows);
+  // [T, batch, E] + [T, 1, E] is a broadcast the kernels do not take (the stretched axis sits
+  // between two kept ones): add in [batch, T, E] and move the batch back.
+  return transpose(add(transpose(x, 0, 1), rows), 0, 1);
 }
 
 /**
@@ -47,9 +60,10 @@ export class SinusoidalPositionalEncoding extends Module<[Tensor, number?], Tens
    */
   constructor(readonly dim: number, readonly maxLen = 5000, options: { batchFirst?: boolean } = {}) {
     super();
-    for (const [k, v] of [["dim", dim], ["maxLen", maxLen]] as const) {
-      if (!Number.isInteger(v) || v <= 0) throw new Error(`SinusoidalPositionalEncoding: ${k} must be a positive integer, got ${v}`);
-    }
+    positiveInts("SinusoidalPositionalEncoding", { dim, maxLen });
+    // The table is computed in JS first: a size past the heap would be a RangeError there.
+    const limit = getBackend().heap.maxBytes;
+    if (maxLen * dim * 4 > limit) throw new Error(`SinusoidalPositionalEncoding: a table of ${maxLen} × ${dim} values is more than the ${bytesText(limit)} heap holds`);
     this.batchFirst = options.batchFirst ?? true;
     const data = new Float32Array(maxLen * dim);
     for (let p = 0; p < maxLen; p++) {
@@ -63,6 +77,7 @@ export class SinusoidalPositionalEncoding extends Module<[Tensor, number?], Tens
   }
 
   forward(x: Tensor, offset = 0): Tensor {
+    checkTensor(this.describe(), x);
     const T = positions(this.describe(), x, this.dim, this.maxLen, offset, this.batchFirst);
     return addRows(x, this.pe, offset, T, this.batchFirst);
   }
@@ -92,11 +107,19 @@ export class LearnedPositionalEncoding extends Module<[Tensor, number?], Tensor>
    */
   constructor(readonly maxLen: number, readonly dim: number, options: { batchFirst?: boolean } = {}) {
     super();
-    this.embedding = this.child("embedding", new Embedding(maxLen, dim));
+    positiveInts("LearnedPositionalEncoding", { maxLen, dim });
+    let table: Embedding;
+    try {
+      table = new Embedding(maxLen, dim);
+    } catch (e) {
+      throw new Error(`LearnedPositionalEncoding: ${(e as Error).message}`);
+    }
+    this.embedding = this.child("embedding", table);
     this.batchFirst = options.batchFirst ?? true;
   }
 
   forward(x: Tensor, offset = 0): Tensor {
+    checkTensor(this.describe(), x);
     const T = positions(this.describe(), x, this.dim, this.maxLen, offset, this.batchFirst);
     return addRows(x, this.embedding.weight, offset, T, this.batchFirst);
   }

@@ -19,7 +19,7 @@ import { kmeans, nearestCenterWidths, type KMeansOptions, type KMeansResult } fr
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normal } from "./init.js";
-import { buffer, Module, parameter } from "./module.js";
+import { buffer, Module, parameter, checkTensor } from "./module.js";
 
 /** The radial basis φ(r²) of an RBF layer: exp(−r²/2σ²), √(r² + σ²) or 1/√(r² + σ²). */
 export type BasisName = "gaussian" | "multiquadric" | "inverseMultiquadric";
@@ -130,6 +130,7 @@ export class RBF extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [*, ${this.inFeatures}]`);
     }

@@ -9,13 +9,15 @@
 // multiplied k times by W_hhᵀ·diag(tanh′), so over long gaps it vanishes (or explodes).
 import { isGradEnabled } from "../autograd/engine.js";
 import { recurrentSequence, gateCount, type CellKind, type CellWeights } from "../autograd/recurrent.js";
+import { getBackend } from "../backend/index.js";
+import { bytesText } from "../memory/heap.js";
 import { owning, scope } from "../memory/scope.js";
 import { linear } from "../autograd/matmul.js";
 import { concat, reshape, slice, transpose } from "../autograd/shape.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { uniform } from "./init.js";
-import { Module, parameter } from "./module.js";
+import { Module, parameter, checkTensor } from "./module.js";
 
 /** Options shared by RNN, LSTM and GRU, as in PyTorch. */
 export interface RecurrentOptions {
@@ -40,14 +42,17 @@ export interface RecurrentOutput {
 }
 
 /** The per-layer weights of PyTorch's recurrent modules. */
-function cellWeights(register: (name: string, t: Tensor) => Tensor, suffix: string, G: number, inF: number, H: number, bias: boolean): CellWeights {
+function cellWeights(who: string, register: (name: string, t: Tensor) => Tensor, suffix: string, G: number, inF: number, H: number, bias: boolean): CellWeights {
+  // All four sizes are checked first: weight_ih may fit where weight_hh cannot, and would be left behind.
+  const limit = getBackend().heap.maxBytes;
+  if (G * H * (inF + H + 2) * 4 > limit) throw new Error(`${who}: the weights of ${inF} inputs and ${H} hidden units (${G * H} × ${inF + H + 2} values) are more than the ${bytesText(limit)} heap holds`);
   // PyTorch's init for every recurrent weight and bias: U(±1/√hidden).
   const init = uniform(1 / Math.sqrt(H));
   return {
-    wIh: register(`weight_ih${suffix}`, parameter([G * H, inF], init)),
-    wHh: register(`weight_hh${suffix}`, parameter([G * H, H], init)),
-    bIh: bias ? register(`bias_ih${suffix}`, parameter([G * H], init)) : null,
-    bHh: bias ? register(`bias_hh${suffix}`, parameter([G * H], init)) : null,
+    wIh: register(`weight_ih${suffix}`, parameter([G * H, inF], init, who)),
+    wHh: register(`weight_hh${suffix}`, parameter([G * H, H], init, who)),
+    bIh: bias ? register(`bias_ih${suffix}`, parameter([G * H], init, who)) : null,
+    bHh: bias ? register(`bias_hh${suffix}`, parameter([G * H], init, who)) : null,
   };
 }
 
@@ -106,7 +111,7 @@ export abstract class RecurrentBase extends Module {
     for (let l = 0; l < this.numLayers; l++) {
       const inF = l === 0 ? inputSize : hiddenSize * D;
       const dirs: CellWeights[] = [];
-      for (let d = 0; d < D; d++) dirs.push(cellWeights(register, `_l${l}${d === 1 ? "_reverse" : ""}`, G, inF, hiddenSize, this.bias));
+      for (let d = 0; d < D; d++) dirs.push(cellWeights(name, register, `_l${l}${d === 1 ? "_reverse" : ""}`, G, inF, hiddenSize, this.bias));
       this.weights.push(dirs);
     }
   }
@@ -236,6 +241,7 @@ export class RNN extends RecurrentBase {
   }
 
   forward(x: Tensor, h0?: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     return this.runOutput(x, h0);
   }
 }
@@ -254,7 +260,7 @@ export abstract class CellBase extends Module {
     super();
     positiveInt(this.constructor.name, "inputSize", inputSize);
     positiveInt(this.constructor.name, "hiddenSize", hiddenSize);
-    this.w = cellWeights((n, t) => this.param(n, t), "", gateCount(kind), inputSize, hiddenSize, bias);
+    this.w = cellWeights(this.constructor.name, (n, t) => this.param(n, t), "", gateCount(kind), inputSize, hiddenSize, bias);
   }
 
   /**
@@ -303,6 +309,7 @@ export class RNNCell extends CellBase {
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
+    checkTensor(this.describe(), x);
     return this.step1(x, h, undefined, (packed) => reshape(packed, [x.shape[0], this.hiddenSize]));
   }
 }

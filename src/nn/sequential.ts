@@ -1,6 +1,7 @@
 // Sequential: layers applied one after another, each one's output the next one's input. This is
 // the architecture of a feed-forward network: input → hidden layers → output.
 import type { Tensor } from "../tensor/tensor.js";
+import { describe } from "../tensor/check.js";
 import { Module } from "./module.js";
 
 /**
@@ -14,6 +15,9 @@ export class Sequential extends Module {
 
   constructor(...layers: Module[]) {
     super();
+    layers.forEach((l, i) => {
+      if (!(l instanceof Module)) throw new Error(`Sequential: layer ${i} is ${describe(l)}, expected a Module`);
+    });
     this.layers = layers;
     // Children are named by position, as in PyTorch: keys "0.weight", "2.bias", ...
     layers.forEach((l, i) => this.child(String(i), l));

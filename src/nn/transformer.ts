@@ -11,12 +11,13 @@
 import { add } from "../autograd/arithmetic.js";
 import { gelu, relu } from "../autograd/activation.js";
 import type { AttentionMask } from "../autograd/attention.js";
+import { describe } from "../tensor/check.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { MultiheadAttention } from "./attention.js";
 import { Dropout } from "./dropout.js";
 import { LayerNorm } from "./layernorm.js";
 import { Linear } from "./linear.js";
-import { Module } from "./module.js";
+import { Module, checkTensor } from "./module.js";
 
 /** Options of TransformerEncoderLayer and TransformerDecoderLayer, with PyTorch's defaults. */
 export interface TransformerLayerOptions {
@@ -147,6 +148,7 @@ export class TransformerEncoderLayer extends Block<[Tensor, EncoderLayerForwardO
   }
 
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
+    checkTensor(this.describe(), src);
     const sa = (h: Tensor): Tensor =>
       this.selfAttn.forward(h, h, h, { attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal, needWeights: false })[0];
     const x = this.residual(src, this.norm1, this.dropout1, sa);
@@ -225,6 +227,8 @@ export class TransformerDecoderLayer extends Block<[Tensor, Tensor, DecoderLayer
   }
 
   forward(tgt: Tensor, memory: Tensor, o: DecoderLayerForwardOptions = {}): Tensor {
+    checkTensor(this.describe(), tgt);
+    checkTensor(this.describe(), memory, "memory");
     const sa = (h: Tensor): Tensor =>
       this.selfAttn.forward(h, h, h, { attnMask: o.tgtMask, keyPaddingMask: o.tgtKeyPaddingMask, isCausal: o.tgtIsCausal, needWeights: false })[0];
     const ca = (h: Tensor): Tensor =>
@@ -259,12 +263,14 @@ export class TransformerEncoder extends Module<[Tensor, EncoderLayerForwardOptio
    */
   constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: LayerNorm | null } = {}) {
     super();
+    if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new Error(`TransformerEncoder: encoderLayer is ${describe(encoderLayer)}, expected a TransformerEncoderLayer`);
     if (!Number.isInteger(numLayers) || numLayers <= 0) throw new Error(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
     this.layers = Array.from({ length: numLayers }, (_, i) => this.child(`layers.${i}`, encoderLayer.clone()));
     this.norm = options.norm ? this.child("norm", options.norm) : null;
   }
 
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
+    checkTensor(this.describe(), src);
     let x = src;
     for (const layer of this.layers) x = layer.forward(x, options);
     return this.norm ? this.norm.forward(x) : x;

@@ -288,6 +288,39 @@ describe("found by the fuzzer: results and lifetimes", () => {
   });
 });
 
+describe("layers: construction and forward arguments (found by the fuzzer)", () => {
+  const gone = () => {
+    const t = zeros([2]);
+    t.dispose();
+    return t;
+  };
+  const cases: Case[] = [
+    { name: "Linear forward of a string", run: () => new nn.Linear(3, 4).forward("abc" as never), message: /^Linear\(3→4\): input is "abc", expected a Tensor$/ },
+    { name: "Dropout in eval of a disposed tensor (it was returned as the output)", run: () => new nn.Dropout().eval().forward(gone()), message: /^Dropout\(p=0\.5\): input Tensor\[2\] was disposed$/ },
+    { name: "Sequential with a number for a layer", run: () => new nn.Sequential(new nn.ReLU(), 5 as never), message: /^Sequential: layer 1 is 5, expected a Module$/ },
+    { name: "Unflatten(6)", run: () => new nn.Unflatten(6 as never), message: /^Unflatten: shape must be an array of sizes ≥ 0, got 6$/ },
+    { name: "MixtureOfExperts with a null gate", run: () => new nn.MixtureOfExperts([new nn.Linear(2, 1)], null as never), message: /^MixtureOfExperts: gate is null, expected a Module$/ },
+    { name: "TransformerEncoder of a Linear", run: () => new nn.TransformerEncoder(new nn.Linear(2, 2) as never, 2), message: /^TransformerEncoder: encoderLayer is a Linear, expected a TransformerEncoderLayer$/ },
+    { name: "TransformerDecoderLayer forward without memory", run: () => (new nn.TransformerDecoderLayer(4, 2).forward as (t: Tensor) => Tensor)(zeros([1, 1, 4])), message: /^TransformerDecoderLayer\(.*\): memory is undefined, expected a Tensor$/ },
+    { name: "SinusoidalPositionalEncoding(12, 2^31)", run: () => new nn.SinusoidalPositionalEncoding(12, 2 ** 31), message: /^SinusoidalPositionalEncoding: a table of 2147483648 × 12 values is more than the 4 GiB heap holds$/ },
+    { name: "LearnedPositionalEncoding(-1, 4)", run: () => new nn.LearnedPositionalEncoding(-1, 4), message: /^LearnedPositionalEncoding: maxLen must be a positive integer, got -1$/ },
+    { name: "LearnedPositionalEncoding(14, 2^31)", run: () => new nn.LearnedPositionalEncoding(14, 2 ** 31), message: /^LearnedPositionalEncoding: Embedding: Tensor\[14, 2147483648\] on the wasm backend: cannot allocate/ },
+    { name: "Linear(2^31, 4)", run: () => new nn.Linear(2 ** 31, 4), message: /^Linear: Tensor\[4, 2147483648\] on the wasm backend: cannot allocate 34359738368 bytes/ },
+    { name: "GRUCell(1, 2^31)", run: () => new nn.GRUCell(1, 2 ** 31), message: /^GRUCell: the weights of 1 inputs and 2147483648 hidden units \(6442450944 × 2147483651 values\) are more than the 4 GiB heap holds$/ },
+    { name: "AdaptiveAvgPool2d of an empty image", run: () => new nn.AdaptiveAvgPool2d(2).forward(zeros([1, 1, 0, 4])), message: /^AdaptiveAvgPool2d\(2\): input \[1, 1, 0, 4\] has an empty image, nothing to pool$/ },
+    { name: "forward of an abstract CellBase", run: () => new (nn.CellBase as unknown as new (...a: unknown[]) => nn.Module)("gru", 2, 3).forward(zeros([1, 2])), message: /^CellBase: has no forward\(\); it is an abstract base class, use one of its subclasses$/ },
+  ];
+  it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
+
+  it("SinusoidalPositionalEncoding with batchFirst false adds PE[t] to every batch entry (a [T, 3, E] input was refused: add could not broadcast [T, 1, E])", () => {
+    const pe = new nn.SinusoidalPositionalEncoding(4, 8, { batchFirst: false });
+    const x = zeros([2, 3, 4]);
+    const y = pe.forward(x).toNested() as number[][][];
+    const table = pe.pe.toNested() as number[][];
+    expect(y).toEqual([0, 1].map((t) => [table[t], table[t], table[t]]));
+  });
+});
+
 describe("scopes", () => {
   const cases: Case[] = [
     { name: "scope(async () => …)", run: () => scope(async () => zeros([2])), message: /^scope: got an async function; a scope cannot wait/ },
