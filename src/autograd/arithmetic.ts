@@ -8,7 +8,7 @@ import type { Backend } from "../backend/types.js";
 import { broadcastPattern, broadcastShapes, fmt, sameShape, sizeOf, type Shape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
-import { backendOf, copyAs, empty } from "./util.js";
+import { backendOf, checkNumber, copyAs, empty } from "./util.js";
 
 type Pattern = { bn: number; inner: number };
 
@@ -174,6 +174,7 @@ export function neg(x: Tensor): Tensor {
  * @example const y = ops.mulScalar(tensor([1, 2]), 3); // [3, 6]
  */
 export function mulScalar(x: Tensor, s: number): Tensor {
+  checkNumber("mulScalar", "the scalar", s);
   return unaryOp(Unary.MulScalar, "mulScalar", x, s, (x) => fullLike(x, s));
 }
 
@@ -183,6 +184,7 @@ export function mulScalar(x: Tensor, s: number): Tensor {
  * @example const y = ops.addScalar(tensor([1, 2]), 0.5); // [1.5, 2.5]
  */
 export function addScalar(x: Tensor, s: number): Tensor {
+  checkNumber("addScalar", "the scalar", s);
   return unaryOp(Unary.AddScalar, "addScalar", x, s, (x) => fullLike(x, 1));
 }
 
@@ -232,6 +234,7 @@ export function square(x: Tensor): Tensor {
  * @example const y = ops.pow(tensor([2, 3]), 3); // [8, 27]
  */
 export function pow(x: Tensor, p: number): Tensor {
+  checkNumber("pow", "the exponent", p);
   return unaryOp(Unary.PowScalar, "pow", x, p, (x) => {
     const d = raw(Unary.PowScalar, x, p - 1);
     x.backend.unary(Unary.MulScalar, d.ptr, d.ptr, d.size, p);

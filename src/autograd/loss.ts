@@ -3,7 +3,7 @@
 // only scales that stored gradient by the incoming one (1 when the loss is the final output).
 import { Binary, Unary } from "../backend/opcodes.js";
 import type { Backend } from "../backend/types.js";
-import { describe } from "../tensor/check.js";
+import { describe, numbersOf } from "../tensor/check.js";
 import { fmt, sameShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
@@ -39,7 +39,7 @@ export function labelTensor(op: string, be: Backend, labels: Tensor | ArrayLike<
     throw new Error(`${op}: labels are ${describe(labels)}, expected a Tensor or an array of ${rows} class indices`);
   }
   if (labels instanceof Tensor && labels.disposed) throw new Error(`${op}: labels Tensor${fmt(labels.shape)} was disposed`);
-  const values = labels instanceof Tensor ? labels.toArray() : Float32Array.from(labels);
+  const values = labels instanceof Tensor ? labels.toArray() : numbersOf(`${op}: labels`, labels);
   if (values.length !== rows) throw new Error(`${op}: got ${values.length} labels for ${rows} rows of ${what}`);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

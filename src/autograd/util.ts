@@ -26,6 +26,11 @@ export function backendOf(op: string, ...ts: Tensor[]): Backend {
   return b;
 }
 
+/** Throw unless v is a number (NaN and ±Infinity are numbers, as in PyTorch), naming the op and the argument. */
+export function checkNumber(op: string, what: string, v: unknown): asserts v is number {
+  if (typeof v !== "number") throw new Error(`${op}: ${what} is ${describe(v)}, expected a number`);
+}
+
 /** A copy of t with another shape of the same size (no graph). */
 export function copyAs(t: Tensor, shape: Shape): Tensor {
   const out = empty(t.backend, shape);

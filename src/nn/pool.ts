@@ -8,7 +8,8 @@ import type { Tensor } from "../tensor/tensor.js";
 import { Module, checkTensor } from "./module.js";
 
 function show(v: Pair): string {
-  return typeof v === "number" ? String(v) : `[${v.join(", ")}]`;
+  // Also called on sizes not yet checked (describe() names the layer in their error).
+  return Array.isArray(v) ? `[${v.join(", ")}]` : String(v);
 }
 
 function poolDescribe(name: string, kernelSize: Pair, o: Pool2dOptions): string {

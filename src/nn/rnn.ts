@@ -140,11 +140,13 @@ export abstract class RecurrentBase extends Module {
     if (B === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the batch is empty`);
     const expectState = `[${L * D}, ${B}, ${H}]`;
     for (const [n, s] of [["h0", h0], ["c0", c0]] as const) {
-      if (s !== undefined && (s.rank !== 3 || s.shape[0] !== L * D || s.shape[1] !== B || s.shape[2] !== H)) {
+      // null is an absent state, as PyTorch's None.
+      if (s != null) checkTensor(this.describe(), s, `initial state ${n}`);
+      if (s != null && (s.rank !== 3 || s.shape[0] !== L * D || s.shape[1] !== B || s.shape[2] !== H)) {
         throw new Error(`${this.describe()}: initial state ${n} has shape ${fmt(s.shape)}, expected ${expectState} (layers·directions, batch, hidden)`);
       }
     }
-    if (c0 !== undefined && this.kind !== "lstm") throw new Error(`${this.describe()}: got a cell state c0, but only an LSTM has one`);
+    if (c0 != null && this.kind !== "lstm") throw new Error(`${this.describe()}: got a cell state c0, but only an LSTM has one`);
 
     const lstm = this.kind === "lstm";
     let input = this.batchFirst ? transpose(x, 0, 1) : x;
@@ -277,7 +279,9 @@ export abstract class CellBase extends Module {
     const B = x.shape[0];
     if (B === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the batch is empty`);
     for (const [n, s] of [["h", h], ["c", c]] as const) {
-      if (s !== undefined && (s.rank !== 2 || s.shape[0] !== B || s.shape[1] !== H)) {
+      // null is an absent state, as PyTorch's None.
+      if (s != null) checkTensor(this.describe(), s, `state ${n}`);
+      if (s != null && (s.rank !== 2 || s.shape[0] !== B || s.shape[1] !== H)) {
         throw new Error(`${this.describe()}: state ${n} has shape ${fmt(s.shape)}, expected [${B}, ${H}]`);
       }
     }

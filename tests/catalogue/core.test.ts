@@ -3,7 +3,7 @@
 // layer, the bad value and what was expected; where a model or optimizer is involved, its weights
 // and its stateDict() must be bit-for-bit what they were before the call.
 import { beforeAll, describe, expect, it } from "vitest";
-import { backend, dataset, fit, keep, liveTensors, losses, manualSeed, models, nn, ops, optim, ready, scope, setBackend, tensor, type Tensor, zeros } from "../../src/index.js";
+import { backend, dataset, fit, keep, liveTensors, losses, manualSeed, models, nn, ops, optim, rand, randn, ready, scope, setBackend, tensor, type Tensor, zeros } from "../../src/index.js";
 
 interface Case {
   name: string;
@@ -101,6 +101,10 @@ describe("tensors", () => {
     { name: "set() after dispose", run: () => gone([2]).set([1, 2]), message: /^set: Tensor\[2\] was disposed and cannot be used$/ },
     { name: "set() with too few values", run: () => zeros([2, 3]).set([1, 2]), message: /^set: got 2 values for a tensor of shape \[2, 3\] \(6 values\)$/ },
     { name: "set() with null", run: () => zeros([2]).set(null as never), message: /^set: got null, expected 2 numbers for a tensor of shape \[2\]$/ },
+    { name: "zeros on the backend \"abc\"", run: () => zeros([2], { backend: "abc" as never }), message: /^zeros: options\.backend is "abc", expected a backend \(backend\("wasm"\) or backend\("js"\)\)$/ },
+    { name: "tensor with options 5", run: () => tensor([1], [1], 5 as never), message: /^tensor: options must be an object, got 5$/ },
+    { name: "rand with lo a bigint", run: () => rand([2], { lo: 1n as never }), message: /^rand: options\.lo is 1n, expected a number$/ },
+    { name: "randn with an rng that is not a Random", run: () => randn([2], { rng: {} as never }), message: /^randn: options\.rng is an Object, expected a Random$/ },
     { name: "retainGrad() without requiresGrad", run: () => zeros([3]).retainGrad(), message: /^retainGrad: Tensor\[3\] does not require grad/ },
     { name: "ptr of a disposed tensor (an op)", run: () => ops.exp(gone([3])), message: /^exp: input Tensor\[3\] was disposed$/ },
   ];
@@ -171,6 +175,11 @@ describe("autograd op arguments", () => {
     { name: "marginLoss with options null", run: () => losses.marginLoss(tensor([0.1, 0.2], [1, 2]), [1], null as never), message: /^marginLoss: options must be an object, got null$/ },
     { name: "embedding with ids null", run: () => ops.embedding(x(), null as never), message: /^embedding: ids are null, expected a Tensor or an array of row indices$/ },
     { name: "dataset of a disposed tensor", run: () => { const t = x(); t.dispose(); return dataset(t, [0, 1]); }, message: /^dataset: x is a Tensor\[2, 3\] that was disposed$/ },
+    { name: "mulScalar by a string (the output was NaN or 0)", run: () => ops.mulScalar(x(), "2" as never), message: /^mulScalar: the scalar is "2", expected a number$/ },
+    { name: "pow with a bigint exponent", run: () => ops.pow(x(), 2n as never), message: /^pow: the exponent is 2n, expected a number$/ },
+    { name: "leakyRelu with a null slope", run: () => ops.leakyRelu(x(), null as never), message: /^leakyRelu: negativeSlope is null, expected a number$/ },
+    { name: "embedding with a bigint id", run: () => ops.embedding(x(), [1n] as never), message: /^embedding: ids holds 1n at index 0, expected a number$/ },
+    { name: "crossEntropy with a bigint label", run: () => losses.crossEntropy(x(), [0, 1n] as never), message: /^crossEntropy: labels holds 1n at index 1, expected a number$/ },
     { name: "dynamicRouting with 2^31 iterations", run: () => ops.dynamicRouting(zeros([1, 2, 2, 2]), 2 ** 31), message: /^dynamicRouting: 2147483648 iterations would keep 384 GiB for backward, more than the 4 GiB heap$/ },
   ];
   it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
@@ -311,6 +320,15 @@ describe("layers: construction and forward arguments (found by the fuzzer)", () 
     { name: "forward of an abstract CellBase", run: () => new (nn.CellBase as unknown as new (...a: unknown[]) => nn.Module)("gru", 2, 3).forward(zeros([1, 2])), message: /^CellBase: has no forward\(\); it is an abstract base class, use one of its subclasses$/ },
   ];
   it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
+
+  it("a recurrent cell or layer takes null as an absent state, as PyTorch's None (h null read null.rank)", () => {
+    const cell = new nn.RNNCell(2, 3);
+    const x = tensor([1, 2], [1, 2]);
+    expect(cell.forward(x, null as never).toArray()).toEqual(cell.forward(x).toArray());
+    const rnn = new nn.GRU(2, 3);
+    expect(rnn.forward(tensor([1, 2], [1, 1, 2]), null as never).toArray()).toEqual(rnn.forward(tensor([1, 2], [1, 1, 2])).toArray());
+    expect(() => cell.forward(x, "h" as never)).toThrow(/^RNNCell\(2→3\): state h is "h", expected a Tensor$/);
+  });
 
   it("SinusoidalPositionalEncoding with batchFirst false adds PE[t] to every batch entry (a [T, 3, E] input was refused: add could not broadcast [T, 1, E])", () => {
     const pe = new nn.SinusoidalPositionalEncoding(4, 8, { batchFirst: false });

@@ -83,6 +83,8 @@ function badError(e: unknown, names: string[]): string | null {
   if (!(e instanceof Error)) return `threw a non-Error: ${show(e)}`;
   if (e instanceof TypeError || e instanceof RangeError || e instanceof WebAssembly.RuntimeError) return `${e.constructor.name}: ${e.message}`;
   if (e.message.length === 0) return "an Error without a message";
+  // An internal TypeError caught and re-thrown under the op's name is still not a clear message.
+  if (/Cannot read propert|is not a function|is not iterable|Cannot convert|Cannot mix BigInt|Invalid typed array/.test(e.message)) return `a wrapped internal error: ${e.message}`;
   // Case-insensitive: nn.Softmax's bad axis is reported by the op it calls, softmax.
   if (!names.some((n) => e.message.toLowerCase().includes(n.toLowerCase()))) return `the message does not name ${names.join(" or ")}: ${e.message}`;
   return null;
@@ -357,7 +359,7 @@ function opTarget(name: string): Target {
   const fn = (ops as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
   return {
     name: `ops.${name}`,
-    cases: 30,
+    cases: 32,
     finite: FINITE.has(name),
     make: (c) => {
       const args = c.mutateArgs(signatures[name](c));
@@ -685,7 +687,7 @@ function optimizerTarget(name: "SGD" | "Adam" | "AdamW" | "RMSprop"): Target {
 
 const datasetTarget: Target = {
   name: "dataset",
-  cases: 100,
+  cases: 140,
   make: (c) => {
     const n = c.r.int(0, 5);
     const f = c.r.int(1, 3);
@@ -749,6 +751,6 @@ describe("fuzz: the public API on random and hostile arguments (seed 20261202)",
     const planned = groups.flatMap(([, ts]) => ts).reduce((a, t) => a + t.cases, 0);
     console.log(`fuzz: ${total} cases (${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ")}); slowest ${slowest.what} ${slowest.ms.toFixed(0)} ms`);
     expect(total).toBe(planned);
-    expect(total).toBe(2860);
+    expect(total).toBe(3000);
   });
 });

@@ -146,10 +146,10 @@ export class Ctx {
       }
     }
     if (typeof v === "number") {
-      const k = this.r.int(0, 2);
+      const k = this.r.int(0, 3);
       if (k === 0) return this.r.pick(SPECIAL_VALUES);
       if (k === 1) return this.r.pick(BAD_DIMS);
-      return v + this.r.pick([-1, 1, -7, 7]);
+      if (k === 2) return v + this.r.pick([-1, 1, -7, 7]);
     }
     return this.wrong();
   }
