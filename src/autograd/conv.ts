@@ -9,10 +9,11 @@
 // Backward is the same sum read the other way round: dx spreads each dy over the patch it came
 // from, weighted by the filter; dw collects, for each filter tap, dy times the inputs it met.
 import { Binary } from "../backend/opcodes.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isGradEnabled, record } from "./engine.js";
-import { backendOf, empty } from "./util.js";
+import { backendOf, checkNumber, empty } from "./util.js";
 
 /** A per-axis size given as one number (both axes) or [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -249,6 +250,11 @@ export interface BatchNormOptions {
  * @example const y = ops.batchNorm(randn([16, 4]), { training: true }); // each column: mean 0, variance 1
  */
 export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
+  if (options === null || typeof options !== "object") throw new Error(`batchNorm: options must be an object with training: true or false, got ${describe(options)}`);
+  if (typeof options.training !== "boolean") throw new Error(`batchNorm: training must be true or false, got ${describe(options.training)}`);
+  for (const k of ["eps", "momentum"] as const) {
+    if (options[k] !== undefined) checkNumber("batchNorm", k, options[k]);
+  }
   const { runningMean = null, runningVar = null, weight = null, bias = null, training } = options;
   const eps = options.eps ?? 1e-5;
   const momentum = options.momentum ?? 0.1;

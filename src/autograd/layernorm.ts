@@ -32,7 +32,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   for (const [name, t] of [["weight", weight], ["bias", bias]] as const) {
     if (t && !sameShape(t.shape, normalizedShape)) throw new Error(`${who}: ${name} has shape ${fmt(t.shape)}, expected ${fmt(normalizedShape)}`);
   }
-  if (!(eps > 0)) throw new Error(`${who}: eps must be positive, got ${eps}`);
+  if (typeof eps !== "number" || !(eps > 0)) throw new Error(`${who}: eps must be a positive number, got ${describe(eps)}`);
   const cols = normalizedShape.reduce((a, d) => a * d, 1);
   // An empty normalized shape holds no values, and 0 / 0 rows is no size: count the leading axes.
   const rows = x.shape.slice(0, x.rank - k).reduce((a, d) => a * d, 1);

@@ -10,6 +10,7 @@
 // answer. momentum null: a cumulative average over all batches seen (momentum = 1/num_batches_tracked).
 // Buffers are named as in PyTorch (running_mean, running_var, num_batches_tracked).
 import { batchNorm } from "../autograd/conv.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "./init.js";
@@ -49,8 +50,8 @@ abstract class BatchNormBase extends Module {
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new Error(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (!(this.eps > 0)) throw new Error(`${this.constructor.name}: eps must be positive, got ${this.eps}`);
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${this.constructor.name}: momentum must be in [0, 1] or null, got ${this.momentum}`);
+    if (typeof this.eps !== "number" || !(this.eps > 0)) throw new Error(`${this.constructor.name}: eps must be a positive number, got ${describe(this.eps)}`);
+    if (this.momentum !== null && !(typeof this.momentum === "number" && this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${this.constructor.name}: momentum must be in [0, 1] or null, got ${describe(this.momentum)}`);
     const affine = options.affine ?? true;
     this.weight = affine ? this.param("weight", parameter([numFeatures], constant(1))) : null;
     this.bias = affine ? this.param("bias", parameter([numFeatures])) : null;

@@ -1,6 +1,7 @@
 // LayerNorm: standardize each sample's features on their own (no batch statistics), then a
 // learned per-feature scale and shift. The normalization of every transformer block.
 import { layerNorm } from "../autograd/layernorm.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "./init.js";
@@ -40,7 +41,7 @@ export class LayerNorm extends Module {
       throw new Error(`LayerNorm: normalizedShape must be positive integers, got ${fmt(this.normalizedShape)}`);
     }
     this.eps = options.eps ?? 1e-5;
-    if (!(this.eps > 0)) throw new Error(`LayerNorm: eps must be positive, got ${options.eps}`);
+    if (typeof this.eps !== "number" || !(this.eps > 0)) throw new Error(`LayerNorm: eps must be a positive number, got ${describe(options.eps)}`);
     const affine = options.elementwiseAffine ?? true;
     this.weight = affine ? this.param("weight", parameter(this.normalizedShape, constant(1))) : null;
     this.bias = affine && options.bias !== false ? this.param("bias", parameter(this.normalizedShape)) : null;

@@ -180,6 +180,9 @@ describe("autograd op arguments", () => {
     { name: "leakyRelu with a null slope", run: () => ops.leakyRelu(x(), null as never), message: /^leakyRelu: negativeSlope is null, expected a number$/ },
     { name: "embedding with a bigint id", run: () => ops.embedding(x(), [1n] as never), message: /^embedding: ids holds 1n at index 0, expected a number$/ },
     { name: "crossEntropy with a bigint label", run: () => losses.crossEntropy(x(), [0, 1n] as never), message: /^crossEntropy: labels holds 1n at index 1, expected a number$/ },
+    { name: "layerNorm with eps 1n", run: () => ops.layerNorm(x(), [3], null, null, 1n as never), message: /^layerNorm: eps must be a positive number, got 1n$/ },
+    { name: "batchNorm without options", run: () => (ops.batchNorm as (t: Tensor) => Tensor)(x()), message: /^batchNorm: options must be an object with training: true or false, got undefined$/ },
+    { name: "batchNorm with eps \"1e-5\"", run: () => ops.batchNorm(x(), { training: true, eps: "1e-5" as never }), message: /^batchNorm: eps is "1e-5", expected a number$/ },
     { name: "dynamicRouting with 2^31 iterations", run: () => ops.dynamicRouting(zeros([1, 2, 2, 2]), 2 ** 31), message: /^dynamicRouting: 2147483648 iterations would keep 384 GiB for backward, more than the 4 GiB heap$/ },
   ];
   it.each(cases)("$name", ({ run, message }) => expectCase(run, message));

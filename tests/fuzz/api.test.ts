@@ -29,6 +29,8 @@ interface Attempt {
   check?: (out: unknown) => string | null;
   /** Other names an error may carry (a container's children). */
   names?: string[];
+  /** The same call on other arguments: run on copies of the tensors on the other backend, to compare. */
+  rerun?: (args: unknown[]) => unknown;
   /** The call updates tensors among its arguments in place (running statistics, optimizer steps). */
   mutates?: boolean;
   /** Objects the case made besides tensors (modules, optimizers), freed with their tensors. */
@@ -77,6 +79,44 @@ function scratchBytes(be: Backend): number {
 }
 
 const bits = (t: Tensor) => Array.from(new Uint32Array(t.toArray().buffer));
+
+/**
+ * Backend parity: the same call on copies of the arguments on the other backend must give the
+ * same shapes and values (within 1e-4 relative: the Wasm kernels may fuse a multiply-add). Skipped
+ * when an argument already lives on the other backend.
+ */
+function parity(c: Ctx, args: unknown[], out: unknown, rerun: (args: unknown[]) => unknown): string | null {
+  let mixed = false;
+  const copy = (v: unknown, depth: number): unknown => {
+    if (v instanceof Tensor) {
+      if (v.backend !== c.be) mixed = true;
+      return c.t(v.shape, { values: (i) => v.toArray()[i], requiresGrad: v.requiresGrad, be: c.other });
+    }
+    if (Array.isArray(v) && depth < 3) return v.map((x) => copy(x, depth + 1));
+    if (v !== null && typeof v === "object" && v.constructor === Object && depth < 3) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x, depth + 1)]));
+    return v;
+  };
+  const moved = args.map((v) => copy(v, 0));
+  if (mixed) return null;
+  let out2: unknown;
+  try {
+    out2 = rerun(moved);
+  } catch (e) {
+    return `the ${c.other.name} backend threw where ${c.be.name} returned: ${(e as Error).message}`;
+  }
+  const [xs, ys] = [[...tensorsIn(out)], [...tensorsIn(out2)]];
+  for (const y of ys) c.made.push(y);
+  if (xs.length !== ys.length) return `${xs.length} tensors on ${c.be.name}, ${ys.length} on ${c.other.name}`;
+  for (let k = 0; k < xs.length; k++) {
+    if (xs[k].shape.join() !== ys[k].shape.join()) return `output ${k} has shape [${xs[k].shape.join(", ")}] on ${c.be.name}, [${ys[k].shape.join(", ")}] on ${c.other.name}`;
+    const [a, b] = [xs[k].toArray(), ys[k].toArray()];
+    for (let i = 0; i < a.length; i++) {
+      const same = Object.is(a[i], b[i]) || (Number.isNaN(a[i]) && Number.isNaN(b[i])) || Math.abs(a[i] - b[i]) <= 1e-4 * (1 + Math.abs(a[i]) + Math.abs(b[i]));
+      if (!same) return `output ${k} value ${i} is ${a[i]} on ${c.be.name}, ${b[i]} on ${c.other.name}`;
+    }
+  }
+  return null;
+}
 
 /** The problem with an error thrown by `target`, or null when it is the clear error expected. */
 function badError(e: unknown, names: string[]): string | null {
@@ -131,6 +171,10 @@ function runTarget(t: Target): void {
         }
         const p = a.check?.(out) ?? null;
         if (p !== null) problems.push(p);
+        if (a.rerun !== undefined && moderate(a.args)) {
+          const p2 = parity(c, a.args, out, a.rerun);
+          if (p2 !== null) problems.push(p2);
+        }
         if (!a.mutates) {
           inputs.forEach((x, k) => {
             if (!x.disposed && bits(x).join() !== before[k].join()) problems.push(`changed its input ${k} (${show(x)})`);
@@ -143,6 +187,11 @@ function runTarget(t: Target): void {
             const loss = ops.sum(y);
             c.made.push(loss);
             loss.backward();
+            if (moderateIn) {
+              for (const x of inputs) {
+                if (x.grad !== null && !x.grad.toArray().every(Number.isFinite)) problems.push(`moderate inputs gave a non-finite gradient: ${show(x.grad)} for ${show(x)}`);
+              }
+            }
           } catch (e) {
             // A custom rule given to record() may be wrong; backward must then say so clearly.
             const clear = t.name === "ops.record" && badError(e, ["backward of custom"]) === null;
@@ -315,6 +364,9 @@ const FINITE = new Set([
   "dynamicRouting", "marginLoss", "layerNorm", "scaledDotProductAttention", "splitHeads", "mergeHeads",
 ]);
 
+/** Ops whose result depends on their arguments only (no random draws, no user functions): compared across backends. */
+const DETERMINISTIC = new Set(Object.keys(signatures).filter((n) => !["noGrad", "record", "isGradEnabled", "batchNorm", "scaledDotProductAttention"].includes(n)));
+
 const f32 = Math.fround;
 const close = (a: number, b: number, tol: number) => (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 
@@ -369,6 +421,7 @@ function opTarget(name: string): Target {
         call: () => fn(...args),
         check: formulaCheck && ((out) => formulaCheck(out, args)),
         mutates: name === "batchNorm",
+        rerun: DETERMINISTIC.has(name) ? (moved) => fn(...moved) : undefined,
       };
     },
   };
@@ -644,6 +697,7 @@ function optimizerTarget(name: "SGD" | "Adam" | "AdamW" | "RMSprop"): Target {
   return {
     name: `optim.${name}`,
     cases: 40,
+    finite: true,
     make: (c) => {
       const params = Array.from({ length: c.r.int(1, 3) }, () => c.t(c.shape(), { requiresGrad: true }));
       const good: Record<string, unknown> =
@@ -651,17 +705,17 @@ function optimizerTarget(name: "SGD" | "Adam" | "AdamW" | "RMSprop"): Target {
         : name === "RMSprop" ? c.r.pick([{}, { lr: 0.01, momentum: 0.5 }, { alpha: 0.9, centered: true }])
         : c.r.pick([{}, { lr: 0.01, betas: [0.8, 0.9] }, { weightDecay: 0.1, amsgrad: true }]);
       const [ps, options] = c.mutateArgs([params, good]);
+      // Gradients are made before the call, so that the finite-values rule sees them.
+      const grads = params.map((p) => (c.r.chance(0.8) ? c.t(p.shape, { requiresGrad: false }) : null));
       const owned: unknown[] = [params];
       return {
-        args: [ps, options],
+        args: [ps, options, grads],
         owned,
         mutates: true,
         call: () => {
           const o = new Opt(ps, options);
           owned.push(o);
-          for (const p of params) {
-            if (c.r.chance(0.8)) p.grad = c.t(p.shape, { requiresGrad: false });
-          }
+          params.forEach((p, k) => (p.grad = grads[k]));
           if (c.r.chance(0.2)) {
             const p = c.r.pick(params);
             const g = c.t(c.shape(), { requiresGrad: false });
@@ -676,7 +730,7 @@ function optimizerTarget(name: "SGD" | "Adam" | "AdamW" | "RMSprop"): Target {
           if (c.r.chance(0.5)) o.step();
           o.zeroGrad();
           o.dispose();
-          return params;
+          return ps;
         },
       };
     },
