@@ -2,7 +2,7 @@
 // they can sit in a Sequential between the layers whose outputs they make nonlinear.
 import { gelu, leakyRelu, relu, sigmoid, softmax, tanh, type GeluOptions } from "../autograd/activation.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Module } from "./module.js";
+import { Module, checkOptions } from "./module.js";
 
 /**
  * max(0, x). The default hidden activation: cheap, and its gradient does not saturate for x > 0.
@@ -67,6 +67,7 @@ export class GELU extends Module {
 
   constructor(options: GeluOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     this.approximate = options.approximate ?? "none";
     if (this.approximate !== "none" && this.approximate !== "tanh") throw new Error(`GELU: approximate must be "none" or "tanh", got "${String(this.approximate)}"`);
   }

@@ -15,7 +15,7 @@ import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { xavierUniform } from "./init.js";
 import { Linear } from "./linear.js";
-import { Module, parameter, checkTensor } from "./module.js";
+import { Module, parameter, checkTensor, checkOptions } from "./module.js";
 
 /** Options of MultiheadAttention, as PyTorch's constructor arguments. */
 export interface MultiheadAttentionOptions {
@@ -87,6 +87,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
    */
   constructor(readonly embedDim: number, readonly numHeads: number, options: MultiheadAttentionOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [k, v] of [["embedDim", embedDim], ["numHeads", numHeads]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`MultiheadAttention: ${k} must be a positive integer, got ${v}`);
     }

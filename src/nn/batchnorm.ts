@@ -14,7 +14,7 @@ import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "./init.js";
-import { buffer, Module, parameter, checkTensor } from "./module.js";
+import { buffer, Module, parameter, checkTensor, checkOptions } from "./module.js";
 
 /** Options of BatchNorm1d and BatchNorm2d, as in PyTorch. */
 export interface BatchNormLayerOptions {
@@ -47,13 +47,14 @@ abstract class BatchNormBase extends Module {
   /** @param numFeatures C, the number of features or channels normalized. */
   constructor(readonly numFeatures: number, options: BatchNormLayerOptions) {
     super();
+    checkOptions(this.constructor.name, options);
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new Error(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     if (typeof this.eps !== "number" || !(this.eps > 0)) throw new Error(`${this.constructor.name}: eps must be a positive number, got ${describe(this.eps)}`);
     if (this.momentum !== null && !(typeof this.momentum === "number" && this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${this.constructor.name}: momentum must be in [0, 1] or null, got ${describe(this.momentum)}`);
     const affine = options.affine ?? true;
-    this.weight = affine ? this.param("weight", parameter([numFeatures], constant(1))) : null;
+    this.weight = affine ? this.param("weight", parameter([numFeatures], constant(1), this.constructor.name)) : null;
     this.bias = affine ? this.param("bias", parameter([numFeatures])) : null;
     const track = options.trackRunningStats ?? true;
     this.runningMean = track ? this.buffer("running_mean", buffer([numFeatures], 0)) : null;

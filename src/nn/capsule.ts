@@ -8,7 +8,7 @@ import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Conv2d } from "./conv.js";
 import { normal } from "./init.js";
-import { Module, parameter, checkTensor } from "./module.js";
+import { Module, parameter, checkTensor, checkOptions } from "./module.js";
 
 function positiveInt(who: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${who}: ${name} must be a positive integer, got ${v}`);
@@ -45,6 +45,7 @@ export class PrimaryCapsules extends Module {
    */
   constructor(readonly inChannels: number, readonly capsuleChannels: number, readonly capsuleDim: number, kernelSize: Pair, options: PrimaryCapsulesOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     positiveInt("PrimaryCapsules", "capsuleChannels", capsuleChannels);
     positiveInt("PrimaryCapsules", "capsuleDim", capsuleDim);
     this.convOptions = { stride: options.stride, padding: options.padding };
@@ -116,6 +117,7 @@ export class DigitCapsules extends Module {
    */
   constructor(readonly inCapsules: number, readonly inDim: number, readonly outCapsules: number, readonly outDim: number, options: DigitCapsulesOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [k, v] of [["inCapsules", inCapsules], ["inDim", inDim], ["outCapsules", outCapsules], ["outDim", outDim]] as const) positiveInt("DigitCapsules", k, v);
     const iters = options.routingIterations ?? 3;
     if (!Number.isInteger(iters) || iters < 1) throw new Error(`DigitCapsules: routingIterations must be an integer ≥ 1, got ${iters}`);

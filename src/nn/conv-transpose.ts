@@ -12,7 +12,7 @@ import { pair, type Pair } from "../autograd/conv.js";
 import { convTranspose2d, convTransposeGeometry, type ConvTranspose2dOptions } from "../autograd/conv-transpose.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { Module, parameter, checkTensor } from "./module.js";
+import { Module, parameter, checkTensor, checkOptions } from "./module.js";
 
 /** Options of ConvTranspose2d: the op's geometry plus bias and initializers. */
 export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions {
@@ -49,6 +49,7 @@ export class ConvTranspose2d extends Module {
    */
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: ConvTranspose2dLayerOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [k, v] of [["inChannels", inChannels], ["outChannels", outChannels]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`ConvTranspose2d: ${k} must be a positive integer, got ${v}`);
     }

@@ -9,7 +9,7 @@
 import { conv2d, convGeometry, convParams, pair, type Conv2dOptions, type Pair } from "../autograd/conv.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { Module, parameter, checkTensor } from "./module.js";
+import { Module, parameter, checkTensor, checkOptions } from "./module.js";
 
 /** Options of Conv2d: the op's geometry plus bias and initializers. */
 export interface Conv2dLayerOptions extends Conv2dOptions {
@@ -47,6 +47,7 @@ export class Conv2d extends Module {
    */
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [k, v] of [["inChannels", inChannels], ["outChannels", outChannels]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`Conv2d: ${k} must be a positive integer, got ${v}`);
     }

@@ -5,7 +5,7 @@ import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "./init.js";
-import { Module, parameter, checkTensor } from "./module.js";
+import { Module, parameter, checkTensor, checkOptions } from "./module.js";
 
 /** Options of LayerNorm, as in PyTorch. */
 export interface LayerNormOptions {
@@ -36,6 +36,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
     if (this.normalizedShape.length === 0 || this.normalizedShape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new Error(`LayerNorm: normalizedShape must be positive integers, got ${fmt(this.normalizedShape)}`);
@@ -43,7 +44,7 @@ export class LayerNorm extends Module {
     this.eps = options.eps ?? 1e-5;
     if (typeof this.eps !== "number" || !(this.eps > 0)) throw new Error(`LayerNorm: eps must be a positive number, got ${describe(options.eps)}`);
     const affine = options.elementwiseAffine ?? true;
-    this.weight = affine ? this.param("weight", parameter(this.normalizedShape, constant(1))) : null;
+    this.weight = affine ? this.param("weight", parameter(this.normalizedShape, constant(1), "LayerNorm")) : null;
     this.bias = affine && options.bias !== false ? this.param("bias", parameter(this.normalizedShape)) : null;
   }
 

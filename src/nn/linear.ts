@@ -3,7 +3,7 @@ import { linear } from "../autograd/matmul.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { Module, parameter, checkTensor } from "./module.js";
+import { Module, parameter, checkTensor, checkOptions } from "./module.js";
 
 /** Options of Linear. */
 export interface LinearOptions {
@@ -35,6 +35,7 @@ export class Linear extends Module {
    */
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [k, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`Linear: ${k} must be a positive integer, got ${v}`);
     }

@@ -10,7 +10,7 @@
 import { reshape, slice } from "../autograd/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { CellBase, RecurrentBase, type RecurrentOptions, type RecurrentOutput } from "./rnn.js";
-import { checkTensor } from "./module.js";
+import { checkTensor, checkOptions } from "./module.js";
 
 /**
  * A stacked, optionally bidirectional LSTM, PyTorch's nn.LSTM: the same parameter names and
@@ -50,7 +50,7 @@ export class LSTM extends RecurrentBase {
  */
 export class LSTMCell extends CellBase {
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}) {
-    super("lstm", inputSize, hiddenSize, options.bias ?? true);
+    super("lstm", inputSize, hiddenSize, checkOptions("LSTMCell", options).bias ?? true);
   }
 
   forward(x: Tensor, h?: Tensor, c?: Tensor): Tensor {

@@ -50,6 +50,12 @@ function persistent(shape: Shape, who?: string): Tensor {
   return t;
 }
 
+/** Throw unless a layer's options are an object (or left out): null, a number or an array are named. */
+export function checkOptions<T>(who: string, options: T): T {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new Error(`${who}: options must be an object, got ${describe(options)}`);
+  return options;
+}
+
 /**
  * Throw unless x is a live Tensor, naming the layer (`who`) and the argument: forwards are called
  * from plain JS too, and read x.shape before any op would name what is wrong.

@@ -24,7 +24,7 @@ import { noGrad } from "../autograd/engine.js";
 import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { Module, checkTensor } from "./module.js";
+import { Module, checkTensor, checkOptions } from "./module.js";
 
 /** Options of MixtureOfExperts. */
 export interface MixtureOfExpertsOptions {
@@ -75,6 +75,7 @@ export class MixtureOfExperts extends Module {
 
   constructor(experts: Module[], gate: Module, options: MixtureOfExpertsOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     if (!Array.isArray(experts)) throw new Error(`MixtureOfExperts: experts must be an array of Modules, got ${describe(experts)}`);
     if (experts.length === 0) throw new Error("MixtureOfExperts: got no experts");
     experts.forEach((m, i) => {

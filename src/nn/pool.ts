@@ -5,7 +5,7 @@
 import { avgPool2d, maxPool2d, pair, poolGeometry, type Pair, type Pool2dOptions } from "../autograd/conv.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Module, checkTensor } from "./module.js";
+import { Module, checkTensor, checkOptions } from "./module.js";
 
 function show(v: Pair): string {
   // Also called on sizes not yet checked (describe() names the layer in their error).
@@ -31,6 +31,7 @@ export class MaxPool2d extends Module {
    */
   constructor(readonly kernelSize: Pair, readonly options: Pool2dOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     pair("MaxPool2d", "kernelSize", kernelSize, 1);
     pair(this.describe(), "stride", options.stride ?? kernelSize, 1);
     pair(this.describe(), "padding", options.padding ?? 0, 0);
@@ -64,6 +65,7 @@ export class AvgPool2d extends Module {
    */
   constructor(readonly kernelSize: Pair, readonly options: AvgPool2dOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     pair("AvgPool2d", "kernelSize", kernelSize, 1);
     pair(this.describe(), "stride", options.stride ?? kernelSize, 1);
     pair(this.describe(), "padding", options.padding ?? 0, 0);

@@ -1,7 +1,7 @@
 // Positional encodings. Attention by itself is blind to order: permuting the inputs permutes
 // the outputs the same way. Adding a vector that depends on each position to its features
 // tells the model where every token sits.
-import { add } from "../autograd/arithmetic.js";
+import { add, addScalar } from "../autograd/arithmetic.js";
 import { slice, transpose } from "../autograd/shape.js";
 import { getBackend } from "../backend/index.js";
 import { bytesText } from "../memory/heap.js";
@@ -9,7 +9,7 @@ import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Embedding } from "./embedding.js";
-import { buffer, Module, checkTensor } from "./module.js";
+import { buffer, Module, checkTensor, checkOptions } from "./module.js";
 
 /** Check x [B, T, E] / [T, B, E] against a table of maxLen positions from `offset`; returns T. */
 function positions(who: string, x: Tensor, dim: number, maxLen: number, offset: number, batchFirst: boolean): number {
@@ -30,6 +30,8 @@ function positiveInts(who: string, sizes: Record<string, number>): void {
 
 /** x + the rows [offset, offset + T) of a [maxLen, E] table, broadcast over the batch. */
 function addRows(x: Tensor, table: Tensor, offset: number, T: number, batchFirst: boolean): Tensor {
+  // An empty sequence has no position to add (and slice refuses an empty range): a copy of x.
+  if (T === 0) return addScalar(x, 0);
   const rows = slice(table, 0, offset, offset + T);
   const E = table.shape[1];
   if (batchFirst) return add(x, rows);
@@ -60,6 +62,7 @@ export class SinusoidalPositionalEncoding extends Module<[Tensor, number?], Tens
    */
   constructor(readonly dim: number, readonly maxLen = 5000, options: { batchFirst?: boolean } = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     positiveInts("SinusoidalPositionalEncoding", { dim, maxLen });
     // The table is computed in JS first: a size past the heap would be a RangeError there.
     const limit = getBackend().heap.maxBytes;
@@ -107,6 +110,7 @@ export class LearnedPositionalEncoding extends Module<[Tensor, number?], Tensor>
    */
   constructor(readonly maxLen: number, readonly dim: number, options: { batchFirst?: boolean } = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     positiveInts("LearnedPositionalEncoding", { maxLen, dim });
     let table: Embedding;
     try {

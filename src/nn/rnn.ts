@@ -17,7 +17,7 @@ import { concat, reshape, slice, transpose } from "../autograd/shape.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { uniform } from "./init.js";
-import { Module, parameter, checkTensor } from "./module.js";
+import { Module, parameter, checkTensor, checkOptions } from "./module.js";
 
 /** Options shared by RNN, LSTM and GRU, as in PyTorch. */
 export interface RecurrentOptions {
@@ -97,6 +97,7 @@ export abstract class RecurrentBase extends Module {
    */
   constructor(protected readonly kind: CellKind, readonly inputSize: number, readonly hiddenSize: number, options: RecurrentOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     const name = this.constructor.name;
     positiveInt(name, "inputSize", inputSize);
     positiveInt(name, "hiddenSize", hiddenSize);
@@ -238,7 +239,7 @@ export class RNN extends RecurrentBase {
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    super(rnnKind("RNN", options.nonlinearity), inputSize, hiddenSize, options);
+    super(rnnKind("RNN", checkOptions("RNN", options).nonlinearity), inputSize, hiddenSize, options);
     this.nonlinearity = this.kind === "rnnRelu" ? "relu" : "tanh";
   }
 
@@ -308,7 +309,7 @@ export class RNNCell extends CellBase {
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean; nonlinearity?: "tanh" | "relu" } = {}) {
-    super(rnnKind("RNNCell", options.nonlinearity), inputSize, hiddenSize, options.bias ?? true);
+    super(rnnKind("RNNCell", checkOptions("RNNCell", options).nonlinearity), inputSize, hiddenSize, checkOptions("RNNCell", options).bias ?? true);
     this.nonlinearity = this.kind === "rnnRelu" ? "relu" : "tanh";
   }
 

@@ -17,7 +17,7 @@ import { MultiheadAttention } from "./attention.js";
 import { Dropout } from "./dropout.js";
 import { LayerNorm } from "./layernorm.js";
 import { Linear } from "./linear.js";
-import { Module, checkTensor } from "./module.js";
+import { Module, checkTensor, checkOptions } from "./module.js";
 
 /** Options of TransformerEncoderLayer and TransformerDecoderLayer, with PyTorch's defaults. */
 export interface TransformerLayerOptions {
@@ -83,6 +83,7 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
 
   constructor(dModel: number, nhead: number, options: TransformerLayerOptions) {
     super();
+    checkOptions(this.constructor.name, options);
     this.config = resolved(dModel, nhead, options);
     const a = this.config.activation;
     if (a !== "relu" && a !== "gelu") throw new Error(`${this.constructor.name}: activation must be "relu" or "gelu", got "${String(a)}"`);
@@ -263,6 +264,7 @@ export class TransformerEncoder extends Module<[Tensor, EncoderLayerForwardOptio
    */
   constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: LayerNorm | null } = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new Error(`TransformerEncoder: encoderLayer is ${describe(encoderLayer)}, expected a TransformerEncoderLayer`);
     if (!Number.isInteger(numLayers) || numLayers <= 0) throw new Error(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
     this.layers = Array.from({ length: numLayers }, (_, i) => this.child(`layers.${i}`, encoderLayer.clone()));

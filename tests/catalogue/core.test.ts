@@ -319,6 +319,10 @@ describe("layers: construction and forward arguments (found by the fuzzer)", () 
     { name: "LearnedPositionalEncoding(14, 2^31)", run: () => new nn.LearnedPositionalEncoding(14, 2 ** 31), message: /^LearnedPositionalEncoding: Embedding: Tensor\[14, 2147483648\] on the wasm backend: cannot allocate/ },
     { name: "Linear(2^31, 4)", run: () => new nn.Linear(2 ** 31, 4), message: /^Linear: Tensor\[4, 2147483648\] on the wasm backend: cannot allocate 34359738368 bytes/ },
     { name: "GRUCell(1, 2^31)", run: () => new nn.GRUCell(1, 2 ** 31), message: /^GRUCell: the weights of 1 inputs and 2147483648 hidden units \(6442450944 × 2147483651 values\) are more than the 4 GiB heap holds$/ },
+    { name: "SinusoidalPositionalEncoding with options null", run: () => new nn.SinusoidalPositionalEncoding(4, 5, null as never), message: /^SinusoidalPositionalEncoding: options must be an object, got null$/ },
+    { name: "Linear with options 5", run: () => new nn.Linear(2, 3, 5 as never), message: /^Linear: options must be an object, got 5$/ },
+    { name: "GRUCell with options null (read before super())", run: () => new nn.GRUCell(2, 3, null as never), message: /^GRUCell: options must be an object, got null$/ },
+    { name: "RBF(10^12, 1)", run: () => new nn.RBF(1e12, 1), message: /^RBF: Tensor\[1, 1000000000000\] on the wasm backend: cannot allocate/ },
     { name: "AdaptiveAvgPool2d of an empty image", run: () => new nn.AdaptiveAvgPool2d(2).forward(zeros([1, 1, 0, 4])), message: /^AdaptiveAvgPool2d\(2\): input \[1, 1, 0, 4\] has an empty image, nothing to pool$/ },
     { name: "forward of an abstract CellBase", run: () => new (nn.CellBase as unknown as new (...a: unknown[]) => nn.Module)("gru", 2, 3).forward(zeros([1, 2])), message: /^CellBase: has no forward\(\); it is an abstract base class, use one of its subclasses$/ },
   ];
@@ -331,6 +335,11 @@ describe("layers: construction and forward arguments (found by the fuzzer)", () 
     const rnn = new nn.GRU(2, 3);
     expect(rnn.forward(tensor([1, 2], [1, 1, 2]), null as never).toArray()).toEqual(rnn.forward(tensor([1, 2], [1, 1, 2])).toArray());
     expect(() => cell.forward(x, "h" as never)).toThrow(/^RNNCell\(2→3\): state h is "h", expected a Tensor$/);
+  });
+
+  it("a positional encoding of an empty sequence at an offset returns it (slice refused the empty range [2, 2))", () => {
+    const pe = new nn.SinusoidalPositionalEncoding(6, 13);
+    expect(pe.forward(zeros([1, 0, 6]), 2).shape).toEqual([1, 0, 6]);
   });
 
   it("SinusoidalPositionalEncoding with batchFirst false adds PE[t] to every batch entry (a [T, 3, E] input was refused: add could not broadcast [T, 1, E])", () => {

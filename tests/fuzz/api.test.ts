@@ -521,7 +521,12 @@ interface LayerSig {
   input: (c: Ctx, m: nn.Module, args: unknown[]) => unknown[];
   /** Names an error may carry besides the class's: the layers inside a container. */
   names?: string[];
+  /** false: not compared across backends (its constructor arguments are modules of one backend). */
+  parity?: false;
 }
+
+/** Layers that draw random numbers in training mode: compared across backends in eval mode only. */
+const RANDOM_IN_TRAINING = new Set(["Dropout", "Dropout2d"]);
 
 const feat = (c: Ctx) => c.r.int(1, 5);
 /** [*, n] with up to two leading axes. */
@@ -557,12 +562,14 @@ const layers: Record<string, LayerSig> = {
   Dropout: { args: (c) => (c.r.chance(0.3) ? [] : [c.r.pick([0, 0.2, 0.5, 0.9])]), input: anyInput },
   Dropout2d: { args: (c) => (c.r.chance(0.3) ? [] : [c.r.pick([0, 0.2, 0.5])]), input: (c) => [c.t(image(c))] },
   Sequential: {
+    parity: false,
     args: (c) => { const n = feat(c); return [new nn.Linear(3, n), new nn.ReLU(), new nn.Linear(n, 2)]; },
     input: (c) => [rows(c, 3)],
     names: ["Linear", "ReLU"],
   },
   RBF: { args: (c) => [feat(c), feat(c), c.r.pick<object>([{}, { basis: c.r.pick(["gaussian", "multiquadric", "inverseMultiquadric"]) }, { width: 0.5, learnableCenters: false }])], input: (c, m, a) => [rows(c, num(a[0], 1))] },
   MixtureOfExperts: {
+    parity: false,
     args: (c) => { const e = c.r.int(1, 3); return [Array.from({ length: e }, () => new nn.Linear(2, 1)), new nn.Linear(2, e), c.r.chance(0.5) ? { topK: c.r.int(1, e) } : {}]; },
     input: (c) => [c.t([c.r.int(1, 4), 2])],
     names: ["Linear"],
@@ -643,6 +650,7 @@ const layers: Record<string, LayerSig> = {
     names: ["MultiheadAttention", "LayerNorm", "Linear"],
   },
   TransformerEncoder: {
+    parity: false,
     args: (c) => [new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 4, dropout: 0, batchFirst: true }), c.r.int(1, 2)],
     input: (c) => [seq(c, 4, true)],
     names: ["TransformerEncoderLayer", "MultiheadAttention", "LayerNorm", "Linear"],
@@ -668,6 +676,7 @@ function layerTarget(name: string): Target {
       const raw = sig.args(c);
       owned.push(raw);
       const args = c.r.chance(0.6) ? raw : c.mutateArgs(raw);
+      let problem: string | null = null;
       return {
         args,
         owned,
@@ -681,10 +690,24 @@ function layerTarget(name: string): Target {
           const fwd = c.r.chance(0.6) ? input : c.mutateArgs(input);
           owned.push(fwd);
           const out = (m.forward as (...a: unknown[]) => unknown)(...fwd);
-          const outs = tensorsIn(out);
-          if (outs.size === 0) throw new Error(`nn.${name}: forward returned ${show(out)}, no tensor`);
+          if (tensorsIn(out).size === 0) problem = `forward returned ${show(out)}, no tensor`;
+          else if (sig.parity !== false && (!m.training || !RANDOM_IN_TRAINING.has(name)) && moderate(fwd)) {
+            // The same layer on the other backend, with these weights, must compute the same.
+            setBackend(c.other.name);
+            let twin: nn.Module;
+            try {
+              twin = new Layer(...args);
+            } finally {
+              setBackend(c.be.name);
+            }
+            owned.push(twin);
+            twin.loadStateDict(m.stateDict());
+            twin.train(m.training);
+            problem = parity(c, fwd, out, (moved) => (twin.forward as (...a: unknown[]) => unknown)(...moved));
+          }
           return out;
         },
+        check: () => problem,
       };
     },
   };
