@@ -10,7 +10,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { owning } from "../memory/scope.js";
 import { record } from "./engine.js";
 import { transpose } from "./shape.js";
-import { backendOf, empty } from "./util.js";
+import { backendOf, checkOpOptions, empty } from "./util.js";
 
 /** x with axis `a` moved to the end, the other axes in order (a chain of recorded swaps). */
 function axisToEnd(x: Tensor, a: number): Tensor {
@@ -186,6 +186,7 @@ export interface RoutingResult {
  */
 export function dynamicRouting(uHat: Tensor, iterations: number, options: RoutingOptions = {}): RoutingResult {
   const be = backendOf("dynamicRouting", uHat);
+  checkOpOptions("dynamicRouting", options);
   if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`dynamicRouting: routingIterations must be an integer ≥ 1, got ${iterations}`);
   if (uHat.rank !== 4) throw new Error(`dynamicRouting: prediction vectors have shape ${fmt(uHat.shape)}, expected [batch, inCapsules, outCapsules, outDim]`);
   const gradient = options.gradient ?? "all";

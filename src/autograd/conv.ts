@@ -13,7 +13,7 @@ import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isGradEnabled, record } from "./engine.js";
-import { backendOf, checkNumber, empty } from "./util.js";
+import { backendOf, checkNumber, checkOpOptions, empty } from "./util.js";
 
 /** A per-axis size given as one number (both axes) or [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -111,6 +111,7 @@ function geometryArgs(g: ConvGeometry): [number, number, number, number, number,
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const be = bias ? backendOf("conv2d", x, weight, bias) : backendOf("conv2d", x, weight);
+  checkOpOptions("conv2d", options);
   const g = convGeometry("conv2d", x.shape, weight.shape, options);
   if (bias && (bias.rank !== 1 || bias.size !== g.o)) throw new Error(`conv2d: bias has shape ${fmt(bias.shape)}, expected [${g.o}]`);
   const args = geometryArgs(g);
@@ -180,6 +181,7 @@ export function poolGeometry(who: string, x: readonly number[], kernelSize: Pair
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
   const be = backendOf("maxPool2d", x);
+  checkOpOptions("maxPool2d", options);
   const g = poolGeometry("maxPool2d", x.shape, kernelSize, options);
   const y = empty(be, [x.shape[0], x.shape[1], g.oh, g.ow]);
   const argmax = empty(be, y.shape);
@@ -206,6 +208,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
  */
 export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions & { countIncludePad?: boolean } = {}): Tensor {
   const be = backendOf("avgPool2d", x);
+  checkOpOptions("avgPool2d", options);
   const g = poolGeometry("avgPool2d", x.shape, kernelSize, options);
   const countPad = options.countIncludePad ?? true;
   const y = empty(be, [x.shape[0], x.shape[1], g.oh, g.ow]);

@@ -31,6 +31,11 @@ export function checkNumber(op: string, what: string, v: unknown): asserts v is 
   if (typeof v !== "number") throw new Error(`${op}: ${what} is ${describe(v)}, expected a number`);
 }
 
+/** An op's options: an object (defaults when left out), else an error naming the op. */
+export function checkOpOptions(op: string, options: unknown): void {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new Error(`${op}: options must be an object, got ${describe(options)}`);
+}
+
 /** A copy of t with another shape of the same size (no graph). */
 export function copyAs(t: Tensor, shape: Shape): Tensor {
   const out = empty(t.backend, shape);

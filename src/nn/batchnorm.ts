@@ -55,9 +55,9 @@ abstract class BatchNormBase extends Module {
     if (this.momentum !== null && !(typeof this.momentum === "number" && this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${this.constructor.name}: momentum must be in [0, 1] or null, got ${describe(this.momentum)}`);
     const affine = options.affine ?? true;
     this.weight = affine ? this.param("weight", parameter([numFeatures], constant(1), this.constructor.name)) : null;
-    this.bias = affine ? this.param("bias", parameter([numFeatures])) : null;
+    this.bias = affine ? this.param("bias", parameter([numFeatures], undefined, this.constructor.name)) : null;
     const track = options.trackRunningStats ?? true;
-    this.runningMean = track ? this.buffer("running_mean", buffer([numFeatures], 0)) : null;
+    this.runningMean = track ? this.buffer("running_mean", buffer([numFeatures], 0, this.constructor.name)) : null;
     this.runningVar = track ? this.buffer("running_var", buffer([numFeatures], 1)) : null;
     this.numBatchesTracked = track ? this.buffer("num_batches_tracked", buffer([], 0)) : null;
   }

@@ -75,7 +75,7 @@ export class ConvTranspose2d extends Module {
     const [kh, kw] = this.kernelSize;
     const extra: string[] = [];
     const { stride, padding, outputPadding, dilation } = this.options;
-    const show = (v: Pair) => (typeof v === "number" ? String(v) : v[0] === v[1] ? String(v[0]) : `[${v.join(", ")}]`);
+    const show = (v: Pair) => (!Array.isArray(v) ? String(v) : v[0] === v[1] ? String(v[0]) : `[${v.join(", ")}]`);
     if (stride !== undefined && show(stride) !== "1") extra.push(`stride ${show(stride)}`);
     if (padding !== undefined && show(padding) !== "0") extra.push(`padding ${show(padding)}`);
     if (outputPadding !== undefined && show(outputPadding) !== "0") extra.push(`outputPadding ${show(outputPadding)}`);

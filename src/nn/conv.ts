@@ -71,7 +71,7 @@ export class Conv2d extends Module {
     const [kh, kw] = this.kernelSize;
     const extra: string[] = [];
     const { stride, padding, dilation } = this.options;
-    const show = (v: Pair) => (typeof v === "number" ? String(v) : `[${v.join(", ")}]`);
+    const show = (v: Pair) => (!Array.isArray(v) ? String(v) : `[${v.join(", ")}]`);
     if (stride !== undefined && show(stride) !== "1") extra.push(`stride ${show(stride)}`);
     if (padding !== undefined && padding !== 0 && padding !== "valid") extra.push(`padding ${typeof padding === "string" ? padding : show(padding)}`);
     if (dilation !== undefined && show(dilation) !== "1") extra.push(`dilation ${show(dilation)}`);

@@ -37,6 +37,7 @@ export class LayerNorm extends Module {
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
     checkOptions(this.constructor.name, options);
+    if (typeof normalizedShape !== "number" && !Array.isArray(normalizedShape)) throw new Error(`LayerNorm: normalizedShape must be a size or an array of sizes, got ${describe(normalizedShape)}`);
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
     if (this.normalizedShape.length === 0 || this.normalizedShape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new Error(`LayerNorm: normalizedShape must be positive integers, got ${fmt(this.normalizedShape)}`);

@@ -52,7 +52,7 @@ function persistent(shape: Shape, who?: string): Tensor {
 
 /** Throw unless a layer's options are an object (or left out): null, a number or an array are named. */
 export function checkOptions<T>(who: string, options: T): T {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new Error(`${who}: options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== "object" || Array.isArray(options) || options instanceof Tensor) throw new Error(`${who}: options must be an object, got ${describe(options)}`);
   return options;
 }
 
@@ -85,8 +85,8 @@ export function parameter(shape: Shape, init?: (view: Float32Array) => void, who
  *
  * @example const runningMean = nn.buffer([16]); // zeros, saved in stateDict, never trained
  */
-export function buffer(shape: Shape, value = 0): Tensor {
-  const t = persistent(shape);
+export function buffer(shape: Shape, value = 0, who?: string): Tensor {
+  const t = persistent(shape, who);
   t.backend.fill(t.ptr, t.size, value);
   return t;
 }

@@ -11,6 +11,8 @@
 import { add } from "../autograd/arithmetic.js";
 import { gelu, relu } from "../autograd/activation.js";
 import type { AttentionMask } from "../autograd/attention.js";
+import { getBackend } from "../backend/index.js";
+import { bytesText } from "../memory/heap.js";
 import { describe } from "../tensor/check.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { MultiheadAttention } from "./attention.js";
@@ -267,6 +269,10 @@ export class TransformerEncoder extends Module<[Tensor, EncoderLayerForwardOptio
     checkOptions(this.constructor.name, options);
     if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new Error(`TransformerEncoder: encoderLayer is ${describe(encoderLayer)}, expected a TransformerEncoderLayer`);
     if (!Number.isInteger(numLayers) || numLayers <= 0) throw new Error(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
+    const limit = getBackend().heap.maxBytes;
+    if (numLayers * encoderLayer.parameterCount() * 4 > limit) {
+      throw new Error(`TransformerEncoder: ${numLayers} copies of ${encoderLayer.parameterCount()} parameters are more than the ${bytesText(limit)} heap holds`);
+    }
     this.layers = Array.from({ length: numLayers }, (_, i) => this.child(`layers.${i}`, encoderLayer.clone()));
     this.norm = options.norm ? this.child("norm", options.norm) : null;
   }

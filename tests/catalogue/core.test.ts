@@ -183,6 +183,10 @@ describe("autograd op arguments", () => {
     { name: "layerNorm with eps 1n", run: () => ops.layerNorm(x(), [3], null, null, 1n as never), message: /^layerNorm: eps must be a positive number, got 1n$/ },
     { name: "batchNorm without options", run: () => (ops.batchNorm as (t: Tensor) => Tensor)(x()), message: /^batchNorm: options must be an object with training: true or false, got undefined$/ },
     { name: "batchNorm with eps \"1e-5\"", run: () => ops.batchNorm(x(), { training: true, eps: "1e-5" as never }), message: /^batchNorm: eps is "1e-5", expected a number$/ },
+    { name: "conv2d with options null", run: () => ops.conv2d(zeros([1, 1, 3, 3]), zeros([1, 1, 2, 2]), null, null as never), message: /^conv2d: options must be an object, got null$/ },
+    { name: "maxPool2d with options 2", run: () => ops.maxPool2d(zeros([1, 1, 4, 4]), 2, 2 as never), message: /^maxPool2d: options must be an object, got 2$/ },
+    { name: "scaledDotProductAttention with a mask { bool, shape: null }", run: () => ops.scaledDotProductAttention(zeros([1, 1, 2, 2]), zeros([1, 1, 2, 2]), zeros([1, 1, 2, 2]), { attnMask: { bool: [true], shape: null as never } }), message: /^scaledDotProductAttention: attention mask is \{.*\}, expected a Tensor or \{ bool, shape \}$|^scaledDotProductAttention: attention mask is an Object, expected a Tensor or \{ bool, shape \}$/ },
+    { name: "splitHeads into 1.5 parts", run: () => ops.splitHeads(zeros([1, 2, 6]), 2, 1.5), message: /^splitHeads: parts must be an integer ≥ 1, got 1\.5$/ },
     { name: "dynamicRouting with 2^31 iterations", run: () => ops.dynamicRouting(zeros([1, 2, 2, 2]), 2 ** 31), message: /^dynamicRouting: 2147483648 iterations would keep 384 GiB for backward, more than the 4 GiB heap$/ },
   ];
   it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
@@ -323,6 +327,12 @@ describe("layers: construction and forward arguments (found by the fuzzer)", () 
     { name: "Linear with options 5", run: () => new nn.Linear(2, 3, 5 as never), message: /^Linear: options must be an object, got 5$/ },
     { name: "GRUCell with options null (read before super())", run: () => new nn.GRUCell(2, 3, null as never), message: /^GRUCell: options must be an object, got null$/ },
     { name: "RBF(10^12, 1)", run: () => new nn.RBF(1e12, 1), message: /^RBF: Tensor\[1, 1000000000000\] on the wasm backend: cannot allocate/ },
+    { name: "Adam with options null", run: () => new optim.Adam([zeros([2], { requiresGrad: true })], null as never), message: /^Adam: options must be an object, got null$/ },
+    { name: "AdamW with options \"fast\"", run: () => new optim.AdamW([zeros([2], { requiresGrad: true })], "fast" as never), message: /^AdamW: options must be an object, got "fast"$/ },
+    { name: "LayerNorm of { length: 2 }", run: () => new nn.LayerNorm({ length: 2 } as never), message: /^LayerNorm: normalizedShape must be a size or an array of sizes, got an Object$/ },
+    { name: "MultiheadAttention with kdim 2^31", run: () => new nn.MultiheadAttention(4, 2, { kdim: 2 ** 31 }), message: /^MultiheadAttention: projections of 4 × \(4 \+ 2147483648 \+ 4\) values are more than the 4 GiB heap holds$/ },
+    { name: "TransformerEncoder of 2^31 layers", run: () => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 4 }), 2 ** 31), message: /^TransformerEncoder: 2147483648 copies of \d+ parameters are more than the 4 GiB heap holds$/ },
+    { name: "Linear with a Tensor for options", run: () => new nn.Linear(2, 3, zeros([1]) as never), message: /^Linear: options must be an object, got Tensor\[1\]$/ },
     { name: "AdaptiveAvgPool2d of an empty image", run: () => new nn.AdaptiveAvgPool2d(2).forward(zeros([1, 1, 0, 4])), message: /^AdaptiveAvgPool2d\(2\): input \[1, 1, 0, 4\] has an empty image, nothing to pool$/ },
     { name: "forward of an abstract CellBase", run: () => new (nn.CellBase as unknown as new (...a: unknown[]) => nn.Module)("gru", 2, 3).forward(zeros([1, 2])), message: /^CellBase: has no forward\(\); it is an abstract base class, use one of its subclasses$/ },
   ];
