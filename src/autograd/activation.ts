@@ -6,7 +6,7 @@ import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normAxis } from "../tensor/shape.js";
 import { record } from "./engine.js";
-import { backendOf, empty } from "./util.js";
+import { backendOf, checkNumber, checkOpOptions, empty } from "./util.js";
 
 function activate(kind: Activation, name: string, x: Tensor, alpha = 0): Tensor {
   const be = backendOf(name, x);
@@ -34,6 +34,7 @@ export function relu(x: Tensor): Tensor {
  * @example const y = ops.leakyRelu(tensor([-1, 2]), 0.1); // [-0.1, 2]
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  checkNumber("leakyRelu", "negativeSlope", negativeSlope);
   return activate(Activation.LeakyReLU, "leakyRelu", x, negativeSlope);
 }
 
@@ -70,6 +71,7 @@ export interface GeluOptions {
  * ops.gelu(tensor([-1, 0, 1]), { approximate: "tanh" }).toArray(); // [−0.158808, 0, 0.841192]
  */
 export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
+  checkOpOptions("gelu", options);
   const approximate = options.approximate ?? "none";
   if (approximate !== "none" && approximate !== "tanh") throw new Error(`gelu: approximate must be "none" or "tanh", got "${String(approximate)}"`);
   return activate(approximate === "tanh" ? Activation.GELUTanh : Activation.GELU, "gelu", x);

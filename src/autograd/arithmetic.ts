@@ -8,7 +8,7 @@ import type { Backend } from "../backend/types.js";
 import { broadcastPattern, broadcastShapes, fmt, sameShape, sizeOf, type Shape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
-import { backendOf, copyAs, empty } from "./util.js";
+import { backendOf, checkNumber, copyAs, empty } from "./util.js";
 
 type Pattern = { bn: number; inner: number };
 
@@ -34,6 +34,12 @@ function gradFor(g: Tensor, s: Shape): Tensor {
 /** The gradient g of a broadcast result, summed back onto an operand of shape s (a new tensor). */
 export function reduceTo(g: Tensor, s: Shape): Tensor {
   if (sameShape(g.shape, s) || g.size === sizeOf(s)) return copyAs(g, s);
+  if (g.size === 0) {
+    // An operand stretched along an empty axis influenced no output: its gradient is 0.
+    const zero = empty(g.backend, s);
+    g.backend.fill(zero.ptr, zero.size, 0);
+    return zero;
+  }
   const p = broadcastPattern(s, g.shape)!;
   const out = empty(g.backend, s);
   g.backend.sumToBroadcast(g.ptr, out.ptr, g.size / (p.bn * p.inner), p.bn, p.inner);
@@ -45,19 +51,18 @@ function broadcastBinary(op: Binary, name: string, a: Tensor, b: Tensor): Tensor
   const be = backendOf(name, a, b);
   const shape = broadcastShapes(a.shape, b.shape);
   if (shape === null) throw new Error(`${name}: shapes ${fmt(a.shape)} and ${fmt(b.shape)} do not broadcast`);
+  const size = sizeOf(shape);
+  // An empty result has nothing to read ([2, 1, 4] with [0, 4] is [2, 0, 4], as in PyTorch).
+  if (size === 0) return empty(be, shape);
+  // The patterns are checked before anything is allocated: a refused pair must leave nothing behind.
+  const pb = b.size === size ? null : pattern(name, b.shape, shape, a.shape, b.shape);
+  const pa = a.size === size ? null : pattern(name, a.shape, shape, a.shape, b.shape);
   const out = empty(be, shape);
-  if (a.size === out.size) {
-    const p = pattern(name, b.shape, shape, a.shape, b.shape);
-    be.binary(op, a.ptr, b.ptr, out.ptr, out.size, p.bn, p.inner);
-  } else {
+  if (pa === null) be.binary(op, a.ptr, b.ptr, out.ptr, out.size, pb?.bn ?? out.size, pb?.inner ?? 1);
+  else {
     // a is the stretched one: the kernel broadcasts only its second operand.
-    const pa = pattern(name, a.shape, shape, a.shape, b.shape);
     const big = expand(be, a, shape, pa);
-    if (b.size === out.size) be.binary(op, big.ptr, b.ptr, out.ptr, out.size, out.size, 1);
-    else {
-      const pb = pattern(name, b.shape, shape, a.shape, b.shape);
-      be.binary(op, big.ptr, b.ptr, out.ptr, out.size, pb.bn, pb.inner);
-    }
+    be.binary(op, big.ptr, b.ptr, out.ptr, out.size, pb?.bn ?? out.size, pb?.inner ?? 1);
     big.dispose();
   }
   return out;
@@ -169,6 +174,7 @@ export function neg(x: Tensor): Tensor {
  * @example const y = ops.mulScalar(tensor([1, 2]), 3); // [3, 6]
  */
 export function mulScalar(x: Tensor, s: number): Tensor {
+  checkNumber("mulScalar", "the scalar", s);
   return unaryOp(Unary.MulScalar, "mulScalar", x, s, (x) => fullLike(x, s));
 }
 
@@ -178,6 +184,7 @@ export function mulScalar(x: Tensor, s: number): Tensor {
  * @example const y = ops.addScalar(tensor([1, 2]), 0.5); // [1.5, 2.5]
  */
 export function addScalar(x: Tensor, s: number): Tensor {
+  checkNumber("addScalar", "the scalar", s);
   return unaryOp(Unary.AddScalar, "addScalar", x, s, (x) => fullLike(x, 1));
 }
 
@@ -227,6 +234,7 @@ export function square(x: Tensor): Tensor {
  * @example const y = ops.pow(tensor([2, 3]), 3); // [8, 27]
  */
 export function pow(x: Tensor, p: number): Tensor {
+  checkNumber("pow", "the exponent", p);
   return unaryOp(Unary.PowScalar, "pow", x, p, (x) => {
     const d = raw(Unary.PowScalar, x, p - 1);
     x.backend.unary(Unary.MulScalar, d.ptr, d.ptr, d.size, p);

@@ -16,10 +16,11 @@ import type { Backend } from "../backend/types.js";
 import { Binary } from "../backend/opcodes.js";
 import { keep } from "../memory/scope.js";
 import { rng } from "../tensor/random.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isGradEnabled, record } from "./engine.js";
-import { backendOf, empty } from "./util.js";
+import { backendOf, checkOpOptions, empty } from "./util.js";
 
 /** A boolean mask by value: `bool[i]` truthy or falsy, laid out row-major in `shape`. */
 export interface BoolMask {
@@ -61,6 +62,9 @@ export interface ResolvedMask {
  */
 export function resolveMask(who: string, mask: AttentionMask, B: number, H: number, Tq: number, Tk: number, boolMasks: "attend" | "mask"): ResolvedMask {
   const isTensor = mask instanceof Tensor;
+  if (isTensor ? mask.disposed : mask === null || typeof mask !== "object" || !Array.isArray(mask.shape) || mask.bool === null || typeof mask.bool !== "object" || typeof mask.bool.length !== "number") {
+    throw new Error(`${who}: attention mask is ${isTensor ? `a disposed Tensor${fmt(mask.shape)}` : describe(mask)}, expected a Tensor or { bool, shape }`);
+  }
   const shape = [...mask.shape];
   const want = `[${B}, ${H}, ${Tq}, ${Tk}]`;
   if (shape.length < 1 || shape.length > 4) throw new Error(`${who}: attention mask has shape ${fmt(shape)}, expected a shape broadcastable to ${want}`);
@@ -192,6 +196,7 @@ export function checkOptions(who: string, o: AttentionOptions, D: number): { sca
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions = {}): Tensor {
   const who = "scaledDotProductAttention";
   const { B, H, Tq, Tk, D } = checkQkv(who, q, k, v);
+  checkOpOptions(who, options);
   const o = checkOptions(who, options, D);
   const mask = options.attnMask ? resolveMask(who, options.attnMask, B, H, Tq, Tk, "attend") : null;
   return attention(who, q, k, v, { ...o, mask, weights: false }).out;

@@ -3,12 +3,14 @@
 // stroke, a digit) is present, its direction the entity's pose. The kernels and the calculus of
 // each backward are in src/backend/js/capsule.ts (the reference) and assembly/capsule.ts.
 import { Binary } from "../backend/opcodes.js";
+import { bytesText, sizeClass } from "../memory/heap.js";
 import type { Backend } from "../backend/types.js";
 import { fmt, normAxis } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { owning } from "../memory/scope.js";
 import { record } from "./engine.js";
 import { transpose } from "./shape.js";
-import { backendOf, empty } from "./util.js";
+import { backendOf, checkOpOptions, empty } from "./util.js";
 
 /** x with axis `a` moved to the end, the other axes in order (a chain of recorded swaps). */
 function axisToEnd(x: Tensor, a: number): Tensor {
@@ -51,7 +53,8 @@ export function squash(s: Tensor, axis = -1): Tensor {
   if (s.rank < 1 || s.size === 0) throw new Error(`squash: input has shape ${fmt(s.shape)}, expected at least one non-empty axis`);
   const a = normAxis(axis, s.rank, "squash");
   if (a === s.rank - 1) return squashLast(s);
-  return endToAxis(squashLast(axisToEnd(s, a)), a);
+  // The moved copies belong to the result: freed with it outside a scope.
+  return owning(() => endToAxis(squashLast(axisToEnd(s, a)), a));
 }
 
 /**
@@ -63,12 +66,19 @@ export function norm(x: Tensor, axis = -1, keepDims = false): Tensor {
   const be = backendOf("norm", x);
   if (x.rank < 1) throw new Error(`norm: input has shape ${fmt(x.shape)}, expected at least one axis`);
   const a = normAxis(axis, x.rank, "norm");
-  const xl = a === x.rank - 1 ? x : axisToEnd(x, a);
+  // The moved copy is the recorded input: it belongs to the result, freed with it outside a scope.
+  return owning(() => normOf(be, x, a, a === x.rank - 1 ? x : axisToEnd(x, a), keepDims));
+}
+
+/** ‖xl‖ over its last axis, which is axis a of x. */
+function normOf(be: Backend, x: Tensor, a: number, xl: Tensor, keepDims: boolean): Tensor {
   const dim = xl.shape[xl.rank - 1];
   const rows = dim === 0 ? 0 : xl.size / dim;
   const outShape = keepDims ? x.shape.map((d, i) => (i === a ? 1 : d)) : x.shape.filter((_, i) => i !== a);
   const n = empty(be, outShape);
   be.vectorNorm(xl.ptr, n.ptr, rows, dim);
+  // The length of an empty vector is 0, as in PyTorch (the kernel sees no rows to write).
+  if (dim === 0) be.fill(n.ptr, n.size, 0);
   return record(n, "norm", [xl], (g) => {
     const dx = empty(be, xl.shape);
     be.vectorNormBackward(xl.ptr, n.ptr, g.ptr, dx.ptr, rows, dim);
@@ -176,11 +186,18 @@ export interface RoutingResult {
  */
 export function dynamicRouting(uHat: Tensor, iterations: number, options: RoutingOptions = {}): RoutingResult {
   const be = backendOf("dynamicRouting", uHat);
+  checkOpOptions("dynamicRouting", options);
   if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`dynamicRouting: routingIterations must be an integer ≥ 1, got ${iterations}`);
   if (uHat.rank !== 4) throw new Error(`dynamicRouting: prediction vectors have shape ${fmt(uHat.shape)}, expected [batch, inCapsules, outCapsules, outDim]`);
   const gradient = options.gradient ?? "all";
   if (gradient !== "all" && gradient !== "last") throw new Error(`dynamicRouting: gradient must be "all" or "last", got "${String(gradient)}"`);
   const [batch, inCaps, outCaps, dim] = uHat.shape;
+  // Every iteration keeps its c, s and v for backward: refuse a count the heap could never hold
+  // before running (and allocating) for minutes.
+  const perIteration = sizeClass(batch * inCaps * outCaps * 4) + 2 * sizeClass(batch * outCaps * dim * 4);
+  if (iterations * perIteration > be.heap.maxBytes) {
+    throw new Error(`dynamicRouting: ${iterations} iterations would keep ${bytesText(iterations * perIteration)} for backward, more than the ${bytesText(be.heap.maxBytes)} heap`);
+  }
   const rows = batch * inCaps;
   const logits = empty(be, [batch, inCaps, outCaps]);
   be.fill(logits.ptr, logits.size, 0);

@@ -24,7 +24,7 @@ import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { pair, type ConvGeometry, type Pair } from "./conv.js";
 import { record } from "./engine.js";
-import { backendOf, empty } from "./util.js";
+import { backendOf, checkOpOptions, empty } from "./util.js";
 
 /** Geometry of a transposed 2-D convolution, as PyTorch's conv_transpose2d arguments. */
 export interface ConvTranspose2dOptions {
@@ -81,6 +81,7 @@ function geometryArgs(g: ConvGeometry): [number, number, number, number, number,
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
   const be = bias ? backendOf("convTranspose2d", x, weight, bias) : backendOf("convTranspose2d", x, weight);
+  checkOpOptions("convTranspose2d", options);
   const g = convTransposeGeometry("convTranspose2d", x.shape, weight.shape, options);
   if (bias && (bias.rank !== 1 || bias.size !== g.c)) throw new Error(`convTranspose2d: bias has shape ${fmt(bias.shape)}, expected [${g.c}]`);
   const args = geometryArgs(g);

@@ -9,10 +9,11 @@
 // Backward is the same sum read the other way round: dx spreads each dy over the patch it came
 // from, weighted by the filter; dw collects, for each filter tap, dy times the inputs it met.
 import { Binary } from "../backend/opcodes.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isGradEnabled, record } from "./engine.js";
-import { backendOf, empty } from "./util.js";
+import { backendOf, checkNumber, checkOpOptions, empty } from "./util.js";
 
 /** A per-axis size given as one number (both axes) or [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -110,6 +111,7 @@ function geometryArgs(g: ConvGeometry): [number, number, number, number, number,
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const be = bias ? backendOf("conv2d", x, weight, bias) : backendOf("conv2d", x, weight);
+  checkOpOptions("conv2d", options);
   const g = convGeometry("conv2d", x.shape, weight.shape, options);
   if (bias && (bias.rank !== 1 || bias.size !== g.o)) throw new Error(`conv2d: bias has shape ${fmt(bias.shape)}, expected [${g.o}]`);
   const args = geometryArgs(g);
@@ -179,6 +181,7 @@ export function poolGeometry(who: string, x: readonly number[], kernelSize: Pair
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
   const be = backendOf("maxPool2d", x);
+  checkOpOptions("maxPool2d", options);
   const g = poolGeometry("maxPool2d", x.shape, kernelSize, options);
   const y = empty(be, [x.shape[0], x.shape[1], g.oh, g.ow]);
   const argmax = empty(be, y.shape);
@@ -205,6 +208,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
  */
 export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions & { countIncludePad?: boolean } = {}): Tensor {
   const be = backendOf("avgPool2d", x);
+  checkOpOptions("avgPool2d", options);
   const g = poolGeometry("avgPool2d", x.shape, kernelSize, options);
   const countPad = options.countIncludePad ?? true;
   const y = empty(be, [x.shape[0], x.shape[1], g.oh, g.ow]);
@@ -249,6 +253,11 @@ export interface BatchNormOptions {
  * @example const y = ops.batchNorm(randn([16, 4]), { training: true }); // each column: mean 0, variance 1
  */
 export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
+  if (options === null || typeof options !== "object") throw new Error(`batchNorm: options must be an object with training: true or false, got ${describe(options)}`);
+  if (typeof options.training !== "boolean") throw new Error(`batchNorm: training must be true or false, got ${describe(options.training)}`);
+  for (const k of ["eps", "momentum"] as const) {
+    if (options[k] !== undefined) checkNumber("batchNorm", k, options[k]);
+  }
   const { runningMean = null, runningVar = null, weight = null, bias = null, training } = options;
   const eps = options.eps ?? 1e-5;
   const momentum = options.momentum ?? 0.1;

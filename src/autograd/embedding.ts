@@ -2,6 +2,7 @@
 // nn.Embedding, and behind any table of per-token vectors (a recurrent layer's input projection
 // computed once per vocabulary entry, for one). Backward scatters each output row's gradient back
 // onto the row it came from, adding when an id occurs more than once.
+import { describe, numbersOf } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
@@ -15,7 +16,10 @@ export function embeddingLookup(weight: Tensor, ids: Tensor | ArrayLike<number>,
   const be = backendOf(who, weight);
   if (weight.rank !== 2) throw new Error(`${who}: table has shape ${fmt(weight.shape)}, expected [rows, dim]`);
   const [rows, D] = weight.shape;
-  const values = ids instanceof Tensor ? ids.toArray() : Float32Array.from(ids);
+  if (ids instanceof Tensor ? ids.disposed : ids === null || typeof ids !== "object" || typeof ids.length !== "number") {
+    throw new Error(`${who}: ids are ${ids instanceof Tensor ? `a disposed Tensor${fmt(ids.shape)}` : describe(ids)}, expected a Tensor or an array of row indices`);
+  }
+  const values = ids instanceof Tensor ? ids.toArray() : numbersOf(`${who}: ids`, ids);
   const shape = ids instanceof Tensor ? ids.shape : [values.length];
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

@@ -26,6 +26,7 @@ const consumed = new WeakMap<Tensor, Pick<Node, "op" | "inputs">>();
  * @example const y = noGrad(() => ops.relu(tensor([1, -1], undefined, { requiresGrad: true }))); // y.node is null: no graph kept
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== "function") throw new Error(`noGrad: expected a function, got ${describe(fn)}`);
   const before = gradEnabled;
   gradEnabled = false;
   try {
@@ -58,6 +59,15 @@ export function isGradEnabled(): boolean {
  * }
  */
 export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: Node["backward"], release?: () => void): Tensor {
+  if (typeof op !== "string") throw new Error(`record: op must be a name, got ${describe(op)}`);
+  const who = `record(${op})`;
+  if (!(out instanceof Tensor) || out.disposed) throw new Error(`${who}: out is ${out instanceof Tensor ? `a disposed Tensor${fmt(out.shape)}` : describe(out)}, expected a Tensor`);
+  if (!Array.isArray(inputs)) throw new Error(`${who}: inputs must be an array of tensors, got ${describe(inputs)}`);
+  inputs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new Error(`${who}: input ${i} is ${describe(t)}, expected a Tensor`);
+  });
+  if (typeof backward !== "function") throw new Error(`${who}: backward must be a function, got ${describe(backward)}`);
+  if (release !== undefined && typeof release !== "function") throw new Error(`${who}: release must be a function or undefined, got ${describe(release)}`);
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
     out.node = { op, inputs, backward, release };
@@ -141,7 +151,27 @@ function backward(root: Tensor, grad?: Tensor, options?: { retainGraph?: boolean
   else root.backend.copy(grad.ptr, seed.ptr, root.size);
   grads.set(root, seed);
 
-  noGrad(() => backpropagate(order, grads, options?.retainGraph ?? false));
+  try {
+    noGrad(() => backpropagate(order, grads, options?.retainGraph ?? false));
+  } catch (e) {
+    // A rule that failed (a custom op's, via record()) leaves the pending gradients to no one.
+    for (const g of grads.values()) g.dispose();
+    throw e;
+  }
+}
+
+/** What is wrong with a backward rule's result, or null: one gradient (or null) per input, each of its input's size. */
+function checkRule(node: Node, grads: unknown): string | null {
+  const who = `backward of ${node.op}`;
+  // Trailing inputs that need no gradient may be left out (a loss whose target needs none).
+  if (!Array.isArray(grads) || grads.length > node.inputs.length) return `${who}: the rule returned ${describe(grads)}, expected an array of up to ${node.inputs.length} gradients (Tensor or null)`;
+  for (let k = 0; k < grads.length; k++) {
+    const gi: unknown = grads[k];
+    if (gi === null || gi === undefined || !node.inputs[k].requiresGrad) continue;
+    if (!(gi instanceof Tensor) || gi.disposed) return `${who}: gradient ${k} is ${describe(gi)}${gi instanceof Tensor ? " (disposed)" : ""}, expected a Tensor or null`;
+    if (gi.size !== node.inputs[k].size) return `${who}: gradient has shape ${fmt(gi.shape)} for an input of shape ${fmt(node.inputs[k].shape)}`;
+  }
+  return null;
 }
 
 function backpropagate(order: Tensor[], grads: Map<Tensor, Tensor>, retainGraph: boolean): void {
@@ -158,6 +188,12 @@ function backpropagate(order: Tensor[], grads: Map<Tensor, Tensor>, retainGraph:
     }
     if (t.retainsGrad) accumulate(t, g, true);
     const inputGrads = node.backward(g);
+    const bad = checkRule(node, inputGrads);
+    if (bad !== null) {
+      g.dispose();
+      if (Array.isArray(inputGrads)) for (const x of inputGrads) if (x instanceof Tensor && !node.inputs.includes(x)) x.dispose();
+      throw new Error(bad);
+    }
     // A rule may hand the same tensor to several inputs (add gives g to both sides): each
     // input must own its gradient, so later claims get a copy.
     const claimed = new Set<Tensor>();
@@ -169,7 +205,6 @@ function backpropagate(order: Tensor[], grads: Map<Tensor, Tensor>, retainGraph:
         unused.add(gi);
         return;
       }
-      if (gi.size !== input.size) throw new Error(`backward of ${node.op}: gradient has shape ${fmt(gi.shape)} for an input of shape ${fmt(input.shape)}`);
       const have = grads.get(input);
       if (have !== undefined) {
         addInto(have, gi);

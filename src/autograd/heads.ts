@@ -5,6 +5,7 @@
 // features. The projections produce [B, T, E] (or time-major [T, B, E]); the batched GEMMs of
 // attention want each head's [T, D] block contiguous, [B, H, T, D]. splitHeads gathers those
 // blocks (one strided block copy per batch entry and head), mergeHeads scatters them back.
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Backend } from "../backend/types.js";
@@ -49,6 +50,9 @@ function layoutOf(op: string, x: Tensor, batchFirst: boolean): Layout {
  */
 export function splitHeads(x: Tensor, heads: number, parts = 1, batchFirst = true): Tensor {
   const be = backendOf("splitHeads", x);
+  for (const [k, v] of [["heads", heads], ["parts", parts]] as const) {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new Error(`splitHeads: ${k} must be an integer ≥ 1, got ${describe(v)}`);
+  }
   const l = layoutOf("splitHeads", x, batchFirst);
   const D = l.C / (parts * heads);
   if (!Number.isInteger(D) || D < 1) throw new Error(`splitHeads: ${l.C} features do not split into ${parts} × ${heads} heads`);

@@ -8,6 +8,7 @@
 //   dx = (g − mean(g) − x̂·mean(g·x̂)) / √(var + eps),  dγ = Σ dy·x̂,  dβ = Σ dy.
 // The kernels save each row's mean and 1/√(var + eps); the release hook frees them.
 import { keep } from "../memory/scope.js";
+import { describe } from "../tensor/check.js";
 import { fmt, sameShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isGradEnabled, record } from "./engine.js";
@@ -23,6 +24,7 @@ import { backendOf, empty } from "./util.js";
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
   const who = "layerNorm";
   const be = backendOf(who, x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
+  if (!Array.isArray(normalizedShape)) throw new Error(`${who}: normalizedShape must be an array of sizes, got ${describe(normalizedShape)}`);
   const k = normalizedShape.length;
   if (k === 0 || x.rank < k || !sameShape(x.shape.slice(x.rank - k), normalizedShape)) {
     throw new Error(`${who}: input has shape ${fmt(x.shape)}, expected [*, ${normalizedShape.join(", ")}] (normalizedShape ${fmt(normalizedShape)})`);
@@ -30,9 +32,10 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   for (const [name, t] of [["weight", weight], ["bias", bias]] as const) {
     if (t && !sameShape(t.shape, normalizedShape)) throw new Error(`${who}: ${name} has shape ${fmt(t.shape)}, expected ${fmt(normalizedShape)}`);
   }
-  if (!(eps > 0)) throw new Error(`${who}: eps must be positive, got ${eps}`);
+  if (typeof eps !== "number" || !(eps > 0)) throw new Error(`${who}: eps must be a positive number, got ${describe(eps)}`);
   const cols = normalizedShape.reduce((a, d) => a * d, 1);
-  const rows = x.size / cols;
+  // An empty normalized shape holds no values, and 0 / 0 rows is no size: count the leading axes.
+  const rows = x.shape.slice(0, x.rank - k).reduce((a, d) => a * d, 1);
   const y = empty(be, x.shape);
   const mean = empty(be, [rows]);
   const rstd = empty(be, [rows]);

@@ -3,7 +3,7 @@
 // only scales that stored gradient by the incoming one (1 when the loss is the final output).
 import { Binary, Unary } from "../backend/opcodes.js";
 import type { Backend } from "../backend/types.js";
-import { describe } from "../tensor/check.js";
+import { describe, numbersOf } from "../tensor/check.js";
 import { fmt, sameShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
@@ -38,7 +38,8 @@ export function labelTensor(op: string, be: Backend, labels: Tensor | ArrayLike<
   if (!(labels instanceof Tensor) && (labels === null || typeof labels !== "object" || typeof labels.length !== "number")) {
     throw new Error(`${op}: labels are ${describe(labels)}, expected a Tensor or an array of ${rows} class indices`);
   }
-  const values = labels instanceof Tensor ? labels.toArray() : Float32Array.from(labels);
+  if (labels instanceof Tensor && labels.disposed) throw new Error(`${op}: labels Tensor${fmt(labels.shape)} was disposed`);
+  const values = labels instanceof Tensor ? labels.toArray() : numbersOf(`${op}: labels`, labels);
   if (values.length !== rows) throw new Error(`${op}: got ${values.length} labels for ${rows} rows of ${what}`);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -61,7 +62,7 @@ export function labelTensor(op: string, be: Backend, labels: Tensor | ArrayLike<
  * @example const loss = ops.crossEntropy(tensor([[2, 0, 0], [0, 0, 2]]), [0, 2]); // −log softmax at the labels: 0.2395
  */
 export function crossEntropy(logits: Tensor, labels: Tensor | ArrayLike<number>): Tensor {
-  checkTensor("crossEntropy", "logits", logits);
+  checkInput("crossEntropy", "logits", logits);
   const be = backendOf("crossEntropy", logits);
   if (logits.rank !== 2) throw new Error(`crossEntropy: logits have shape ${fmt(logits.shape)}, expected [batch, classes]`);
   const [rows, cols] = logits.shape;
@@ -73,13 +74,13 @@ export function crossEntropy(logits: Tensor, labels: Tensor | ArrayLike<number>)
 }
 
 /** Losses are called from plain JS too: a missing or non-tensor argument gets named. */
-function checkTensor(op: string, what: string, t: unknown): void {
+function checkInput(op: string, what: string, t: unknown): void {
   if (!(t instanceof Tensor)) throw new Error(`${op}: ${what} is ${describe(t)}, expected a Tensor`);
 }
 
 function checkTarget(op: string, pred: Tensor, target: Tensor): void {
-  checkTensor(op, "prediction", pred);
-  checkTensor(op, "target", target);
+  checkInput(op, "prediction", pred);
+  checkInput(op, "target", target);
   backendOf(op, pred, target);
   if (!sameShape(pred.shape, target.shape)) throw new Error(`${op}: prediction has shape ${fmt(pred.shape)} but target has shape ${fmt(target.shape)}`);
 }

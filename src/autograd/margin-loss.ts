@@ -1,5 +1,6 @@
 // The margin loss of capsule networks (Sabour et al., 2017), fused: one kernel computes the loss
 // and its gradient with respect to the capsule lengths.
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fused, labelTensor } from "./loss.js";
@@ -29,6 +30,7 @@ export interface MarginLossOptions {
 export function marginLoss(lengths: Tensor, labels: Tensor | ArrayLike<number>, options: MarginLossOptions = {}): Tensor {
   const be = backendOf("marginLoss", lengths);
   if (lengths.rank !== 2) throw new Error(`marginLoss: lengths have shape ${fmt(lengths.shape)}, expected [batch, classes]`);
+  if (options === null || typeof options !== "object") throw new Error(`marginLoss: options must be an object, got ${describe(options)}`);
   const mPlus = options.mPlus ?? 0.9;
   const mMinus = options.mMinus ?? 0.1;
   const lambda = options.lambda ?? 0.5;

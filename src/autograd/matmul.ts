@@ -76,7 +76,8 @@ export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
   const [out, inF] = w.shape;
   if (x.rank < 1 || x.shape[x.rank - 1] !== inF) throw new Error(`linear: input has shape ${fmt(x.shape)}, expected [*, ${inF}]`);
   if (bias && (bias.rank !== 1 || bias.size !== out)) throw new Error(`linear: bias has shape ${fmt(bias.shape)}, expected [${out}]`);
-  const rows = x.size / inF;
+  // Not x.size / inF: with inF = 0 that is NaN rows, and the output is the bias, PyTorch's answer.
+  const rows = x.shape.slice(0, -1).reduce((a, d) => a * d, 1);
   const y = empty(be, [...x.shape.slice(0, -1), out]);
   be.gemm(x.ptr, w.ptr, y.ptr, rows, out, inF, false, true, false);
   if (bias) be.binary(Binary.Add, y.ptr, bias.ptr, y.ptr, y.size, out, 1);

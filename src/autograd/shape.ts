@@ -1,5 +1,6 @@
 // Ops that move values without computing: reshape, transpose, slice, concat. Their backward
 // moves the gradient back the same way.
+import { describe } from "../tensor/check.js";
 import { fmt, normAxis, sizeOf, type Shape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { record } from "./engine.js";
@@ -12,12 +13,13 @@ import { backendOf, copyAs, empty } from "./util.js";
  */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   backendOf("reshape", x);
+  if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array of sizes, got ${describe(shape)}`);
   const known = shape.filter((d) => d !== -1);
   const free = shape.length - known.length;
   const k = sizeOf(known);
   const resolved = free === 1 && k > 0 && x.size % k === 0 ? shape.map((d) => (d === -1 ? x.size / k : d)) : [...shape];
   if (free > 1 || sizeOf(resolved) !== x.size || resolved.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`reshape: cannot view ${fmt(x.shape)} (${x.size} values) as ${fmt(shape)}`);
+    throw new Error(`reshape: cannot view ${fmt(x.shape)} (${x.size} values) as [${shape.map(describe).join(", ")}]`);
   }
   const y = copyAs(x, resolved);
   return record(y, "reshape", [x], (g) => [copyAs(g, x.shape)]);
@@ -29,6 +31,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
  * @example const y = ops.flatten(randn([8, 3, 4, 4])); // [8, 48]
  */
 export function flatten(x: Tensor, startDim = 1): Tensor {
+  backendOf("flatten", x);
   const a = normAxis(startDim, x.rank, "flatten");
   return reshape(x, [...x.shape.slice(0, a), sizeOf(x.shape.slice(a))]);
 }
@@ -117,6 +120,7 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
  * @example const y = ops.concat([tensor([[1, 2]]), tensor([[3, 4]])], 0); // [[1, 2], [3, 4]]
  */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(xs as unknown)) throw new Error(`concat: expected an array of tensors, got ${describe(xs)}`);
   if (xs.length === 0) throw new Error("concat: got no tensors");
   const be = backendOf("concat", ...xs);
   const a = normAxis(axis, xs[0].rank, "concat");

@@ -33,7 +33,10 @@ export interface Dataset {
 export type Source = Tensor | ArrayLike<number> | number[][];
 
 function flat(name: string, s: Source): { data: Float32Array; shape: number[] } {
-  if (s instanceof Tensor) return { data: s.toArray(), shape: [...s.shape] };
+  if (s instanceof Tensor) {
+    if (s.disposed) throw new Error(`dataset: ${name} is a Tensor${fmt(s.shape)} that was disposed`);
+    return { data: s.toArray(), shape: [...s.shape] };
+  }
   if (s instanceof Float32Array) return { data: s, shape: [s.length] };
   if (Array.isArray(s) && s.length > 0 && Array.isArray(s[0])) {
     const rows = s as number[][];

@@ -3,7 +3,7 @@
 import { gelu, leakyRelu, relu, sigmoid, softmax, tanh, type GeluOptions } from "../autograd/activation.js";
 import { describe } from "../tensor/check.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { checkInput, Module } from "./module.js";
+import { checkInput, checkOptions, Module } from "./module.js";
 
 /**
  * max(0, x). The default hidden activation: cheap, and its gradient does not saturate for x > 0.
@@ -73,6 +73,7 @@ export class GELU extends Module {
 
   constructor(options: GeluOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     this.approximate = options.approximate ?? "none";
     if (this.approximate !== "none" && this.approximate !== "tanh") throw new Error(`GELU: approximate must be "none" or "tanh", got "${String(this.approximate)}"`);
   }

@@ -10,12 +10,15 @@ import { linear } from "../autograd/matmul.js";
 import { reshape, slice } from "../autograd/shape.js";
 import { mergeHeads, splitHeads } from "../autograd/heads.js";
 import { attention, combineMasks, packedSelfAttention, resolveMask, type AttentionMask, type ResolvedMask } from "../autograd/attention.js";
+import { getBackend } from "../backend/index.js";
 import { Unary } from "../backend/opcodes.js";
+import { bytesText } from "../memory/heap.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { xavierUniform } from "./init.js";
 import { Linear } from "./linear.js";
-import { checkInput, Module, parameter } from "./module.js";
+import { checkInput, checkOptions, Module, parameter } from "./module.js";
 
 /** Options of MultiheadAttention, as PyTorch's constructor arguments. */
 export interface MultiheadAttentionOptions {
@@ -87,6 +90,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
    */
   constructor(readonly embedDim: number, readonly numHeads: number, options: MultiheadAttentionOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [k, v] of [["embedDim", embedDim], ["numHeads", numHeads]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`MultiheadAttention: ${k} must be a positive integer, got ${v}`);
     }
@@ -94,6 +98,14 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     this.headDim = embedDim / numHeads;
     this.kdim = options.kdim ?? embedDim;
     this.vdim = options.vdim ?? embedDim;
+    for (const [k, v] of [["kdim", this.kdim], ["vdim", this.vdim]] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`MultiheadAttention: ${k} must be a positive integer, got ${describe(v)}`);
+    }
+    // All projections are checked first: one that fits would be left behind by one that does not.
+    const limit = getBackend().heap.maxBytes;
+    if (embedDim * (embedDim + this.kdim + this.vdim + 4) * 4 > limit) {
+      throw new Error(`MultiheadAttention: projections of ${embedDim} × (${embedDim} + ${this.kdim} + ${this.vdim}) values are more than the ${bytesText(limit)} heap holds`);
+    }
     this.batchFirst = options.batchFirst ?? false;
     this.dropout = options.dropout ?? 0;
     if (!(this.dropout >= 0 && this.dropout < 1)) throw new Error(`MultiheadAttention: dropout must be in [0, 1), got ${options.dropout}`);
@@ -140,6 +152,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
   }
 
   forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+    checkInput(this.describe(), query);
     const who = this.describe();
     const E = this.embedDim;
     const H = this.numHeads;

@@ -10,10 +10,11 @@
 // answer. momentum null: a cumulative average over all batches seen (momentum = 1/num_batches_tracked).
 // Buffers are named as in PyTorch (running_mean, running_var, num_batches_tracked).
 import { batchNorm } from "../autograd/conv.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "./init.js";
-import { buffer, checkInput, Module, parameter } from "./module.js";
+import { buffer, checkInput, checkOptions, Module, parameter } from "./module.js";
 
 /** Options of BatchNorm1d and BatchNorm2d, as in PyTorch. */
 export interface BatchNormLayerOptions {
@@ -46,16 +47,17 @@ abstract class BatchNormBase extends Module {
   /** @param numFeatures C, the number of features or channels normalized. */
   constructor(readonly numFeatures: number, options: BatchNormLayerOptions) {
     super();
+    checkOptions(this.constructor.name, options);
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new Error(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (!(this.eps > 0)) throw new Error(`${this.constructor.name}: eps must be positive, got ${this.eps}`);
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${this.constructor.name}: momentum must be in [0, 1] or null, got ${this.momentum}`);
+    if (typeof this.eps !== "number" || !(this.eps > 0)) throw new Error(`${this.constructor.name}: eps must be a positive number, got ${describe(this.eps)}`);
+    if (this.momentum !== null && !(typeof this.momentum === "number" && this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${this.constructor.name}: momentum must be in [0, 1] or null, got ${describe(this.momentum)}`);
     const affine = options.affine ?? true;
-    this.weight = affine ? this.param("weight", parameter([numFeatures], constant(1))) : null;
-    this.bias = affine ? this.param("bias", parameter([numFeatures])) : null;
+    this.weight = affine ? this.param("weight", parameter([numFeatures], constant(1), this.constructor.name)) : null;
+    this.bias = affine ? this.param("bias", parameter([numFeatures], undefined, this.constructor.name)) : null;
     const track = options.trackRunningStats ?? true;
-    this.runningMean = track ? this.buffer("running_mean", buffer([numFeatures], 0)) : null;
+    this.runningMean = track ? this.buffer("running_mean", buffer([numFeatures], 0, this.constructor.name)) : null;
     this.runningVar = track ? this.buffer("running_var", buffer([numFeatures], 1)) : null;
     this.numBatchesTracked = track ? this.buffer("num_batches_tracked", buffer([], 0)) : null;
   }

@@ -8,7 +8,7 @@ import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Conv2d } from "./conv.js";
 import { normal } from "./init.js";
-import { checkInput, Module, parameter } from "./module.js";
+import { checkInput, checkOptions, Module, parameter } from "./module.js";
 
 function positiveInt(who: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${who}: ${name} must be a positive integer, got ${v}`);
@@ -45,6 +45,7 @@ export class PrimaryCapsules extends Module {
    */
   constructor(readonly inChannels: number, readonly capsuleChannels: number, readonly capsuleDim: number, kernelSize: Pair, options: PrimaryCapsulesOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     positiveInt("PrimaryCapsules", "inChannels", inChannels);
     positiveInt("PrimaryCapsules", "capsuleChannels", capsuleChannels);
     positiveInt("PrimaryCapsules", "capsuleDim", capsuleDim);
@@ -117,6 +118,7 @@ export class DigitCapsules extends Module {
    */
   constructor(readonly inCapsules: number, readonly inDim: number, readonly outCapsules: number, readonly outDim: number, options: DigitCapsulesOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [k, v] of [["inCapsules", inCapsules], ["inDim", inDim], ["outCapsules", outCapsules], ["outDim", outDim]] as const) positiveInt("DigitCapsules", k, v);
     const iters = options.routingIterations ?? 3;
     if (!Number.isInteger(iters) || iters < 1) throw new Error(`DigitCapsules: routingIterations must be an integer ≥ 1, got ${iters}`);
@@ -125,11 +127,12 @@ export class DigitCapsules extends Module {
     if (this.routingGradient !== "all" && this.routingGradient !== "last") throw new Error(`DigitCapsules: routingGradient must be "all" or "last", got "${String(this.routingGradient)}"`);
     const std = options.initStd ?? 0.01;
     if (typeof std !== "number" || !(std >= 0) || !Number.isFinite(std)) throw new Error(`DigitCapsules: initStd must be a finite number ≥ 0, got ${std}`);
-    this.weight = this.param("weight", parameter([inCapsules, outCapsules, outDim, inDim], normal(std)));
+    this.weight = this.param("weight", parameter([inCapsules, outCapsules, outDim, inDim], normal(std), "DigitCapsules"));
   }
 
   /** Capsules [batch, inCapsules, inDim] (or flat [batch, inCapsules·inDim]) → routed capsules [batch, outCapsules, outDim]. */
   forward(u: Tensor): Tensor {
+    checkInput(this.describe(), u);
     const who = this.describe();
     checkInput(who, u);
     const [b] = u.shape;

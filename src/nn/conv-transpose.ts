@@ -12,7 +12,7 @@ import { pair, type Pair } from "../autograd/conv.js";
 import { convTranspose2d, convTransposeGeometry, type ConvTranspose2dOptions } from "../autograd/conv-transpose.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { checkInput, Module, parameter } from "./module.js";
+import { checkInput, checkOptions, Module, parameter } from "./module.js";
 
 /** Options of ConvTranspose2d: the op's geometry plus bias and initializers. */
 export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions {
@@ -49,6 +49,7 @@ export class ConvTranspose2d extends Module {
    */
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: ConvTranspose2dLayerOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [k, v] of [["inChannels", inChannels], ["outChannels", outChannels]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`ConvTranspose2d: ${k} must be a positive integer, got ${v}`);
     }
@@ -60,8 +61,8 @@ export class ConvTranspose2d extends Module {
     // so that only the settings can fail; the size check depends on the input and runs in forward.
     convTransposeGeometry(this.describe(), [1, inChannels, 1 << 16, 1 << 16], [inChannels, outChannels, kh, kw], this.options);
     const fanIn = outChannels * kh * kw;
-    this.weight = this.param("weight", parameter([inChannels, outChannels, kh, kw], options.weightInit ?? torchDefault(fanIn)));
-    this.bias = options.bias === false ? null : this.param("bias", parameter([outChannels], options.biasInit ?? torchDefault(fanIn)));
+    this.weight = this.param("weight", parameter([inChannels, outChannels, kh, kw], options.weightInit ?? torchDefault(fanIn), "ConvTranspose2d"));
+    this.bias = options.bias === false ? null : this.param("bias", parameter([outChannels], options.biasInit ?? torchDefault(fanIn), "ConvTranspose2d"));
   }
 
   forward(x: Tensor): Tensor {
@@ -74,7 +75,7 @@ export class ConvTranspose2d extends Module {
     const [kh, kw] = this.kernelSize;
     const extra: string[] = [];
     const { stride, padding, outputPadding, dilation } = this.options;
-    const show = (v: Pair) => (typeof v === "number" ? String(v) : v[0] === v[1] ? String(v[0]) : `[${v.join(", ")}]`);
+    const show = (v: Pair) => (!Array.isArray(v) ? String(v) : v[0] === v[1] ? String(v[0]) : `[${v.join(", ")}]`);
     if (stride !== undefined && show(stride) !== "1") extra.push(`stride ${show(stride)}`);
     if (padding !== undefined && show(padding) !== "0") extra.push(`padding ${show(padding)}`);
     if (outputPadding !== undefined && show(outputPadding) !== "0") extra.push(`outputPadding ${show(outputPadding)}`);

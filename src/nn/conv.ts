@@ -9,7 +9,7 @@
 import { conv2d, convGeometry, convParams, pair, type Conv2dOptions, type Pair } from "../autograd/conv.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { checkInput, Module, parameter } from "./module.js";
+import { checkInput, checkOptions, Module, parameter } from "./module.js";
 
 /** Options of Conv2d: the op's geometry plus bias and initializers. */
 export interface Conv2dLayerOptions extends Conv2dOptions {
@@ -47,6 +47,7 @@ export class Conv2d extends Module {
    */
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [k, v] of [["inChannels", inChannels], ["outChannels", outChannels]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`Conv2d: ${k} must be a positive integer, got ${v}`);
     }
@@ -56,8 +57,8 @@ export class Conv2d extends Module {
     convParams(this.describe(), this.kernelSize[0], this.kernelSize[1], this.options);
     const [kh, kw] = this.kernelSize;
     const fanIn = inChannels * kh * kw;
-    this.weight = this.param("weight", parameter([outChannels, inChannels, kh, kw], options.weightInit ?? torchDefault(fanIn)));
-    this.bias = options.bias === false ? null : this.param("bias", parameter([outChannels], options.biasInit ?? torchDefault(fanIn)));
+    this.weight = this.param("weight", parameter([outChannels, inChannels, kh, kw], options.weightInit ?? torchDefault(fanIn), "Conv2d"));
+    this.bias = options.bias === false ? null : this.param("bias", parameter([outChannels], options.biasInit ?? torchDefault(fanIn), "Conv2d"));
   }
 
   forward(x: Tensor): Tensor {
@@ -70,7 +71,7 @@ export class Conv2d extends Module {
     const [kh, kw] = this.kernelSize;
     const extra: string[] = [];
     const { stride, padding, dilation } = this.options;
-    const show = (v: Pair) => (typeof v === "number" ? String(v) : `[${v.join(", ")}]`);
+    const show = (v: Pair) => (!Array.isArray(v) ? String(v) : `[${v.join(", ")}]`);
     if (stride !== undefined && show(stride) !== "1") extra.push(`stride ${show(stride)}`);
     if (padding !== undefined && padding !== 0 && padding !== "valid") extra.push(`padding ${typeof padding === "string" ? padding : show(padding)}`);
     if (dilation !== undefined && show(dilation) !== "1") extra.push(`dilation ${show(dilation)}`);

@@ -34,7 +34,7 @@ export class Embedding extends Module {
     for (const [k, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`Embedding: ${k} must be a positive integer, got ${v}`);
     }
-    this.weight = this.param("weight", parameter([numEmbeddings, embeddingDim], normal(1)));
+    this.weight = this.param("weight", parameter([numEmbeddings, embeddingDim], normal(1), "Embedding"));
   }
 
   forward(ids: Tensor | ArrayLike<number>): Tensor {

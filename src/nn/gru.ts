@@ -8,6 +8,7 @@
 import { reshape } from "../autograd/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { CellBase, RecurrentBase, type RecurrentOptions } from "./rnn.js";
+import { checkInput, checkOptions } from "./module.js";
 
 /**
  * A stacked, optionally bidirectional GRU, PyTorch's nn.GRU (weight_ih_l0 [3H, in], weight_hh_l0
@@ -23,6 +24,7 @@ export class GRU extends RecurrentBase {
   }
 
   forward(x: Tensor, h0?: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return this.runOutput(x, h0);
   }
 }
@@ -36,10 +38,11 @@ export class GRU extends RecurrentBase {
  */
 export class GRUCell extends CellBase {
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}) {
-    super("gru", inputSize, hiddenSize, options.bias ?? true);
+    super("gru", inputSize, hiddenSize, checkOptions("GRUCell", options).bias ?? true);
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return this.step1(x, h, undefined, (packed) => reshape(packed, [x.shape[0], this.hiddenSize]));
   }
 }

@@ -1,10 +1,11 @@
 // LayerNorm: standardize each sample's features on their own (no batch statistics), then a
 // learned per-feature scale and shift. The normalization of every transformer block.
 import { layerNorm } from "../autograd/layernorm.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "./init.js";
-import { checkInput, Module, parameter } from "./module.js";
+import { checkInput, checkOptions, Module, parameter } from "./module.js";
 
 /** Options of LayerNorm, as in PyTorch. */
 export interface LayerNormOptions {
@@ -35,14 +36,16 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
+    if (typeof normalizedShape !== "number" && !Array.isArray(normalizedShape)) throw new Error(`LayerNorm: normalizedShape must be a size or an array of sizes, got ${describe(normalizedShape)}`);
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
     if (this.normalizedShape.length === 0 || this.normalizedShape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new Error(`LayerNorm: normalizedShape must be positive integers, got ${fmt(this.normalizedShape)}`);
     }
     this.eps = options.eps ?? 1e-5;
-    if (!(this.eps > 0)) throw new Error(`LayerNorm: eps must be positive, got ${options.eps}`);
+    if (typeof this.eps !== "number" || !(this.eps > 0)) throw new Error(`LayerNorm: eps must be a positive number, got ${describe(options.eps)}`);
     const affine = options.elementwiseAffine ?? true;
-    this.weight = affine ? this.param("weight", parameter(this.normalizedShape, constant(1))) : null;
+    this.weight = affine ? this.param("weight", parameter(this.normalizedShape, constant(1), "LayerNorm")) : null;
     this.bias = affine && options.bias !== false ? this.param("bias", parameter(this.normalizedShape)) : null;
   }
 

@@ -3,7 +3,7 @@ import { linear } from "../autograd/matmul.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { torchDefault, type Init } from "./init.js";
-import { checkInput, Module, parameter } from "./module.js";
+import { checkInput, checkOptions, Module, parameter } from "./module.js";
 
 /** Options of Linear. */
 export interface LinearOptions {
@@ -35,11 +35,12 @@ export class Linear extends Module {
    */
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [k, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`Linear: ${k} must be a positive integer, got ${v}`);
     }
-    this.weight = this.param("weight", parameter([outFeatures, inFeatures], options.weightInit ?? torchDefault(inFeatures)));
-    this.bias = options.bias === false ? null : this.param("bias", parameter([outFeatures], options.biasInit ?? torchDefault(inFeatures)));
+    this.weight = this.param("weight", parameter([outFeatures, inFeatures], options.weightInit ?? torchDefault(inFeatures), "Linear"));
+    this.bias = options.bias === false ? null : this.param("bias", parameter([outFeatures], options.biasInit ?? torchDefault(inFeatures), "Linear"));
   }
 
   forward(x: Tensor): Tensor {

@@ -10,6 +10,7 @@
 import { reshape, slice } from "../autograd/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { CellBase, RecurrentBase, type RecurrentOptions, type RecurrentOutput } from "./rnn.js";
+import { checkInput, checkOptions } from "./module.js";
 
 /**
  * A stacked, optionally bidirectional LSTM, PyTorch's nn.LSTM: the same parameter names and
@@ -26,6 +27,7 @@ export class LSTM extends RecurrentBase {
   }
 
   forward(x: Tensor, h0?: Tensor, c0?: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return this.runOutput(x, h0, c0);
   }
 
@@ -48,10 +50,11 @@ export class LSTM extends RecurrentBase {
  */
 export class LSTMCell extends CellBase {
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}) {
-    super("lstm", inputSize, hiddenSize, options.bias ?? true);
+    super("lstm", inputSize, hiddenSize, checkOptions("LSTMCell", options).bias ?? true);
   }
 
   forward(x: Tensor, h?: Tensor, c?: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return this.step1(x, h, c, (packed) => reshape(slice(packed, 0, 0, 1), [x.shape[0], this.hiddenSize]));
   }
 

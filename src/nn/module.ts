@@ -4,7 +4,7 @@
 // "encoder.fc1.bias", "weight_ih_l0"), so weights can be compared with PyTorch one to one.
 import { getBackend } from "../backend/index.js";
 import { noGrad } from "../autograd/engine.js";
-import { keep } from "../memory/scope.js";
+import { keep, owning } from "../memory/scope.js";
 import { checkF32, describe } from "../tensor/check.js";
 import { fmt, sameShape, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -53,25 +53,38 @@ export function freeOnFailure<T>(build: () => T): T {
   return allocationGuard !== null ? build() : withAllocationLimit(Infinity, "the heap", build);
 }
 
-function persistent(shape: Shape): Tensor {
+function persistent(shape: Shape, who?: string): Tensor {
   if (allocationGuard !== null) {
     const size = shape.reduce((a, d) => a * d, 1);
     if (size > allocationGuard.remaining) throw new Error(`a tensor of shape ${fmt(shape)} (${size} values) is more than ${allocationGuard.what} holds (${allocationGuard.remaining} values left)`);
     allocationGuard.remaining -= size;
   }
-  const t = keep(new Tensor(getBackend(), shape));
+  let t: Tensor;
+  try {
+    t = keep(new Tensor(getBackend(), shape));
+  } catch (e) {
+    // A layer's sizes past the heap: the error names the layer as well as the tensor.
+    throw who === undefined ? e : new Error(`${who}: ${(e as Error).message}`);
+  }
   allocationGuard?.made.push(t);
   return t;
 }
 
+/** Throw unless a layer's options are an object (or left out): null, a number or an array are named. */
+export function checkOptions<T>(who: string, options: T): T {
+  if (options === null || typeof options !== "object" || Array.isArray(options) || options instanceof Tensor) throw new Error(`${who}: options must be an object, got ${describe(options)}`);
+  return options;
+}
+
 /**
  * A trainable tensor: requiresGrad, and exempt from scopes (it lives as long as its module).
+ * `who`, the layer making it, is named when the heap cannot hold it.
  *
  * @example const w = nn.parameter([2, 3], nn.init.normal(0.1)); // requiresGrad, kept out of scopes
  */
-export function parameter(shape: Shape, init?: (view: Float32Array) => void): Tensor {
+export function parameter(shape: Shape, init?: (view: Float32Array) => void, who?: string): Tensor {
   if (init !== undefined && typeof init !== "function") throw new Error(`parameter: init must be a function (view: Float32Array) => void, got ${describe(init)}`);
-  const t = persistent(shape);
+  const t = persistent(shape, who);
   const v = t.backend.heap.f32(t.ptr, t.size);
   if (init) init(v);
   else v.fill(0);
@@ -84,8 +97,8 @@ export function parameter(shape: Shape, init?: (view: Float32Array) => void): Te
  *
  * @example const runningMean = nn.buffer([16]); // zeros, saved in stateDict, never trained
  */
-export function buffer(shape: Shape, value = 0): Tensor {
-  const t = persistent(shape);
+export function buffer(shape: Shape, value = 0, who?: string): Tensor {
+  const t = persistent(shape, who);
   t.backend.fill(t.ptr, t.size, value);
   return t;
 }
@@ -112,6 +125,7 @@ function stateEntry(key: string, shape: number[], data: Float32Array): { shape: 
  */
 export function checkInput(who: string, x: unknown, what = "input"): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new Error(`${who}: ${what} is ${describe(x)}, expected a Tensor`);
+  if (x.disposed) throw new Error(`${who}: ${what} Tensor${fmt(x.shape)} was disposed`);
 }
 
 /**
@@ -143,6 +157,19 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
 
   /** The layer's computation: inputs to output, recorded by autograd when gradients are on. */
   abstract forward(...inputs: In): Out;
+
+  constructor() {
+    // Outside any scope, what a forward makes and does not return (dropout masks, reshaped
+    // copies, a child's intermediates) is freed with its outputs, as PyTorch frees a graph with
+    // its output; inside a scope it joins the scope. Without this a layer called outside a scope
+    // left its intermediates alive for good (Dropout: its mask, 1 tensor per call).
+    const self = this as unknown as { forward: (...inputs: unknown[]) => unknown };
+    const forward = self.forward;
+    self.forward = (...inputs: unknown[]) => {
+      if (typeof forward !== "function") throw new Error(`${this.constructor.name}: has no forward(); it is an abstract base class, use one of its subclasses`);
+      return owning(() => forward.apply(this, inputs));
+    };
+  }
 
   /** Register a parameter under `name` (its stateDict key within this module). */
   protected param(name: string, t: Tensor): Tensor {

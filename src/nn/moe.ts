@@ -24,7 +24,7 @@ import { noGrad } from "../autograd/engine.js";
 import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { checkInput, Module } from "./module.js";
+import { checkInput, checkOptions, Module } from "./module.js";
 
 /** Options of MixtureOfExperts. */
 export interface MixtureOfExpertsOptions {
@@ -75,12 +75,14 @@ export class MixtureOfExperts extends Module {
 
   constructor(experts: Module[], gate: Module, options: MixtureOfExpertsOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     if (!Array.isArray(experts)) throw new Error(`MixtureOfExperts: experts is ${describe(experts)}, expected an array of Modules`);
     if (experts.length === 0) throw new Error("MixtureOfExperts: got no experts");
     experts.forEach((m, i) => {
       if (!(m instanceof Module)) throw new Error(`MixtureOfExperts: expert ${i} is ${describe(m)}, expected a Module`);
     });
     if (!(gate instanceof Module)) throw new Error(`MixtureOfExperts: gate is ${describe(gate)}, expected a Module (features → one logit per expert)`);
+    if (options === null || typeof options !== "object") throw new Error(`MixtureOfExperts: options must be an object, got ${describe(options)}`);
     const e = experts.length;
     const k = options.topK ?? e;
     if (!Number.isInteger(k) || k < 1 || k > e) {
@@ -95,6 +97,7 @@ export class MixtureOfExperts extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
     const e = this.experts.length;
     checkInput(this.describe(), x);
     if (x.rank !== 2) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected [batch, features]`);

@@ -6,10 +6,11 @@ import { avgPool2d, maxPool2d, pair, poolGeometry, type Pair, type Pool2dOptions
 import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { checkInput, Module } from "./module.js";
+import { checkInput, checkOptions, Module } from "./module.js";
 
 function show(v: Pair): string {
-  return typeof v === "number" ? String(v) : `[${v.join(", ")}]`;
+  // Also called on sizes not yet checked (describe() names the layer in their error).
+  return Array.isArray(v) ? `[${v.join(", ")}]` : String(v);
 }
 
 /**
@@ -40,6 +41,7 @@ export class MaxPool2d extends Module {
    */
   constructor(readonly kernelSize: Pair, readonly options: Pool2dOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     checkPool("MaxPool2d", kernelSize, options);
   }
 
@@ -71,6 +73,7 @@ export class AvgPool2d extends Module {
    */
   constructor(readonly kernelSize: Pair, readonly options: AvgPool2dOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     checkPool("AvgPool2d", kernelSize, options);
     const cip = options.countIncludePad;
     if (cip !== undefined && typeof cip !== "boolean") throw new Error(`${this.describe()}: countIncludePad must be true or false, got ${describe(cip)}`);
@@ -109,6 +112,7 @@ export class AdaptiveAvgPool2d extends Module {
     if (x.rank !== 4) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}, expected 4-D [batch, channels, height, width] (NCHW)`);
     const [oh, ow] = this.outputSize;
     const [h, w] = [x.shape[2], x.shape[3]];
+    if (h === 0 || w === 0) throw new Error(`${this.describe()}: input ${fmt(x.shape)} has an empty image, nothing to pool`);
     if (h % oh !== 0 || w % ow !== 0) {
       throw new Error(`${this.describe()}: input ${fmt(x.shape)} is not divisible into ${oh}×${ow} equal windows; only output size 1 (global pooling) or an exact divisor of the input size is supported`);
     }

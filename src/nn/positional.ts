@@ -1,12 +1,15 @@
 // Positional encodings. Attention by itself is blind to order: permuting the inputs permutes
 // the outputs the same way. Adding a vector that depends on each position to its features
 // tells the model where every token sits.
-import { add } from "../autograd/arithmetic.js";
+import { add, addScalar } from "../autograd/arithmetic.js";
 import { slice, transpose } from "../autograd/shape.js";
+import { getBackend } from "../backend/index.js";
+import { bytesText } from "../memory/heap.js";
+import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Embedding } from "./embedding.js";
-import { buffer, checkInput, Module } from "./module.js";
+import { buffer, checkInput, checkOptions, Module } from "./module.js";
 
 /** Check x [B, T, E] / [T, B, E] against a table of maxLen positions from `offset`; returns T. */
 function positions(who: string, x: Tensor, dim: number, maxLen: number, offset: number, batchFirst: boolean): number {
@@ -19,9 +22,10 @@ function positions(who: string, x: Tensor, dim: number, maxLen: number, offset: 
   return T;
 }
 
-function checkSizes(who: string, dim: number, maxLen: number): void {
-  for (const [k, v] of [["dim", dim], ["maxLen", maxLen]] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`${who}: ${k} must be a positive integer, got ${v}`);
+/** Throw unless every size is a positive integer, naming the layer and the size. */
+function positiveInts(who: string, sizes: Record<string, number>): void {
+  for (const [k, v] of Object.entries(sizes)) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${who}: ${k} must be a positive integer, got ${describe(v)}`);
   }
 }
 
@@ -30,6 +34,8 @@ function checkSizes(who: string, dim: number, maxLen: number): void {
  * runs over leading axes, so a [T, batch, E] input is added to in the [batch, T, E] layout.
  */
 function addRows(x: Tensor, table: Tensor, offset: number, T: number, batchFirst: boolean): Tensor {
+  // An empty sequence has no position to add (and slice refuses an empty range): a copy of x.
+  if (T === 0) return addScalar(x, 0);
   const rows = slice(table, 0, offset, offset + T);
   return batchFirst ? add(x, rows) : transpose(add(transpose(x, 0, 1), rows), 0, 1);
 }
@@ -56,7 +62,11 @@ export class SinusoidalPositionalEncoding extends Module<[Tensor, number?], Tens
    */
   constructor(readonly dim: number, readonly maxLen = 5000, options: { batchFirst?: boolean } = {}) {
     super();
-    checkSizes("SinusoidalPositionalEncoding", dim, maxLen);
+    checkOptions(this.constructor.name, options);
+    positiveInts("SinusoidalPositionalEncoding", { dim, maxLen });
+    // The table is computed in JS first: a size past the heap would be a RangeError there.
+    const limit = getBackend().heap.maxBytes;
+    if (maxLen * dim * 4 > limit) throw new Error(`SinusoidalPositionalEncoding: a table of ${maxLen} × ${dim} values is more than the ${bytesText(limit)} heap holds`);
     this.batchFirst = options.batchFirst ?? true;
     const data = new Float32Array(maxLen * dim);
     for (let p = 0; p < maxLen; p++) {
@@ -70,6 +80,7 @@ export class SinusoidalPositionalEncoding extends Module<[Tensor, number?], Tens
   }
 
   forward(x: Tensor, offset = 0): Tensor {
+    checkInput(this.describe(), x);
     const T = positions(this.describe(), x, this.dim, this.maxLen, offset, this.batchFirst);
     return addRows(x, this.pe, offset, T, this.batchFirst);
   }
@@ -99,12 +110,20 @@ export class LearnedPositionalEncoding extends Module<[Tensor, number?], Tensor>
    */
   constructor(readonly maxLen: number, readonly dim: number, options: { batchFirst?: boolean } = {}) {
     super();
-    checkSizes("LearnedPositionalEncoding", dim, maxLen);
-    this.embedding = this.child("embedding", new Embedding(maxLen, dim));
+    checkOptions(this.constructor.name, options);
+    positiveInts("LearnedPositionalEncoding", { maxLen, dim });
+    let table: Embedding;
+    try {
+      table = new Embedding(maxLen, dim);
+    } catch (e) {
+      throw new Error(`LearnedPositionalEncoding: ${(e as Error).message}`);
+    }
+    this.embedding = this.child("embedding", table);
     this.batchFirst = options.batchFirst ?? true;
   }
 
   forward(x: Tensor, offset = 0): Tensor {
+    checkInput(this.describe(), x);
     const T = positions(this.describe(), x, this.dim, this.maxLen, offset, this.batchFirst);
     return addRows(x, this.embedding.weight, offset, T, this.batchFirst);
   }

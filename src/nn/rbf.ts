@@ -20,7 +20,7 @@ import { checkF32 } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normal } from "./init.js";
-import { buffer, checkInput, Module, parameter } from "./module.js";
+import { buffer, checkInput, checkOptions, Module, parameter } from "./module.js";
 
 /** The radial basis φ(r²) of an RBF layer: exp(−r²/2σ²), √(r² + σ²) or 1/√(r² + σ²). */
 export type BasisName = "gaussian" | "multiquadric" | "inverseMultiquadric";
@@ -116,6 +116,7 @@ export class RBF extends Module {
    */
   constructor(readonly inFeatures: number, readonly numCenters: number, options: RBFOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     for (const [name, v] of [["inFeatures", inFeatures], ["centers", numCenters]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`RBF: ${name} must be a positive integer, got ${v}`);
     }
@@ -123,7 +124,7 @@ export class RBF extends Module {
     if (BASES[this.basis] === undefined) throw new Error(`RBF: unknown basis "${this.basis}", expected one of ${Object.keys(BASES).join(", ")}`);
     const width = options.width ?? 1;
     if (!(width > 0) || !Number.isFinite(width)) throw new Error(`RBF: width must be a positive number, got ${width}`);
-    const c = parameter([numCenters, inFeatures], normal(1));
+    const c = parameter([numCenters, inFeatures], normal(1), "RBF");
     const w = options.learnableWidths === false ? buffer([numCenters], width) : parameter([numCenters], (v) => v.fill(width));
     if (options.learnableCenters === false) c.requiresGrad = false;
     this.centers = options.learnableCenters === false ? this.buffer("centers", c) : this.param("centers", c);

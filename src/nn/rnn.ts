@@ -9,6 +9,8 @@
 // multiplied k times by W_hhᵀ·diag(tanh′), so over long gaps it vanishes (or explodes).
 import { isGradEnabled } from "../autograd/engine.js";
 import { recurrentSequence, gateCount, type CellKind, type CellWeights } from "../autograd/recurrent.js";
+import { getBackend } from "../backend/index.js";
+import { bytesText } from "../memory/heap.js";
 import { owning, scope } from "../memory/scope.js";
 import { linear } from "../autograd/matmul.js";
 import { concat, reshape, slice, transpose } from "../autograd/shape.js";
@@ -16,7 +18,7 @@ import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { uniform } from "./init.js";
-import { checkInput, Module, parameter } from "./module.js";
+import { checkInput, checkOptions, Module, parameter } from "./module.js";
 
 /** Options shared by RNN, LSTM and GRU, as in PyTorch. */
 export interface RecurrentOptions {
@@ -41,14 +43,17 @@ export interface RecurrentOutput {
 }
 
 /** The per-layer weights of PyTorch's recurrent modules. */
-function cellWeights(register: (name: string, t: Tensor) => Tensor, suffix: string, G: number, inF: number, H: number, bias: boolean): CellWeights {
+function cellWeights(who: string, register: (name: string, t: Tensor) => Tensor, suffix: string, G: number, inF: number, H: number, bias: boolean): CellWeights {
+  // All four sizes are checked first: weight_ih may fit where weight_hh cannot, and would be left behind.
+  const limit = getBackend().heap.maxBytes;
+  if (G * H * (inF + H + 2) * 4 > limit) throw new Error(`${who}: the weights of ${inF} inputs and ${H} hidden units (${G * H} × ${inF + H + 2} values) are more than the ${bytesText(limit)} heap holds`);
   // PyTorch's init for every recurrent weight and bias: U(±1/√hidden).
   const init = uniform(1 / Math.sqrt(H));
   return {
-    wIh: register(`weight_ih${suffix}`, parameter([G * H, inF], init)),
-    wHh: register(`weight_hh${suffix}`, parameter([G * H, H], init)),
-    bIh: bias ? register(`bias_ih${suffix}`, parameter([G * H], init)) : null,
-    bHh: bias ? register(`bias_hh${suffix}`, parameter([G * H], init)) : null,
+    wIh: register(`weight_ih${suffix}`, parameter([G * H, inF], init, who)),
+    wHh: register(`weight_hh${suffix}`, parameter([G * H, H], init, who)),
+    bIh: bias ? register(`bias_ih${suffix}`, parameter([G * H], init, who)) : null,
+    bHh: bias ? register(`bias_hh${suffix}`, parameter([G * H], init, who)) : null,
   };
 }
 
@@ -103,6 +108,7 @@ export abstract class RecurrentBase extends Module {
    */
   constructor(protected readonly kind: CellKind, readonly inputSize: number, readonly hiddenSize: number, options: RecurrentOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     const name = this.constructor.name;
     positiveInt(name, "inputSize", inputSize);
     positiveInt(name, "hiddenSize", hiddenSize);
@@ -117,7 +123,7 @@ export abstract class RecurrentBase extends Module {
     for (let l = 0; l < this.numLayers; l++) {
       const inF = l === 0 ? inputSize : hiddenSize * D;
       const dirs: CellWeights[] = [];
-      for (let d = 0; d < D; d++) dirs.push(cellWeights(register, `_l${l}${d === 1 ? "_reverse" : ""}`, G, inF, hiddenSize, this.bias));
+      for (let d = 0; d < D; d++) dirs.push(cellWeights(name, register, `_l${l}${d === 1 ? "_reverse" : ""}`, G, inF, hiddenSize, this.bias));
       this.weights.push(dirs);
     }
   }
@@ -147,12 +153,13 @@ export abstract class RecurrentBase extends Module {
     if (B === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the batch is empty`);
     const expectState = `[${L * D}, ${B}, ${H}]`;
     for (const [n, s] of [["h0", h0], ["c0", c0]] as const) {
-      if (s !== undefined) checkInput(this.describe(), s, `initial state ${n}`);
-      if (s !== undefined && (s.rank !== 3 || s.shape[0] !== L * D || s.shape[1] !== B || s.shape[2] !== H)) {
+      // null is an absent state, as PyTorch's None.
+      if (s != null) checkInput(this.describe(), s, `initial state ${n}`);
+      if (s != null && (s.rank !== 3 || s.shape[0] !== L * D || s.shape[1] !== B || s.shape[2] !== H)) {
         throw new Error(`${this.describe()}: initial state ${n} has shape ${fmt(s.shape)}, expected ${expectState} (layers·directions, batch, hidden)`);
       }
     }
-    if (c0 !== undefined && this.kind !== "lstm") throw new Error(`${this.describe()}: got a cell state c0, but only an LSTM has one`);
+    if (c0 != null && this.kind !== "lstm") throw new Error(`${this.describe()}: got a cell state c0, but only an LSTM has one`);
 
     const lstm = this.kind === "lstm";
     let input = this.batchFirst ? transpose(x, 0, 1) : x;
@@ -244,11 +251,12 @@ export class RNN extends RecurrentBase {
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    super(rnnKind("RNN", options.nonlinearity), inputSize, hiddenSize, options);
+    super(rnnKind("RNN", checkOptions("RNN", options).nonlinearity), inputSize, hiddenSize, options);
     this.nonlinearity = this.kind === "rnnRelu" ? "relu" : "tanh";
   }
 
   forward(x: Tensor, h0?: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return this.runOutput(x, h0);
   }
 }
@@ -272,7 +280,7 @@ export abstract class CellBase extends Module {
     super();
     positiveInt(this.constructor.name, "inputSize", inputSize);
     positiveInt(this.constructor.name, "hiddenSize", hiddenSize);
-    this.w = cellWeights((n, t) => this.param(n, t), "", gateCount(kind), inputSize, hiddenSize, bias);
+    this.w = cellWeights(this.constructor.name, (n, t) => this.param(n, t), "", gateCount(kind), inputSize, hiddenSize, bias);
   }
 
   /**
@@ -290,8 +298,9 @@ export abstract class CellBase extends Module {
     const B = x.shape[0];
     if (B === 0) throw new Error(`${this.describe()}: input has shape ${fmt(x.shape)}: the batch is empty`);
     for (const [n, s] of [["h", h], ["c", c]] as const) {
-      if (s !== undefined) checkInput(this.describe(), s, `state ${n}`);
-      if (s !== undefined && (s.rank !== 2 || s.shape[0] !== B || s.shape[1] !== H)) {
+      // null is an absent state, as PyTorch's None.
+      if (s != null) checkInput(this.describe(), s, `state ${n}`);
+      if (s != null && (s.rank !== 2 || s.shape[0] !== B || s.shape[1] !== H)) {
         throw new Error(`${this.describe()}: state ${n} has shape ${fmt(s.shape)}, expected [${B}, ${H}]`);
       }
     }
@@ -318,11 +327,12 @@ export class RNNCell extends CellBase {
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean; nonlinearity?: "tanh" | "relu" } = {}) {
-    super(rnnKind("RNNCell", options.nonlinearity), inputSize, hiddenSize, options.bias ?? true);
+    super(rnnKind("RNNCell", checkOptions("RNNCell", options).nonlinearity), inputSize, hiddenSize, checkOptions("RNNCell", options).bias ?? true);
     this.nonlinearity = this.kind === "rnnRelu" ? "relu" : "tanh";
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
+    checkInput(this.describe(), x);
     return this.step1(x, h, undefined, (packed) => reshape(packed, [x.shape[0], this.hiddenSize]));
   }
 }

@@ -11,6 +11,8 @@
 import { add } from "../autograd/arithmetic.js";
 import { gelu, relu } from "../autograd/activation.js";
 import type { AttentionMask } from "../autograd/attention.js";
+import { getBackend } from "../backend/index.js";
+import { bytesText } from "../memory/heap.js";
 import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -18,7 +20,7 @@ import { MultiheadAttention } from "./attention.js";
 import { Dropout } from "./dropout.js";
 import { LayerNorm } from "./layernorm.js";
 import { Linear } from "./linear.js";
-import { checkInput, Module } from "./module.js";
+import { checkInput, checkOptions, Module } from "./module.js";
 
 /** Options of TransformerEncoderLayer and TransformerDecoderLayer, with PyTorch's defaults. */
 export interface TransformerLayerOptions {
@@ -84,6 +86,7 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
 
   constructor(dModel: number, nhead: number, options: TransformerLayerOptions) {
     super();
+    checkOptions(this.constructor.name, options);
     this.config = resolved(dModel, nhead, options);
     const a = this.config.activation;
     if (a !== "relu" && a !== "gelu") throw new Error(`${this.constructor.name}: activation must be "relu" or "gelu", got "${String(a)}"`);
@@ -278,13 +281,19 @@ export class TransformerEncoder extends Module<[Tensor, EncoderLayerForwardOptio
    */
   constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: LayerNorm | null } = {}) {
     super();
+    checkOptions(this.constructor.name, options);
     if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new Error(`TransformerEncoder: encoderLayer is ${describe(encoderLayer)}, expected a TransformerEncoderLayer`);
     if (!Number.isInteger(numLayers) || numLayers <= 0) throw new Error(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
+    const limit = getBackend().heap.maxBytes;
+    if (numLayers * encoderLayer.parameterCount() * 4 > limit) {
+      throw new Error(`TransformerEncoder: ${numLayers} copies of ${encoderLayer.parameterCount()} parameters are more than the ${bytesText(limit)} heap holds`);
+    }
     this.layers = Array.from({ length: numLayers }, (_, i) => this.child(`layers.${i}`, encoderLayer.clone()));
     this.norm = options.norm ? this.child("norm", options.norm) : null;
   }
 
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
+    checkInput(this.describe(), src);
     let x = src;
     for (const layer of this.layers) x = layer.forward(x, options);
     return this.norm ? this.norm.forward(x) : x;

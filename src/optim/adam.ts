@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { describe } from "../tensor/check.js";
-import { checkRange, Optimizer } from "./optimizer.js";
+import { checkRange, Optimizer, optionsOf } from "./optimizer.js";
 
 /** Options of Adam and AdamW, with PyTorch's defaults. */
 export interface AdamOptions {
@@ -37,7 +37,7 @@ export class Adam extends Optimizer {
   protected readonly decoupled: boolean = false;
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
-    super(params, options.lr ?? 1e-3);
+    super(params, optionsOf(new.target.name, options).lr ?? 1e-3);
     const betas = options.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${this.constructor.name}: betas must be a pair [beta1, beta2], got ${describe(betas)}`);
     [this.beta1, this.beta2] = betas;

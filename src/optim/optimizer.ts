@@ -239,3 +239,10 @@ export interface OptimizerState {
 export function checkRange(opt: string, name: string, v: number, lo: number, hi: number, hiOpen = false): void {
   if (typeof v !== "number" || !(v >= lo && (hiOpen ? v < hi : v <= hi))) throw new Error(`${opt}: ${name} must be in [${lo}, ${hi}${hiOpen ? ")" : "]"}, got ${describe(v)}`);
 }
+
+/** The options of an optimizer's constructor: an object (or left out), else an error naming the optimizer. */
+export function optionsOf<T>(opt: string, options: T | undefined): Partial<T> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new Error(`${opt}: options must be an object, got ${describe(options)}`);
+  return options;
+}

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { checkRange, Optimizer } from "./optimizer.js";
+import { checkRange, Optimizer, optionsOf } from "./optimizer.js";
 
 /** Options of RMSprop, with PyTorch's defaults. */
 export interface RMSpropOptions {
@@ -34,7 +34,7 @@ export class RMSprop extends Optimizer {
   readonly momentum: number;
 
   constructor(params: Iterable<Tensor>, options: RMSpropOptions = {}) {
-    super(params, options.lr ?? 1e-2);
+    super(params, optionsOf("RMSprop", options).lr ?? 1e-2);
     this.alpha = options.alpha ?? 0.99;
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0;

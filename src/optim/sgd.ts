@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { describe } from "../tensor/check.js";
-import { checkRange, Optimizer } from "./optimizer.js";
+import { checkRange, Optimizer, optionsOf } from "./optimizer.js";
 
 /** Options of SGD, as PyTorch's (lr required). */
 export interface SGDOptions {
@@ -40,7 +40,7 @@ export class SGD extends Optimizer {
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
     // PyTorch's SGD has no default lr either; without options the message says what is missing.
-    super(params, (options ?? ({} as Partial<SGDOptions>)).lr as number);
+    super(params, optionsOf("SGD", options).lr as number);
     this.momentum = options.momentum ?? 0;
     this.dampening = options.dampening ?? 0;
     this.weightDecay = options.weightDecay ?? 0;

@@ -13,6 +13,7 @@ export function describe(v: unknown): string {
     return `${/^[AEIOU]/i.test(name) ? "an" : "a"} ${name}`;
   }
   if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "bigint") return `${v}n`;
   return typeof v === "function" ? "a function" : String(v);
 }
 
@@ -27,4 +28,12 @@ export function checkF32(where: string, values: ArrayLike<number>): void {
     if (!Number.isFinite(v)) throw new Error(`${where} holds a non-finite value (${v}) at index ${j}`);
     if (!Number.isFinite(Math.fround(v))) throw new Error(`${where} holds ${v} at index ${j}, which is ${Math.fround(v)} as f32 (|x| ≤ 3.4028235e38 expected)`);
   }
+}
+
+/** Plain numbers as f32 values; any other entry (a bigint, a string) is named with its index. */
+export function numbersOf(where: string, values: ArrayLike<unknown>): Float32Array {
+  return Float32Array.from(values, (v, i) => {
+    if (typeof v !== "number") throw new Error(`${where} holds ${describe(v)} at index ${i}, expected a number`);
+    return v;
+  });
 }

@@ -1,7 +1,9 @@
 // Making tensors: from JS data, constants, and seeded random values.
 import { getBackend } from "../backend/index.js";
 import type { Backend } from "../backend/types.js";
-import { rng, type Random } from "./random.js";
+import { Heap } from "../memory/heap.js";
+import { describe } from "./check.js";
+import { Random, rng } from "./random.js";
 import { checkShape, fmt, sizeOf, type Shape } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
@@ -46,8 +48,23 @@ function describeValue(v: unknown): string {
   return `${/^[aeiou]/i.test(name) ? "an" : "a"} ${name}`;
 }
 
-function make(shape: Shape, options: CreateOptions | undefined, init: (view: Float32Array) => void, op: string): Tensor {
+/** Options checked before anything is allocated: an object whose backend, if given, is one. */
+function checkOptions(op: string, options: unknown, numbers: readonly string[] = []): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== "object") throw new Error(`${op}: options must be an object, got ${describe(options)}`);
+  const o = options as Record<string, unknown>;
+  if (o.backend !== undefined && !(o.backend !== null && typeof o.backend === "object" && (o.backend as { heap?: unknown }).heap instanceof Heap)) {
+    throw new Error(`${op}: options.backend is ${describe(o.backend)}, expected a backend (backend("wasm") or backend("js"))`);
+  }
+  if (o.rng !== undefined && !(o.rng instanceof Random)) throw new Error(`${op}: options.rng is ${describe(o.rng)}, expected a Random`);
+  for (const k of numbers) {
+    if (o[k] !== undefined && typeof o[k] !== "number") throw new Error(`${op}: options.${k} is ${describe(o[k])}, expected a number`);
+  }
+}
+
+function make(shape: Shape, options: CreateOptions | undefined, init: (view: Float32Array) => void, op: string, numbers?: readonly string[]): Tensor {
   checkShape(shape, op);
+  checkOptions(op, options, numbers);
   let t: Tensor;
   try {
     t = new Tensor(options?.backend ?? getBackend(), shape);
@@ -138,7 +155,7 @@ export function rand(shape: Shape, options?: CreateOptions & { lo?: number; hi?:
   const hi = options?.hi ?? 1;
   return make(shape, options, (v) => {
     for (let i = 0; i < v.length; i++) v[i] = r.uniform(lo, hi);
-  }, "rand");
+  }, "rand", ["lo", "hi"]);
 }
 
 /**
@@ -150,5 +167,5 @@ export function randn(shape: Shape, options?: CreateOptions & { mean?: number; s
   const r = options?.rng ?? rng();
   return make(shape, options, (v) => {
     for (let i = 0; i < v.length; i++) v[i] = r.normal(options?.mean ?? 0, options?.std ?? 1);
-  }, "randn");
+  }, "randn", ["mean", "std"]);
 }

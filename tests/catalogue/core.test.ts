@@ -3,7 +3,7 @@
 // layer, the bad value and what was expected; where a model or optimizer is involved, its weights
 // and its stateDict() must be bit-for-bit what they were before the call.
 import { beforeAll, describe, expect, it } from "vitest";
-import { backend, dataset, fit, keep, liveTensors, losses, manualSeed, models, ops, optim, ready, scope, setBackend, tensor, type Tensor, zeros } from "../../src/index.js";
+import { backend, dataset, fit, keep, liveTensors, losses, manualSeed, models, nn, ops, optim, rand, randn, ready, scope, setBackend, tensor, type Tensor, zeros } from "../../src/index.js";
 import { expectCase, expectStateCase, optimizers, snapshot, trained, type Case, type StateCase } from "./helpers.js";
 
 beforeAll(async () => {
@@ -25,6 +25,10 @@ describe("tensors", () => {
     { name: "set() after dispose", run: () => gone([2]).set([1, 2]), message: /^set: Tensor\[2\] was disposed and cannot be used$/ },
     { name: "set() with too few values", run: () => zeros([2, 3]).set([1, 2]), message: /^set: got 2 values for a tensor of shape \[2, 3\] \(6 values\)$/ },
     { name: "set() with null", run: () => zeros([2]).set(null as never), message: /^set: got null, expected 2 numbers for a tensor of shape \[2\]$/ },
+    { name: "zeros on the backend \"abc\"", run: () => zeros([2], { backend: "abc" as never }), message: /^zeros: options\.backend is "abc", expected a backend \(backend\("wasm"\) or backend\("js"\)\)$/ },
+    { name: "tensor with options 5", run: () => tensor([1], [1], 5 as never), message: /^tensor: options must be an object, got 5$/ },
+    { name: "rand with lo a bigint", run: () => rand([2], { lo: 1n as never }), message: /^rand: options\.lo is 1n, expected a number$/ },
+    { name: "randn with an rng that is not a Random", run: () => randn([2], { rng: {} as never }), message: /^randn: options\.rng is an Object, expected a Random$/ },
     { name: "retainGrad() without requiresGrad", run: () => zeros([3]).retainGrad(), message: /^retainGrad: Tensor\[3\] does not require grad/ },
     { name: "ptr of a disposed tensor (an op)", run: () => ops.exp(gone([3])), message: /^exp: input Tensor\[3\] was disposed$/ },
   ];
@@ -80,6 +84,34 @@ describe("autograd op arguments", () => {
     { name: "mean over axis -3 of a matrix", run: () => ops.mean(x(), -3), message: /^mean: axis -3 is out of range for a tensor of rank 2$/ },
     { name: "softmax over axis 4", run: () => ops.softmax(x(), 4), message: /^softmax: axis 4 is out of range for a tensor of rank 2$/ },
     { name: "linear with a [4, 5] weight", run: () => ops.linear(x(), zeros([4, 5]), null), message: /^linear: input has shape \[2, 3\], expected \[\*, 5\]$/ },
+    // Found by tests/fuzz: each of these read a field of its argument and threw a TypeError.
+    { name: "add of a string", run: () => ops.add("abc" as never, x()), message: /^add: input 0 is "abc", expected a Tensor$/ },
+    { name: "exp of undefined", run: () => ops.exp(undefined as never), message: /^exp: input is undefined, expected a Tensor$/ },
+    { name: "conv2d with a plain-array weight", run: () => ops.conv2d(zeros([1, 1, 3, 3]), [1, 2] as never), message: /^conv2d: input 1 is \[1, 2\], expected a Tensor$/ },
+    { name: "noGrad(5)", run: () => ops.noGrad(5 as never), message: /^noGrad: expected a function, got 5$/ },
+    { name: "record with inputs null", run: () => ops.record(x(), "custom", null as never, (g) => [g]), message: /^record\(custom\): inputs must be an array of tensors, got null$/ },
+    { name: "record with a backward that is a number", run: () => ops.record(x(), "custom", [x()], 1 as never), message: /^record\(custom\): backward must be a function, got 1$/ },
+    { name: "reshape with shape 6", run: () => ops.reshape(x(), 6 as never), message: /^reshape: shape must be an array of sizes, got 6$/ },
+    { name: "flatten of null", run: () => ops.flatten(null as never), message: /^flatten: input is null, expected a Tensor$/ },
+    { name: "concat of a tensor, not an array", run: () => ops.concat(x() as never), message: /^concat: expected an array of tensors, got Tensor\[2, 3\]$/ },
+    { name: "layerNorm with normalizedShape 3", run: () => ops.layerNorm(x(), 3 as never), message: /^layerNorm: normalizedShape must be an array of sizes, got 3$/ },
+    { name: "crossEntropy with disposed labels", run: () => { const l = tensor([0, 1]); l.dispose(); return losses.crossEntropy(x(), l); }, message: /^crossEntropy: labels Tensor\[2\] was disposed$/ },
+    { name: "marginLoss with options null", run: () => losses.marginLoss(tensor([0.1, 0.2], [1, 2]), [1], null as never), message: /^marginLoss: options must be an object, got null$/ },
+    { name: "embedding with ids null", run: () => ops.embedding(x(), null as never), message: /^embedding: ids are null, expected a Tensor or an array of row indices$/ },
+    { name: "dataset of a disposed tensor", run: () => { const t = x(); t.dispose(); return dataset(t, [0, 1]); }, message: /^dataset: x is a Tensor\[2, 3\] that was disposed$/ },
+    { name: "mulScalar by a string (the output was NaN or 0)", run: () => ops.mulScalar(x(), "2" as never), message: /^mulScalar: the scalar is "2", expected a number$/ },
+    { name: "pow with a bigint exponent", run: () => ops.pow(x(), 2n as never), message: /^pow: the exponent is 2n, expected a number$/ },
+    { name: "leakyRelu with a null slope", run: () => ops.leakyRelu(x(), null as never), message: /^leakyRelu: negativeSlope is null, expected a number$/ },
+    { name: "embedding with a bigint id", run: () => ops.embedding(x(), [1n] as never), message: /^embedding: ids holds 1n at index 0, expected a number$/ },
+    { name: "crossEntropy with a bigint label", run: () => losses.crossEntropy(x(), [0, 1n] as never), message: /^crossEntropy: labels holds 1n at index 1, expected a number$/ },
+    { name: "layerNorm with eps 1n", run: () => ops.layerNorm(x(), [3], null, null, 1n as never), message: /^layerNorm: eps must be a positive number, got 1n$/ },
+    { name: "batchNorm without options", run: () => (ops.batchNorm as (t: Tensor) => Tensor)(x()), message: /^batchNorm: options must be an object with training: true or false, got undefined$/ },
+    { name: "batchNorm with eps \"1e-5\"", run: () => ops.batchNorm(x(), { training: true, eps: "1e-5" as never }), message: /^batchNorm: eps is "1e-5", expected a number$/ },
+    { name: "conv2d with options null", run: () => ops.conv2d(zeros([1, 1, 3, 3]), zeros([1, 1, 2, 2]), null, null as never), message: /^conv2d: options must be an object, got null$/ },
+    { name: "maxPool2d with options 2", run: () => ops.maxPool2d(zeros([1, 1, 4, 4]), 2, 2 as never), message: /^maxPool2d: options must be an object, got 2$/ },
+    { name: "scaledDotProductAttention with a mask { bool, shape: null }", run: () => ops.scaledDotProductAttention(zeros([1, 1, 2, 2]), zeros([1, 1, 2, 2]), zeros([1, 1, 2, 2]), { attnMask: { bool: [true], shape: null as never } }), message: /^scaledDotProductAttention: attention mask is \{.*\}, expected a Tensor or \{ bool, shape \}$|^scaledDotProductAttention: attention mask is an Object, expected a Tensor or \{ bool, shape \}$/ },
+    { name: "splitHeads into 1.5 parts", run: () => ops.splitHeads(zeros([1, 2, 6]), 2, 1.5), message: /^splitHeads: parts must be an integer ≥ 1, got 1\.5$/ },
+    { name: "dynamicRouting with 2^31 iterations", run: () => ops.dynamicRouting(zeros([1, 2, 2, 2]), 2 ** 31), message: /^dynamicRouting: 2147483648 iterations would keep 384 GiB for backward, more than the 4 GiB heap$/ },
   ];
   it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
 });
@@ -119,6 +151,137 @@ describe("losses", () => {
     scope(() => losses.mse(p, tensor([0, 0])).backward());
     expect(Array.from(p.grad!.toArray())).toEqual([1, 2]);
     expect(liveTensors()).toBe(base + 1);
+  });
+});
+
+describe("found by the fuzzer: results and lifetimes", () => {
+  const leftAfter = (fn: () => void) => {
+    const base = liveTensors();
+    fn();
+    return liveTensors() - base;
+  };
+  /** Tensors left by f(x), the sum's backward, and disposing x, f(x), the loss and the gradient. */
+  const throughBackward = (f: (x: Tensor) => Tensor) =>
+    leftAfter(() => {
+      const x = tensor([3, 4, 0, 1, 2, 2], [2, 3], { requiresGrad: true });
+      const y = f(x);
+      const loss = ops.sum(y);
+      loss.backward();
+      for (const t of [loss, y, x.grad!, x]) t.dispose();
+    });
+
+  it("norm over an empty axis is 0, as in PyTorch (it was whatever the heap held)", () => {
+    expect(Array.from(ops.norm(zeros([3, 0]), 1).toArray())).toEqual([0, 0, 0]);
+  });
+
+  it("linear with 0 input features gives the bias (rows were 0 / 0 = NaN: \"Tensor: shape [NaN]\")", () => {
+    expect(ops.linear(zeros([2, 0]), zeros([3, 0]), tensor([1, 2, 3])).toNested()).toEqual([[1, 2, 3], [1, 2, 3]]);
+  });
+
+  it("div of [2, 1, 4] by [0, 4] is empty [2, 0, 4], and the gradients are zeros (the refused pattern leaked its output)", () => {
+    expect(leftAfter(() => {
+      const a = zeros([2, 1, 4], { requiresGrad: true });
+      const b = zeros([0, 4], { requiresGrad: true });
+      const y = ops.div(a, b);
+      expect(y.shape).toEqual([2, 0, 4]);
+      const loss = ops.sum(y);
+      loss.backward();
+      expect(Array.from(a.grad!.toArray())).toEqual(new Array(8).fill(0));
+      expect(b.grad!.shape).toEqual([0, 4]);
+      for (const t of [loss, y, a.grad!, b.grad!, a, b]) t.dispose();
+    })).toBe(0);
+  });
+
+  it("mulScalar rounds the scalar to f32 on js as on wasm (1.8778604 · 1.1049172017468358 differed by 1 ulp)", () => {
+    const at = (name: "js" | "wasm") => ops.mulScalar(tensor([1.877860426902771], [1], { backend: backend(name) }), 1.1049172017468358).item();
+    expect(at("js")).toBe(Math.fround(Math.fround(1.877860426902771) * Math.fround(1.1049172017468358)));
+    expect(at("js")).toBe(at("wasm"));
+  });
+
+  it("layerNorm over an empty normalized shape returns the empty input's shape", () => {
+    expect(ops.layerNorm(zeros([2, 0]), [0]).shape).toEqual([2, 0]);
+  });
+
+  it("norm and squash along axis 0 outside a scope free their moved copies with the result (2 and 1 tensors were left)", () => {
+    expect(throughBackward((t) => ops.norm(t, 0))).toBe(0);
+    expect(throughBackward((t) => ops.squash(t, 0))).toBe(0);
+  });
+
+  it("a Dropout forward outside a scope frees its mask with the output (1 tensor was left per call)", () => {
+    expect(throughBackward((t) => new nn.Dropout(0.5).forward(t))).toBe(0);
+  });
+
+  it("a custom backward rule that returns a wrong-sized gradient throws and leaves nothing", () => {
+    expect(leftAfter(() => {
+      const x = tensor([1, 2, 3], [3], { requiresGrad: true });
+      const y = ops.record(zeros([3]), "custom", [x], () => [zeros([2])]);
+      const loss = ops.sum(y);
+      expect(() => loss.backward()).toThrow(/^backward of custom: gradient has shape \[2\] for an input of shape \[3\]$/);
+      for (const t of [loss, y, x]) t.dispose();
+    })).toBe(0);
+  });
+
+  it("forward of an abstract base class names it (it was \"m.forward is not a function\")", () => {
+    const m = new (nn.RecurrentBase as unknown as new (...a: unknown[]) => nn.Module)("lstm", 2, 3);
+    expect(() => m.forward(zeros([1, 1, 2]))).toThrow(/^RecurrentBase: has no forward\(\); it is an abstract base class, use one of its subclasses$/);
+    for (const p of m.parameters()) p.dispose();
+  });
+});
+
+describe("layers: construction and forward arguments (found by the fuzzer)", () => {
+  const gone = () => {
+    const t = zeros([2]);
+    t.dispose();
+    return t;
+  };
+  const cases: Case[] = [
+    { name: "Linear forward of a string", run: () => new nn.Linear(3, 4).forward("abc" as never), message: /^Linear\(3→4\): input is "abc", expected a Tensor$/ },
+    { name: "Dropout in eval of a disposed tensor (it was returned as the output)", run: () => new nn.Dropout().eval().forward(gone()), message: /^Dropout\(p=0\.5\): input Tensor\[2\] was disposed$/ },
+    { name: "Sequential with a number for a layer", run: () => new nn.Sequential(new nn.ReLU(), 5 as never), message: /^Sequential: layer 1 is 5, expected a Module \(a layer such as new nn\.Linear\(3, 4\)\)$/ },
+    { name: "Unflatten(6)", run: () => new nn.Unflatten(6 as never), message: /^Unflatten: shape must be a non-empty array of positive integers, got 6$/ },
+    { name: "MixtureOfExperts with a null gate", run: () => new nn.MixtureOfExperts([new nn.Linear(2, 1)], null as never), message: /^MixtureOfExperts: gate is null, expected a Module \(features → one logit per expert\)$/ },
+    { name: "TransformerEncoder of a Linear", run: () => new nn.TransformerEncoder(new nn.Linear(2, 2) as never, 2), message: /^TransformerEncoder: encoderLayer is a Linear, expected a TransformerEncoderLayer$/ },
+    { name: "TransformerDecoderLayer forward without memory", run: () => (new nn.TransformerDecoderLayer(4, 2).forward as (t: Tensor) => Tensor)(zeros([1, 1, 4])), message: /^TransformerDecoderLayer\(.*\): memory is undefined, expected a Tensor$/ },
+    { name: "SinusoidalPositionalEncoding(12, 2^31)", run: () => new nn.SinusoidalPositionalEncoding(12, 2 ** 31), message: /^SinusoidalPositionalEncoding: a table of 2147483648 × 12 values is more than the 4 GiB heap holds$/ },
+    { name: "LearnedPositionalEncoding(-1, 4)", run: () => new nn.LearnedPositionalEncoding(-1, 4), message: /^LearnedPositionalEncoding: maxLen must be a positive integer, got -1$/ },
+    { name: "LearnedPositionalEncoding(14, 2^31)", run: () => new nn.LearnedPositionalEncoding(14, 2 ** 31), message: /^LearnedPositionalEncoding: Embedding: Tensor\[14, 2147483648\] on the wasm backend: cannot allocate/ },
+    { name: "Linear(2^31, 4)", run: () => new nn.Linear(2 ** 31, 4), message: /^Linear: Tensor\[4, 2147483648\] on the wasm backend: cannot allocate 34359738368 bytes/ },
+    { name: "GRUCell(1, 2^31)", run: () => new nn.GRUCell(1, 2 ** 31), message: /^GRUCell: the weights of 1 inputs and 2147483648 hidden units \(6442450944 × 2147483651 values\) are more than the 4 GiB heap holds$/ },
+    { name: "SinusoidalPositionalEncoding with options null", run: () => new nn.SinusoidalPositionalEncoding(4, 5, null as never), message: /^SinusoidalPositionalEncoding: options must be an object, got null$/ },
+    { name: "Linear with options 5", run: () => new nn.Linear(2, 3, 5 as never), message: /^Linear: options must be an object, got 5$/ },
+    { name: "GRUCell with options null (read before super())", run: () => new nn.GRUCell(2, 3, null as never), message: /^GRUCell: options must be an object, got null$/ },
+    { name: "RBF(10^12, 1)", run: () => new nn.RBF(1e12, 1), message: /^RBF: Tensor\[1, 1000000000000\] on the wasm backend: cannot allocate/ },
+    { name: "Adam with options null", run: () => new optim.Adam([zeros([2], { requiresGrad: true })], null as never), message: /^Adam: options must be an object, got null$/ },
+    { name: "AdamW with options \"fast\"", run: () => new optim.AdamW([zeros([2], { requiresGrad: true })], "fast" as never), message: /^AdamW: options must be an object, got "fast"$/ },
+    { name: "LayerNorm of { length: 2 }", run: () => new nn.LayerNorm({ length: 2 } as never), message: /^LayerNorm: normalizedShape must be a size or an array of sizes, got an Object$/ },
+    { name: "MultiheadAttention with kdim 2^31", run: () => new nn.MultiheadAttention(4, 2, { kdim: 2 ** 31 }), message: /^MultiheadAttention: projections of 4 × \(4 \+ 2147483648 \+ 4\) values are more than the 4 GiB heap holds$/ },
+    { name: "TransformerEncoder of 2^31 layers", run: () => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 4 }), 2 ** 31), message: /^TransformerEncoder: 2147483648 copies of \d+ parameters are more than the 4 GiB heap holds$/ },
+    { name: "Linear with a Tensor for options", run: () => new nn.Linear(2, 3, zeros([1]) as never), message: /^Linear: options must be an object, got Tensor\[1\]$/ },
+    { name: "AdaptiveAvgPool2d of an empty image", run: () => new nn.AdaptiveAvgPool2d(2).forward(zeros([1, 1, 0, 4])), message: /^AdaptiveAvgPool2d\(2\): input \[1, 1, 0, 4\] has an empty image, nothing to pool$/ },
+    { name: "forward of an abstract CellBase", run: () => new (nn.CellBase as unknown as new (...a: unknown[]) => nn.Module)("gru", 2, 3).forward(zeros([1, 2])), message: /^CellBase: has no forward\(\); it is an abstract base class, use one of its subclasses$/ },
+  ];
+  it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
+
+  it("a recurrent cell or layer takes null as an absent state, as PyTorch's None (h null read null.rank)", () => {
+    const cell = new nn.RNNCell(2, 3);
+    const x = tensor([1, 2], [1, 2]);
+    expect(cell.forward(x, null as never).toArray()).toEqual(cell.forward(x).toArray());
+    const rnn = new nn.GRU(2, 3);
+    expect(rnn.forward(tensor([1, 2], [1, 1, 2]), null as never).toArray()).toEqual(rnn.forward(tensor([1, 2], [1, 1, 2])).toArray());
+    expect(() => cell.forward(x, "h" as never)).toThrow(/^RNNCell\(2→3\): state h is "h", expected a Tensor$/);
+  });
+
+  it("a positional encoding of an empty sequence at an offset returns it (slice refused the empty range [2, 2))", () => {
+    const pe = new nn.SinusoidalPositionalEncoding(6, 13);
+    expect(pe.forward(zeros([1, 0, 6]), 2).shape).toEqual([1, 0, 6]);
+  });
+
+  it("SinusoidalPositionalEncoding with batchFirst false adds PE[t] to every batch entry (a [T, 3, E] input was refused: add could not broadcast [T, 1, E])", () => {
+    const pe = new nn.SinusoidalPositionalEncoding(4, 8, { batchFirst: false });
+    const x = zeros([2, 3, 4]);
+    const y = pe.forward(x).toNested() as number[][][];
+    const table = pe.pe.toNested() as number[][];
+    expect(y).toEqual([0, 1].map((t) => [table[t], table[t], table[t]]));
   });
 });
 

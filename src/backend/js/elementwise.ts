@@ -16,6 +16,9 @@ export function binary(op: Binary, a: Float32Array, b: Float32Array, out: Float3
 }
 
 export function unary(op: Unary, x: Float32Array, out: Float32Array, n: number, p: number): void {
+  // The Wasm kernel takes p as an f32, as PyTorch casts a scalar to a float tensor's dtype:
+  // x·1.1049172017468358 must round the same on both backends.
+  p = Math.fround(p);
   for (let i = 0; i < n; i++) {
     const v = x[i];
     switch (op) {
