@@ -86,11 +86,19 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
   constructor(dModel: number, nhead: number, options: TransformerLayerOptions) {
     super();
     checkOptions(this.constructor.name, options);
+    for (const [k, v] of [["dModel", dModel], ["nhead", nhead]] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`${this.constructor.name}: ${k} must be a positive integer, got ${describe(v)}`);
+    }
     this.config = resolved(dModel, nhead, options);
     const a = this.config.activation;
     if (a !== "relu" && a !== "gelu") throw new Error(`${this.constructor.name}: activation must be "relu" or "gelu", got "${String(a)}"`);
     if (!Number.isInteger(this.config.dimFeedforward) || this.config.dimFeedforward <= 0) {
       throw new Error(`${this.constructor.name}: dimFeedforward must be a positive integer, got ${this.config.dimFeedforward}`);
+    }
+    // Checked before any sublayer is made: attention weights built first would be left behind.
+    const limit = getBackend().heap.maxBytes;
+    if (2 * this.config.dModel * this.config.dimFeedforward * 4 > limit) {
+      throw new Error(`${this.constructor.name}: a feed-forward net of ${this.config.dModel} × ${this.config.dimFeedforward} weights is more than the ${bytesText(limit)} heap holds`);
     }
   }
 
@@ -152,6 +160,7 @@ export class TransformerEncoderLayer extends Block<[Tensor, EncoderLayerForwardO
 
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
     checkTensor(this.describe(), src);
+    checkOptions(this.describe(), options);
     const sa = (h: Tensor): Tensor =>
       this.selfAttn.forward(h, h, h, { attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal, needWeights: false })[0];
     const x = this.residual(src, this.norm1, this.dropout1, sa);
@@ -232,6 +241,7 @@ export class TransformerDecoderLayer extends Block<[Tensor, Tensor, DecoderLayer
   forward(tgt: Tensor, memory: Tensor, o: DecoderLayerForwardOptions = {}): Tensor {
     checkTensor(this.describe(), tgt);
     checkTensor(this.describe(), memory, "memory");
+    checkOptions(this.describe(), o);
     const sa = (h: Tensor): Tensor =>
       this.selfAttn.forward(h, h, h, { attnMask: o.tgtMask, keyPaddingMask: o.tgtKeyPaddingMask, isCausal: o.tgtIsCausal, needWeights: false })[0];
     const ca = (h: Tensor): Tensor =>
@@ -279,6 +289,7 @@ export class TransformerEncoder extends Module<[Tensor, EncoderLayerForwardOptio
 
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
     checkTensor(this.describe(), src);
+    checkOptions(this.describe(), options);
     let x = src;
     for (const layer of this.layers) x = layer.forward(x, options);
     return this.norm ? this.norm.forward(x) : x;
