@@ -60,11 +60,16 @@ export interface ResolvedMask {
  * Read a mask into additive floats right-aligned against [B, H, Tq, Tk]. `boolMasks`: what a true
  * entry of a boolean mask means ("attend" in SDPA, "mask" in MultiheadAttention).
  */
+/** Throw unless mask is a live Tensor or a { bool, shape } mask, naming `who` and `what`. */
+export function checkMask(who: string, what: string, mask: unknown): asserts mask is AttentionMask {
+  const m = mask as Partial<BoolMask>;
+  const ok = mask instanceof Tensor ? !mask.disposed : mask !== null && typeof mask === "object" && Array.isArray(m.shape) && m.bool !== null && typeof m.bool === "object" && typeof m.bool.length === "number";
+  if (!ok) throw new Error(`${who}: ${what} is ${mask instanceof Tensor ? `a disposed Tensor${fmt(mask.shape)}` : describe(mask)}, expected a Tensor or { bool, shape }`);
+}
+
 export function resolveMask(who: string, mask: AttentionMask, B: number, H: number, Tq: number, Tk: number, boolMasks: "attend" | "mask"): ResolvedMask {
   const isTensor = mask instanceof Tensor;
-  if (isTensor ? mask.disposed : mask === null || typeof mask !== "object" || !Array.isArray(mask.shape) || mask.bool === null || typeof mask.bool !== "object" || typeof mask.bool.length !== "number") {
-    throw new Error(`${who}: attention mask is ${isTensor ? `a disposed Tensor${fmt(mask.shape)}` : describe(mask)}, expected a Tensor or { bool, shape }`);
-  }
+  checkMask(who, "attention mask", mask);
   const shape = [...mask.shape];
   const want = `[${B}, ${H}, ${Tq}, ${Tk}]`;
   if (shape.length < 1 || shape.length > 4) throw new Error(`${who}: attention mask has shape ${fmt(shape)}, expected a shape broadcastable to ${want}`);

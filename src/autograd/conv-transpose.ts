@@ -24,7 +24,7 @@ import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { pair, type ConvGeometry, type Pair } from "./conv.js";
 import { record } from "./engine.js";
-import { backendOf, checkOpOptions, empty } from "./util.js";
+import { backendOf, checkOpOptions, empty, output } from "./util.js";
 
 /** Geometry of a transposed 2-D convolution, as PyTorch's conv_transpose2d arguments. */
 export interface ConvTranspose2dOptions {
@@ -86,7 +86,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   if (bias && (bias.rank !== 1 || bias.size !== g.c)) throw new Error(`convTranspose2d: bias has shape ${fmt(bias.shape)}, expected [${g.c}]`);
   const args = geometryArgs(g);
   const plane = g.h * g.w;
-  const y = empty(be, [g.n, g.c, g.h, g.w]);
+  const y = output("convTranspose2d", be, [g.n, g.c, g.h, g.w]);
   be.conv2dBackwardInput(x.ptr, weight.ptr, y.ptr, ...args);
   if (bias) be.binary(Binary.Add, y.ptr, bias.ptr, y.ptr, y.size, g.c, plane);
   const inputs = bias ? [x, weight, bias] : [x, weight];

@@ -13,7 +13,7 @@ import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isGradEnabled, record } from "./engine.js";
-import { backendOf, checkNumber, checkOpOptions, empty } from "./util.js";
+import { backendOf, checkNumber, checkOpOptions, empty, output } from "./util.js";
 
 /** A per-axis size given as one number (both axes) or [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -43,8 +43,13 @@ export interface ConvGeometry {
 export function pair(who: string, name: string, v: Pair, min: number): [number, number] {
   if (!Array.isArray(v) && typeof v !== "number") throw new Error(`${who}: ${name} must be a number or [height, width], got ${String(v)}`);
   const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
+  const got = typeof v === "number" ? v : `[${p.join(", ")}]`;
   if (p.some((d) => !Number.isInteger(d) || d < min)) {
-    throw new Error(`${who}: ${name} must be ${min === 0 ? "non-negative" : "positive"} integers, got ${typeof v === "number" ? v : `[${p.join(", ")}]`}`);
+    throw new Error(`${who}: ${name} must be ${min === 0 ? "non-negative" : "positive"} integers, got ${got}`);
+  }
+  // The kernels take 32-bit sizes: 1e38 is an integer, but a stride of 0 after the conversion (a Wasm trap).
+  if (p.some((d) => d > 2 ** 31 - 1)) {
+    throw new Error(`${who}: ${name} must be below 2^31 (the kernels take 32-bit sizes), got ${got}`);
   }
   return p;
 }
@@ -115,7 +120,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const g = convGeometry("conv2d", x.shape, weight.shape, options);
   if (bias && (bias.rank !== 1 || bias.size !== g.o)) throw new Error(`conv2d: bias has shape ${fmt(bias.shape)}, expected [${g.o}]`);
   const args = geometryArgs(g);
-  const y = empty(be, [g.n, g.o, g.oh, g.ow]);
+  const y = output("conv2d", be, [g.n, g.o, g.oh, g.ow]);
   be.conv2d(x.ptr, weight.ptr, bias ? bias.ptr : 0, y.ptr, ...args);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(y, "conv2d", inputs, (dy) => {
@@ -183,7 +188,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
   const be = backendOf("maxPool2d", x);
   checkOpOptions("maxPool2d", options);
   const g = poolGeometry("maxPool2d", x.shape, kernelSize, options);
-  const y = empty(be, [x.shape[0], x.shape[1], g.oh, g.ow]);
+  const y = output("maxPool2d", be, [x.shape[0], x.shape[1], g.oh, g.ow]);
   const argmax = empty(be, y.shape);
   be.maxPool2d(x.ptr, y.ptr, argmax.ptr, g.nc, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft);
   return record(
@@ -211,7 +216,8 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions & 
   checkOpOptions("avgPool2d", options);
   const g = poolGeometry("avgPool2d", x.shape, kernelSize, options);
   const countPad = options.countIncludePad ?? true;
-  const y = empty(be, [x.shape[0], x.shape[1], g.oh, g.ow]);
+  if (typeof countPad !== "boolean") throw new Error(`avgPool2d: countIncludePad must be true or false, got ${describe(countPad)}`);
+  const y = output("avgPool2d", be, [x.shape[0], x.shape[1], g.oh, g.ow]);
   be.avgPool2d(x.ptr, y.ptr, g.nc, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, countPad);
   return record(y, "avgPool2d", [x], (dy) => {
     const dx = empty(be, x.shape);
@@ -261,7 +267,8 @@ export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
   const { runningMean = null, runningVar = null, weight = null, bias = null, training } = options;
   const eps = options.eps ?? 1e-5;
   const momentum = options.momentum ?? 0.1;
-  const given = [x, weight, bias, runningMean, runningVar].filter((t): t is Tensor => t !== null);
+  // x is always checked, the optional tensors when given.
+  const given = [x, ...[weight, bias, runningMean, runningVar].filter((t): t is Tensor => t !== null)];
   const be = backendOf("batchNorm", ...given);
   if (x.rank < 2) throw new Error(`batchNorm: input has shape ${fmt(x.shape)}, expected [batch, channels, ...]`);
   const [n, c] = x.shape;

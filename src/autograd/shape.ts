@@ -13,7 +13,7 @@ import { backendOf, copyAs, empty } from "./util.js";
  */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   backendOf("reshape", x);
-  if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array of sizes, got ${describe(shape)}`);
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number")) throw new Error(`reshape: shape must be an array of sizes, got ${describe(shape)}`);
   const known = shape.filter((d) => d !== -1);
   const free = shape.length - known.length;
   const k = sizeOf(known);

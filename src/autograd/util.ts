@@ -9,6 +9,15 @@ export function empty(b: Backend, shape: Shape): Tensor {
   return new Tensor(b, shape);
 }
 
+/** A fresh output of `op`: a size the heap cannot hold (a padding of 2^31, say) is reported naming the op. */
+export function output(op: string, b: Backend, shape: Shape): Tensor {
+  try {
+    return new Tensor(b, shape);
+  } catch (e) {
+    throw new Error(`${op}: ${(e as Error).message}`);
+  }
+}
+
 /** The backend all inputs share; tensors of two backends cannot meet in one op. */
 export function backendOf(op: string, ...ts: Tensor[]): Backend {
   // Ops are called from plain JS too: anything but a Tensor is named here, before a field of it is read.

@@ -1,6 +1,7 @@
 // A data set: N samples x (each of shape sampleShape) with targets y (each of shape
 // targetShape; [] for a class label), held as flat Float32Arrays in JS memory. Batches are
 // copied into the backend heap one at a time, so a data set never fills the Wasm heap.
+import { describe, numbersOf } from "../tensor/check.js";
 import { checkShape, fmt, sizeOf, type Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -39,12 +40,14 @@ function flat(name: string, s: Source): { data: Float32Array; shape: number[] } 
   }
   if (s instanceof Float32Array) return { data: s, shape: [s.length] };
   if (Array.isArray(s) && s.length > 0 && Array.isArray(s[0])) {
-    const rows = s as number[][];
-    const w = rows[0].length;
+    const rows = s as unknown[];
+    const w = (rows[0] as unknown[]).length;
     const data = new Float32Array(rows.length * w);
     rows.forEach((r, i) => {
-      if (r.length !== w) throw new Error(`dataset: ${name} row ${i} has ${r.length} values, expected ${w}`);
-      data.set(r, i * w);
+      if (!Array.isArray(r) && !(ArrayBuffer.isView(r) && !(r instanceof DataView))) throw new Error(`dataset: ${name} row ${i} is ${describe(r)}, expected an array of ${w} numbers`);
+      const row = r as ArrayLike<unknown>;
+      if (row.length !== w) throw new Error(`dataset: ${name} row ${i} has ${row.length} values, expected ${w}`);
+      data.set(numbersOf(`dataset: ${name} row ${i}`, row), i * w);
     });
     return { data, shape: [rows.length, w] };
   }
@@ -52,7 +55,7 @@ function flat(name: string, s: Source): { data: Float32Array; shape: number[] } 
     throw new Error(`dataset: ${name} is ${s === null ? "null" : typeof s}, expected a Tensor, an array of rows, or a flat array or typed array`);
   }
   const a = s as ArrayLike<number>;
-  return { data: Float32Array.from(a), shape: [a.length] };
+  return { data: numbersOf(`dataset: ${name}`, a), shape: [a.length] };
 }
 
 /**

@@ -9,7 +9,7 @@
 import { linear } from "../autograd/matmul.js";
 import { reshape, slice } from "../autograd/shape.js";
 import { mergeHeads, splitHeads } from "../autograd/heads.js";
-import { attention, combineMasks, packedSelfAttention, resolveMask, type AttentionMask, type ResolvedMask } from "../autograd/attention.js";
+import { attention, checkMask, combineMasks, packedSelfAttention, resolveMask, type AttentionMask, type ResolvedMask } from "../autograd/attention.js";
 import { getBackend } from "../backend/index.js";
 import { Unary } from "../backend/opcodes.js";
 import { bytesText } from "../memory/heap.js";
@@ -136,6 +136,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     const H = this.numHeads;
     let m: ResolvedMask | null = null;
     if (o.attnMask) {
+      checkMask(who, "attnMask", o.attnMask);
       const s = o.attnMask.shape;
       const ok = (s.length === 2 && s[0] === Tq && s[1] === Tk) || (s.length === 3 && s[0] === B * H && s[1] === Tq && s[2] === Tk);
       if (!ok) throw new Error(`${who}: attnMask has shape ${fmt(s)}, expected [${Tq}, ${Tk}] or [${B * H}, ${Tq}, ${Tk}] (batch·numHeads, Tq, Tk)`);
@@ -143,6 +144,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       m = resolveMask(who, shaped, B, H, Tq, Tk, "mask");
     }
     if (o.keyPaddingMask) {
+      checkMask(who, "keyPaddingMask", o.keyPaddingMask);
       const s = o.keyPaddingMask.shape;
       if (s.length !== 2 || s[0] !== B || s[1] !== Tk) throw new Error(`${who}: keyPaddingMask has shape ${fmt(s)}, expected [${B}, ${Tk}] (batch, Tk)`);
       const kp = resolveMask(who, reshapedMask(o.keyPaddingMask, [B, 1, 1, Tk]), B, H, Tq, Tk, "mask");
@@ -152,7 +154,10 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
   }
 
   forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
-    checkInput(this.describe(), query);
+    checkInput(this.describe(), query, "query");
+    checkInput(this.describe(), key, "key");
+    checkInput(this.describe(), value, "value");
+    checkOptions(this.describe(), options);
     const who = this.describe();
     const E = this.embedDim;
     const H = this.numHeads;

@@ -87,6 +87,9 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
   constructor(dModel: number, nhead: number, options: TransformerLayerOptions) {
     super();
     checkOptions(this.constructor.name, options);
+    for (const [k, v] of [["dModel", dModel], ["nhead", nhead]] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`${this.constructor.name}: ${k} must be a positive integer, got ${describe(v)}`);
+    }
     this.config = resolved(dModel, nhead, options);
     const a = this.config.activation;
     if (a !== "relu" && a !== "gelu") throw new Error(`${this.constructor.name}: activation must be "relu" or "gelu", got "${String(a)}"`);
@@ -97,6 +100,11 @@ abstract class Block<In extends unknown[]> extends Module<In, Tensor> {
     if (typeof p !== "number" || !(p >= 0 && p < 1)) throw new Error(`${this.constructor.name}: dropout must be in [0, 1), got ${describe(p)}`);
     if (!Number.isInteger(this.config.dimFeedforward) || this.config.dimFeedforward <= 0) {
       throw new Error(`${this.constructor.name}: dimFeedforward must be a positive integer, got ${this.config.dimFeedforward}`);
+    }
+    // Checked before any sublayer is made: attention weights built first would be left behind.
+    const limit = getBackend().heap.maxBytes;
+    if (2 * this.config.dModel * this.config.dimFeedforward * 4 > limit) {
+      throw new Error(`${this.constructor.name}: a feed-forward net of ${this.config.dModel} × ${this.config.dimFeedforward} weights is more than the ${bytesText(limit)} heap holds`);
     }
   }
 
@@ -165,6 +173,7 @@ export class TransformerEncoderLayer extends Block<[Tensor, EncoderLayerForwardO
 
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
     this.checkSequence("src", src);
+    checkOptions(this.describe(), options);
     const sa = (h: Tensor): Tensor =>
       this.selfAttn.forward(h, h, h, { attnMask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal, needWeights: false })[0];
     const x = this.residual(src, this.norm1, this.dropout1, sa);
@@ -247,6 +256,7 @@ export class TransformerDecoderLayer extends Block<[Tensor, Tensor, DecoderLayer
     this.checkSequence("memory", memory);
     const b = this.config.batchFirst ? 0 : 1;
     if (memory.shape[b] !== tgt.shape[b]) throw new Error(`${this.describe()}: memory ${fmt(memory.shape)} has batch ${memory.shape[b]}, tgt ${fmt(tgt.shape)} has batch ${tgt.shape[b]}; expected one batch size`);
+    checkOptions(this.describe(), o);
     const sa = (h: Tensor): Tensor =>
       this.selfAttn.forward(h, h, h, { attnMask: o.tgtMask, keyPaddingMask: o.tgtKeyPaddingMask, isCausal: o.tgtIsCausal, needWeights: false })[0];
     const ca = (h: Tensor): Tensor =>
@@ -294,6 +304,7 @@ export class TransformerEncoder extends Module<[Tensor, EncoderLayerForwardOptio
 
   forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
     checkInput(this.describe(), src);
+    checkOptions(this.describe(), options);
     let x = src;
     for (const layer of this.layers) x = layer.forward(x, options);
     return this.norm ? this.norm.forward(x) : x;

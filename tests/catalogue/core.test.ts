@@ -111,6 +111,11 @@ describe("autograd op arguments", () => {
     { name: "maxPool2d with options 2", run: () => ops.maxPool2d(zeros([1, 1, 4, 4]), 2, 2 as never), message: /^maxPool2d: options must be an object, got 2$/ },
     { name: "scaledDotProductAttention with a mask { bool, shape: null }", run: () => ops.scaledDotProductAttention(zeros([1, 1, 2, 2]), zeros([1, 1, 2, 2]), zeros([1, 1, 2, 2]), { attnMask: { bool: [true], shape: null as never } }), message: /^scaledDotProductAttention: attention mask is \{.*\}, expected a Tensor or \{ bool, shape \}$|^scaledDotProductAttention: attention mask is an Object, expected a Tensor or \{ bool, shape \}$/ },
     { name: "splitHeads into 1.5 parts", run: () => ops.splitHeads(zeros([1, 2, 6]), 2, 1.5), message: /^splitHeads: parts must be an integer ≥ 1, got 1\.5$/ },
+    { name: "maxPool2d with stride 1e38 (a Wasm divide-by-zero trap)", run: () => ops.maxPool2d(zeros([1, 1, 2, 2]), 1, { stride: 1e38 }), message: /^maxPool2d: stride must be below 2\^31 \(the kernels take 32-bit sizes\), got 1e\+38$/ },
+    { name: "avgPool2d with countIncludePad 1n", run: () => ops.avgPool2d(zeros([1, 1, 2, 2]), 1, { countIncludePad: 1n as never }), message: /^avgPool2d: countIncludePad must be true or false, got 1n$/ },
+    { name: "batchNorm of null", run: () => ops.batchNorm(null as never, { training: true, weight: zeros([2]) }), message: /^batchNorm: input 0 is null, expected a Tensor$/ },
+    { name: "reshape to [3, 1n]", run: () => ops.reshape(zeros([3]), [3, 1n] as never), message: /^reshape: shape must be an array of sizes, got \[3, 1n\]$/ },
+    { name: "conv2d whose output the heap cannot hold", run: () => ops.conv2d(zeros([1, 1, 1, 1]), zeros([1, 1, 1, 1]), null, { padding: 2 ** 30 }), message: /^conv2d: Tensor\[1, 1, 2147483649, 2147483649\] on the wasm backend: cannot allocate/ },
     { name: "dynamicRouting with 2^31 iterations", run: () => ops.dynamicRouting(zeros([1, 2, 2, 2]), 2 ** 31), message: /^dynamicRouting: 2147483648 iterations would keep 384 GiB for backward, more than the 4 GiB heap$/ },
   ];
   it.each(cases)("$name", ({ run, message }) => expectCase(run, message));
@@ -257,6 +262,9 @@ describe("layers: construction and forward arguments (found by the fuzzer)", () 
     { name: "MultiheadAttention with kdim 2^31", run: () => new nn.MultiheadAttention(4, 2, { kdim: 2 ** 31 }), message: /^MultiheadAttention: projections of 4 × \(4 \+ 2147483648 \+ 4\) values are more than the 4 GiB heap holds$/ },
     { name: "TransformerEncoder of 2^31 layers", run: () => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 4 }), 2 ** 31), message: /^TransformerEncoder: 2147483648 copies of \d+ parameters are more than the 4 GiB heap holds$/ },
     { name: "Linear with a Tensor for options", run: () => new nn.Linear(2, 3, zeros([1]) as never), message: /^Linear: options must be an object, got Tensor\[1\]$/ },
+    { name: "MultiheadAttention with an array for attnMask", run: () => { const x = zeros([2, 1, 4]); return new nn.MultiheadAttention(4, 2).forward(x, x, x, { attnMask: [1, 2] as never }); }, message: /^MultiheadAttention\(4, heads=2\): attnMask is \[1, 2\], expected a Tensor or \{ bool, shape \}$/ },
+    { name: "TransformerDecoderLayer with dModel 1n", run: () => new nn.TransformerDecoderLayer(1n as never, 1), message: /^TransformerDecoderLayer: dModel must be a positive integer, got 1n$/ },
+    { name: "TransformerEncoderLayer with a feed-forward net past the heap (the attention weights were left behind)", run: () => new nn.TransformerEncoderLayer(6, 2, { dimFeedforward: 1e38 }), message: /^TransformerEncoderLayer: a feed-forward net of 6 × 1e\+38 weights is more than the 4 GiB heap holds$/ },
     { name: "AdaptiveAvgPool2d of an empty image", run: () => new nn.AdaptiveAvgPool2d(2).forward(zeros([1, 1, 0, 4])), message: /^AdaptiveAvgPool2d\(2\): input \[1, 1, 0, 4\] has an empty image, nothing to pool$/ },
     { name: "forward of an abstract CellBase", run: () => new (nn.CellBase as unknown as new (...a: unknown[]) => nn.Module)("gru", 2, 3).forward(zeros([1, 2])), message: /^CellBase: has no forward\(\); it is an abstract base class, use one of its subclasses$/ },
   ];

@@ -631,12 +631,18 @@ const layers: Record<string, LayerSig> = {
     names: ["Conv2d"],
   },
   DigitCapsules: {
+    names: ["capsulePredictions"],
     args: (c) => [c.r.int(1, 4), c.r.int(1, 3), c.r.int(1, 3), c.r.int(1, 3), c.r.pick<object>([{}, { routingIterations: c.r.int(1, 3) }, { routingGradient: "last" }])],
     input: (c, m, a) => [c.t([c.r.int(1, 2), num(a[0], 1), num(a[1], 1)])],
   },
   LayerNorm: {
     args: (c) => [c.r.chance(0.5) ? feat(c) : [c.r.int(1, 3), c.r.int(1, 3)], c.r.pick<object>([{}, { eps: 1e-3 }, { elementwiseAffine: false }, { bias: false }])],
-    input: (c, m, a) => { const s = typeof a[0] === "number" ? [a[0]] : Array.isArray(a[0]) ? (a[0] as number[]) : [1]; return [c.t([...c.shape(c.r.int(0, 2)), ...s])]; },
+    input: (c, m, a) => {
+      const s = typeof a[0] === "number" ? [a[0]] : Array.isArray(a[0]) ? (a[0] as number[]) : [1];
+      // A normalized shape of 10^12 values is refused by the constructor; the input then need not hold them.
+      const small = s.every((d) => Number.isInteger(d) && d >= 0) && s.reduce((p, d) => p * d, 1) <= 4096;
+      return [c.t([...c.shape(c.r.int(0, 2)), ...(small ? s : [1])])];
+    },
   },
   MultiheadAttention: {
     args: (c) => { const h = c.r.int(1, 3); return [h * c.r.int(1, 3), h, c.r.pick<object>([{}, { batchFirst: true }, { bias: false }, { kdim: 3, vdim: 2 }])]; },
