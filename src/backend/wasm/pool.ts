@@ -15,14 +15,37 @@ import { compileThreadsCore } from "./load.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
 
-/** Int32 words per slot: generation, done generation, failed flag, the job, then a failure's text. */
+/**
+ * Int32 words per slot: generation, done generation, failed flag, the job's export and argument
+ * count, a failure's length; from ARGS the arguments as f64 (an i32 pointer or size and an f32 or
+ * f64 scalar all survive the round trip exactly); from TEXT a failure's text.
+ */
 const SLOT = 256;
-const GEN = 0, DONE = 1, FAILED = 2, JOB = 3, TEXT_LENGTH = 15, TEXT = 16;
+const GEN = 0, DONE = 1, FAILED = 2, FN = 3, ARGC = 4, TEXT_LENGTH = 5, ARGS = 8, MAX_ARGS = 28, TEXT = ARGS + 2 * MAX_ARGS;
+/**
+ * Milliseconds a thread spins on its word before it sleeps in Atomics.wait: waking a sleeping
+ * thread costs ≈ 0.1 ms on this project's 2-core VM (a ReLU over 2¹⁸ floats takes 0.04), so a
+ * worker stays awake across the bursts of jobs of a training step, and the caller across a job.
+ */
+const SPIN_MS = 1;
 /** UTF-16 code units of a worker's failure message that its slot keeps. */
 const TEXT_MAX = SLOT - TEXT;
-/** Job kinds; their arguments follow at JOB + 1. */
-export const Kind = { Gemm: 0, GemmPacked: 1 } as const;
-export type Kind = (typeof Kind)[keyof typeof Kind];
+
+/**
+ * The core exports a job may run: every kernel the backend partitions across threads. A job names
+ * one and gives its arguments; the worker calls it on its own instance over the shared memory.
+ */
+export const JOBS = [
+  "gemmStrided", "gemmPackedLda",
+  "unary", "binary", "activation", "activationBackward",
+  "sumAxis", "maxAxis", "sumToBroadcast", "softmax", "softmaxBackward", "logSoftmax", "logSoftmaxBackward",
+  "sgdStep", "rmspropStep", "adamStep",
+] as const satisfies readonly (keyof CoreExports)[];
+export type JobName = (typeof JOBS)[number];
+export interface Job {
+  fn: JobName;
+  args: number[];
+}
 
 // The worker, evaluated from this string so that no file has to be found next to the module
 // (bundlers and tsx alike): CommonJS under worker_threads, a classic script in a Web Worker. It
@@ -31,21 +54,26 @@ const WORKER = `
 function serve(data, say) {
   const { module, memory, control, slot } = data;
   const c = new Int32Array(control, slot * ${SLOT} * 4, ${SLOT});
-  let x = null;
+  const args = new Float64Array(control, (slot * ${SLOT} + ${ARGS}) * 4, ${MAX_ARGS});
+  let x = null, fns = null;
   try {
     x = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasmnn core: assertion failed in a worker"); } } }).exports;
+    fns = ${JSON.stringify(JOBS)}.map((name) => x[name]);
     say("ready");
   } catch (err) { say(String(err && err.message || err)); }
   let seen = 0;
   for (;;) {
-    Atomics.wait(c, ${GEN}, seen);
-    seen = Atomics.load(c, ${GEN});
+    let gen = Atomics.load(c, ${GEN});
+    for (const until = performance.now() + ${SPIN_MS}; gen === seen && performance.now() < until;) gen = Atomics.load(c, ${GEN});
+    if (gen === seen) {
+      Atomics.wait(c, ${GEN}, seen);
+      gen = Atomics.load(c, ${GEN});
+    }
+    seen = gen;
     if (seen < 0) break;
     try {
       if (x === null) throw new Error("the shared-memory core did not instantiate");
-      const j = ${JOB};
-      if (c[j] === ${Kind.Gemm}) x.gemmLda(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
-      else x.gemmPackedLda(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10]);
+      fns[c[${FN}]](...args.subarray(0, c[${ARGC}]));
     } catch (err) {
       const text = String(err && err.message || err).slice(0, ${TEXT_MAX});
       for (let i = 0; i < text.length; i++) c[${TEXT} + i] = text.charCodeAt(i);
@@ -133,6 +161,7 @@ export class ThreadPool {
   /** Threads in all, the caller's included. */
   readonly size: number;
   private readonly control: Int32Array;
+  private readonly args: Float64Array;
   private readonly threads: Thread[] = [];
   private readonly blocking = canBlock();
   private generation = 0;
@@ -142,6 +171,7 @@ export class ThreadPool {
   constructor(module: object, memory: object, size: number) {
     this.size = size;
     this.control = new Int32Array(new SharedArrayBuffer((size - 1) * SLOT * 4));
+    this.args = new Float64Array(this.control.buffer);
     const wt = hasNodeBuiltins() ? nodeBuiltin<WorkerThreads>("worker_threads", "ready({ threads })") : null;
     const url = wt === null ? URL.createObjectURL(new Blob([WORKER], { type: "text/javascript" })) : "";
     for (let slot = 0; slot < size - 1; slot++) {
@@ -168,30 +198,34 @@ export class ThreadPool {
 
   /**
    * Runs jobs[0] on the calling thread (through `self`) and jobs[1..] on workers 0.., and returns
-   * when all are done. A job is its kind and its integer arguments.
+   * when all are done.
    */
-  run(self: CoreExports, jobs: { kind: Kind; args: number[] }[]): void {
+  run(self: CoreExports, jobs: Job[]): void {
     if (jobs.length > this.size) throw new Error(`ThreadPool.run: ${jobs.length} jobs for ${this.size} threads`);
     const gen = ++this.generation;
     const c = this.control;
     for (let w = 0; w < jobs.length - 1; w++) {
       const base = w * SLOT, job = jobs[w + 1];
+      if (job.args.length > MAX_ARGS) throw new Error(`ThreadPool.run: ${job.fn} has ${job.args.length} arguments, the most a slot holds is ${MAX_ARGS}`);
       c[base + FAILED] = 0;
-      c[base + JOB] = job.kind;
-      for (let i = 0; i < job.args.length; i++) c[base + JOB + 1 + i] = job.args[i];
+      c[base + FN] = JOBS.indexOf(job.fn);
+      c[base + ARGC] = job.args.length;
+      this.args.set(job.args, (base + ARGS) / 2);
       Atomics.store(c, base + GEN, gen);
       Atomics.notify(c, base + GEN);
     }
     let mine: unknown = null;
     try {
-      call(self, jobs[0]);
+      (self[jobs[0].fn] as (...args: number[]) => void)(...jobs[0].args);
     } catch (err) {
       mine = err;
     }
     const failures: string[] = [];
     for (let w = 0; w < jobs.length - 1; w++) {
       const base = w * SLOT;
-      for (let done = Atomics.load(c, base + DONE); done !== gen; done = Atomics.load(c, base + DONE)) {
+      let done = Atomics.load(c, base + DONE);
+      for (const until = performance.now() + SPIN_MS; done !== gen && performance.now() < until;) done = Atomics.load(c, base + DONE);
+      for (; done !== gen; done = Atomics.load(c, base + DONE)) {
         if (this.blocking) Atomics.wait(c, base + DONE, done);
       }
       if (Atomics.load(c, base + FAILED) === 1) {
@@ -211,12 +245,6 @@ export class ThreadPool {
     }
     for (const t of this.threads) t.stop();
   }
-}
-
-function call(x: CoreExports, job: { kind: Kind; args: number[] }): void {
-  const a = job.args;
-  if (job.kind === Kind.Gemm) x.gemmLda(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
-  else x.gemmPackedLda(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
 }
 
 /** Pages of the shared memory: as the threads core declares it (asconfig.json, target threads). */
