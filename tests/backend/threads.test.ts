@@ -124,14 +124,14 @@ describe("ready({ threads })", () => {
     }
   });
 
-  it("surfaces an error in a worker as an Error in the caller, and keeps working", () => {
+  it("surfaces an error in a part as an Error in the caller naming the kernel and the part, and keeps working", () => {
     const [m, n, k] = [512, 512, 512];
     const a = put(pooled, seeded(m * k, 6)), bb = put(pooled, seeded(k * n, 7));
-    // C placed so that the first half of its rows (the caller's) fit in memory and the second
-    // half (the worker's) do not: the worker traps.
+    // C placed so that the first half of its rows (part 1) fit in memory and the second half
+    // (part 2, which the awake worker claims while the caller runs part 1) do not: part 2 traps.
     const end = pooled.heap.byteLength;
     const c = end - (m / 2) * n * 4;
-    expect(() => pooled.gemm(a, bb, c, m, n, k, false, false, false)).toThrow(/^wasmnn thread pool: thread 1: memory access out of bounds/);
+    expect(() => pooled.gemm(a, bb, c, m, n, k, false, false, false)).toThrow(/^wasmnn thread pool: gemmStrided, part 2 of 2: memory access out of bounds$/);
     expectExact(run(pooled, m, n, k, false, false, false), run(single, m, n, k, false, false, false), "after the error");
   });
 
