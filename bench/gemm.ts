@@ -32,17 +32,28 @@ const mlp: Shape = {
 };
 
 export function measure(b: Backend, form: Form, m: number, n: number, k: number, samples: number): number {
+  const { call, release } = gemmCall(b, form, m, n, k);
+  const seconds = timePerCall(call, samples);
+  release();
+  return (2 * m * n * k) / seconds / 1e9;
+}
+
+/** One GEMM of `form` on operands allocated on `b`'s heap, and the release of them. */
+export function gemmCall(b: Backend, form: Form, m: number, n: number, k: number): { call: () => void; release: () => void } {
   const aPtr = b.heap.alloc(m * k * 4);
   const bPtr = b.heap.alloc(k * n * 4);
   const cPtr = b.heap.alloc(m * n * 4);
   fillRandom(b, aPtr, m * k);
   fillRandom(b, bPtr, k * n);
   const transA = form === "TN", transB = form === "NT";
-  const seconds = timePerCall(() => b.gemm(aPtr, bPtr, cPtr, m, n, k, transA, transB, false), samples);
-  b.heap.release(aPtr, m * k * 4);
-  b.heap.release(bPtr, k * n * 4);
-  b.heap.release(cPtr, m * n * 4);
-  return (2 * m * n * k) / seconds / 1e9;
+  return {
+    call: () => b.gemm(aPtr, bPtr, cPtr, m, n, k, transA, transB, false),
+    release: () => {
+      b.heap.release(aPtr, m * k * 4);
+      b.heap.release(bPtr, k * n * 4);
+      b.heap.release(cPtr, m * n * 4);
+    },
+  };
 }
 
 /** GFLOP/s of the Wasm micro-kernel's arithmetic alone (gemmPeak: 64 flops per step). */
