@@ -12,7 +12,8 @@ import { measure, wasmPeak } from "./gemm.js";
 import { ready } from "../src/index.js";
 import { alternating, formatTable, runChild, timePerCall, type Row } from "./harness.js";
 import { Activation } from "../src/backend/opcodes.js";
-import { stepsPerSecond } from "./mlp.js";
+import { stepsPerSecond as mlpSteps } from "./mlp.js";
+import { stepsPerSecond as lenetSteps } from "./cnn.js";
 
 export async function bench(o: BenchOptions & { threads?: number } = {}): Promise<Row[]> {
   const n = o.threads ?? Math.max(2, hardwareThreads());
@@ -42,6 +43,9 @@ export async function bench(o: BenchOptions & { threads?: number } = {}): Promis
   for (const batch of o.quick ? [256] : [32, 256]) {
     rows.push(...alternating(`MLP 784-128-10 train (b${batch}, Adam)`, "samples/s", o.quick ? 1 : 3, [`${n} thr`, mlp(n, batch)], ["1 thr", mlp(1, batch)]));
   }
+  const lenet = (threads: number) => () =>
+    runChild<{ wall: number }>(import.meta.url, [], ["--lenet", String(threads), "32", ...(o.quick ? ["--quick"] : [])]).wall * 32;
+  rows.push(...alternating("CNN LeNet train (b32, Adam)", "samples/s", o.quick ? 1 : 3, [`${n} thr`, lenet(n)], ["1 thr", lenet(1)]));
   return rows;
 }
 
@@ -58,15 +62,16 @@ function floatsPerSecond(b: WasmBackend, kernel: "ReLU" | "Adam", n: number): nu
   return n / seconds / 1e9;
 }
 
-/** The child of the MLP rows: training steps per second on `threads` threads. */
-async function mlpChild(threads: number, batch: number, quick: boolean): Promise<{ wall: number }> {
+/** The child of the training rows: steps per second of the MLP at `batch`, or of LeNet at 32, on `threads` threads. */
+async function trainingChild(model: "--mlp" | "--lenet", threads: number, batch: number, quick: boolean): Promise<{ wall: number }> {
   await ready({ threads });
-  return { wall: stepsPerSecond("wasm", quick, batch).wall };
+  return { wall: model === "--mlp" ? mlpSteps("wasm", quick, batch).wall : lenetSteps("wasm", quick).wall };
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes("--mlp")) {
-  const i = process.argv.indexOf("--mlp");
-  console.log(JSON.stringify(await mlpChild(Number(process.argv[i + 1]), Number(process.argv[i + 2]), process.argv.includes("--quick"))));
+const child = (["--mlp", "--lenet"] as const).find((flag) => process.argv.includes(flag));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && child !== undefined) {
+  const i = process.argv.indexOf(child);
+  console.log(JSON.stringify(await trainingChild(child, Number(process.argv[i + 1]), Number(process.argv[i + 2]), process.argv.includes("--quick"))));
 } else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const t = process.argv.indexOf("--threads");
   console.log(formatTable(await bench({ quick: process.argv.includes("--quick"), threads: t > 0 ? Number(process.argv[t + 1]) : undefined })));
