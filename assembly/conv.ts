@@ -13,15 +13,16 @@
 //   input     dcol   (K×P) = Wᵀ · dy_img, dx_img = col2im(dcol)   (the scatter-add adjoint of im2col)
 // A 1×1 convolution with stride 1 and no padding skips im2col: the image is its own column matrix.
 //
-// Why not direct loops: a direct f32x4 forward (4 output channels × 8 columns in registers, the
-// input row loaded once per tap) ran within 5% of im2col + GEMM on both LeNet shapes (1→8 and
-// 8→16 channels, 5×5, batch 32), so one path serves every shape. What im2col costs is the copy,
-// about a third of the forward time at these sizes; hence its tight loop for unpadded taps.
+// The forward and the weight gradient at stride 1 with output rows at least 4 wide go to
+// conv-direct.ts instead: the convolution straight from the image, no column matrix (its header has
+// the design and the figures). im2col + GEMM remains for the input gradient, strides above 1 and
+// narrow rows.
 //
 // Scratch: every kernel takes scratchPtr, conv2dScratchBytes(...) bytes, 16-byte aligned and
 // clobbered: the column matrix first, then the GEMM's packing space. No output aliases an input or
 // the scratch.
 
+import { directBackwardWeight, directForward, directScratchBytes, rowSum } from "./conv-direct";
 import { gemm, gemmPackBytes } from "./gemm";
 
 // @ts-ignore: decorator
@@ -48,12 +49,23 @@ import { gemm, gemmPackBytes } from "./gemm";
  */
 export function conv2dScratchBytes(
   c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
 ): i32 {
   const k = c * kh * kw;
   const p = oh * ow;
   const pack = max(gemmPackBytes(p, k), max(gemmPackBytes(k, p), gemmPackBytes(p, o)));
-  return <i32>colBytes(c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft) + pack;
+  const im2colBytes = <i32>colBytes(c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft) + pack;
+  if (strideH != 1 || strideW != 1) return im2colBytes;
+  return max(im2colBytes, <i32>directScratchBytes(c, o, kh, kw, oh, ow, dilationH, dilationW));
+}
+
+/**
+ * Whether the direct kernels take this geometry: stride 1 and output rows at least one f32x4 wide;
+ * a 1×1 convolution needs neither a column matrix nor the direct loops: it is one GEMM.
+ */
+// @ts-ignore: decorator
+@inline function direct(ow: i32, strideH: i32, strideW: i32, isPointwise: bool): bool {
+  return strideH == 1 && strideW == 1 && ow >= 4 && !isPointwise;
 }
 
 /**
@@ -65,6 +77,11 @@ export function conv2d(
   n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
 ): void {
+  const pw = pointwise(h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
+  if (direct(ow, strideH, strideW, pw)) {
+    directForward(xPtr, wPtr, biasPtr, yPtr, scratchPtr, n, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
+    return;
+  }
   const k = c * kh * kw;
   const p = oh * ow;
   const cb = colBytes(c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
@@ -119,6 +136,10 @@ export function conv2dBackwardWeight(
   n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
 ): void {
+  if (direct(ow, strideH, strideW, pointwise(h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft))) {
+    directBackwardWeight(xPtr, dyPtr, dwPtr, dbPtr, scratchPtr, n, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW, 0, o);
+    return;
+  }
   const k = c * kh * kw;
   const p = oh * ow;
   const cb = colBytes(c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
@@ -150,16 +171,6 @@ export function conv2dBackwardWeight(
   let i = 0;
   for (; i + 4 <= len; i += 4) v128.store(at(dst, i), vv);
   for (; i < len; i++) store<f32>(at(dst, i), v);
-}
-
-// @ts-ignore: decorator
-@inline function rowSum(ptr: usize, len: i32): f32 {
-  let acc = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= len; i += 4) acc = f32x4.add(acc, v128.load(at(ptr, i)));
-  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-  for (; i < len; i++) s += load<f32>(at(ptr, i));
-  return s;
 }
 
 // The outputs [lo, hi) along one axis whose input index out·stride + off lies inside [0, size);

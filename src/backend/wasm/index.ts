@@ -199,15 +199,15 @@ export class WasmBackend implements Backend {
   }
 
   // ---- convolution, pooling, normalization ----------------------------------------------------
-  /** Scratch for the conv2d kernels (im2col column matrix + GEMM packing), grown on demand, never released. */
+  /** Scratch for the conv2d kernels (assembly/conv.ts: column matrix and packing, or the direct path's tables), grown on demand, never released. */
   private convScratchPtr = 0;
   private convScratchBytes = 0;
 
   private convScratch(
     c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
-    strideH: number, strideW: number, padTop: number, padLeft: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
   ): number {
-    const need = this.x.conv2dScratchBytes(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
+    const need = this.x.conv2dScratchBytes(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
     if (need > this.convScratchBytes) {
       if (this.convScratchBytes > 0) this.heap.release(this.convScratchPtr, this.convScratchBytes);
       this.convScratchPtr = this.heap.alloc(need);
@@ -221,7 +221,7 @@ export class WasmBackend implements Backend {
     n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
   ): void {
-    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
+    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
     this.x.conv2d(xPtr, wPtr, biasPtr, yPtr, s, n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
   }
   conv2dBackwardInput(
@@ -229,7 +229,7 @@ export class WasmBackend implements Backend {
     n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
   ): void {
-    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
+    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
     this.x.conv2dBackwardInput(dyPtr, wPtr, dxPtr, s, n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
   }
   conv2dBackwardWeight(
@@ -237,7 +237,7 @@ export class WasmBackend implements Backend {
     n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
   ): void {
-    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
+    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
     this.x.conv2dBackwardWeight(xPtr, dyPtr, dwPtr, dbPtr, s, n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
   }
   maxPool2d(
