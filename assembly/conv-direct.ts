@@ -1,6 +1,6 @@
-// Stride-1 convolution straight from the image, with no column matrix: the forward and the weight
-// gradient for every stride-1 geometry whose output rows are at least one f32x4 wide (conv.ts
-// dispatches; the input gradient stays on im2col + GEMM, see below).
+// Stride-1 convolution straight from the image, with no column matrix: the forward, input gradient
+// and weight gradient for stride-1 geometries whose output rows are at least one f32x4 wide
+// (conv.ts dispatches).
 //
 // A valid, stride-1 cross-correlation of a plane stack xp [c, hp, wp] (the image, or a zero-padded
 // copy of it) reads, for output (oy, ox) and tap t = (ch·kh + ki)·kw + kj, the float at
@@ -13,6 +13,11 @@
 //             splats and four loads of x for eight multiply-adds, the ratio of the GEMM's own inner
 //             loop, without the im2col copy and the packing of B. The taps' offsets and the two
 //             channels' weights are interleaved in 16-byte records, one pointer for the loop.
+//   input     the forward's sum read the other way round, as a scatter: a 2-channel × 4-vector
+//             tile sums over oc the dy vectors times w[oc, ch, tap] and w[oc, ch + 1, tap], then
+//             adds the result into the x planes at the tap's offset (into a padded plane when
+//             there is padding, its interior then copied to dx). Same inner loop as the forward,
+//             o steps deep, and no col2im pass.
 //   weight    dW[oc, t] = Σ_img Σ_v dy[oc, v] · xp[off[t] + v]: a 2-channel × 4-tap tile keeps eight
 //             f32x4 partial sums (lane j sums output pixels ≡ j mod 4 of each vector) across the
 //             vectors of one image, then adds them into an f32x4 accumulator per (oc, t); the lanes
@@ -24,10 +29,10 @@
 // depend on how images or channels are split, so a caller may cut the batch into image ranges
 // (forward) or the output channels into ranges (weight gradient, o0..o1) and get the same bits.
 //
-// The input gradient as a direct forward of the zero-padded dy with the flipped kernel (dx[ch] =
-// Σ w[oc, ch, kh−1−ki, kw−1−kj] · dyp[oc, iy + ki, ix + kj]) was tried and lost: it multiplies the
-// padding too, 2.25× the useful work on LeNet's 8→16 layer (12×12 outputs of 400 taps for 8×8
-// inputs), and ran at 0.26 of the GEMM peak against 0.58 for im2col + GEMM.
+// The input gradient as a gather, a direct forward of the zero-padded dy with the flipped kernel
+// (dx[ch] = Σ w[oc, ch, kh−1−ki, kw−1−kj] · dyp[oc, iy + ki, ix + kj]), was tried and lost: it
+// multiplies the padding too, 2.25× the useful work on LeNet's 8→16 layer (12×12 outputs of 400
+// taps for 8×8 inputs), and ran at 0.26 of the GEMM peak against 0.58 for im2col + GEMM.
 //
 // Scratch: directScratchBytes(...) bytes, 16-byte aligned, clobbered. No output aliases an input.
 
@@ -68,6 +73,30 @@ export function directScratchBytes(c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow
   return tapsStart(scratch, c, o, kh, kw, oh, ow, dilationH, dilationW) + align16(<usize>(c * kh * kw) << 2);
 }
 
+/**
+ * Builds the tap table (the c·kh·kw taps over the padded planes) and the vector table (swap: as
+ * vectorTable) in the scratch; returns the number of full vectors.
+ */
+function tables(scratch: usize, c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, dilationH: i32, dilationW: i32, swap: bool): i32 {
+  const hp = oh + (kh - 1) * dilationH, wp = ow + (kw - 1) * dilationW;
+  tapTable(tapsStart(scratch, c, o, kh, kw, oh, ow, dilationH, dilationW), c, hp, wp, kh, kw, dilationH, dilationW);
+  return vectorTable(vectorsStart(scratch, c, o, kh, kw, oh, ow, dilationH, dilationW), oh, ow, wp, swap);
+}
+
+/** Whether the padded planes are the image itself (no padding on any side). */
+// @ts-ignore: decorator
+@inline function unpadded(h: i32, w: i32, kh: i32, kw: i32, oh: i32, ow: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32): bool {
+  return padTop == 0 && padLeft == 0 && oh + (kh - 1) * dilationH == h && ow + (kw - 1) * dilationW == w;
+}
+
+/** The planes the taps read for image xImg: the image itself, or its zero-padded copy in the scratch. */
+function imagePlanes(xImg: usize, scratch: usize, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32): usize {
+  if (unpadded(h, w, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW)) return xImg;
+  const plane = planeStart(scratch, c, o, kh, kw);
+  padPlanes(xImg, plane, c, h, w, oh + (kh - 1) * dilationH, ow + (kw - 1) * dilationW, padTop, padLeft);
+  return plane;
+}
+
 /** off[t] (bytes) for the taps of a c×kh×kw kernel over planes hp×wp. */
 function tapTable(offPtr: usize, c: i32, hp: i32, wp: i32, kh: i32, kw: i32, dilationH: i32, dilationW: i32): void {
   let t = 0;
@@ -84,20 +113,22 @@ function tapTable(offPtr: usize, c: i32, hp: i32, wp: i32, kh: i32, kw: i32, dil
  * The vectors of an oh×ow output read from planes of width wp: [x byte offset, y byte offset] per
  * vector, the ⌊ow/4⌋ full vectors of every row first, then (when ow % 4 ≠ 0) the overlapping last
  * vector of every row. Returns the number of full vectors; the tail vectors number oh or 0.
+ * swap: [y, x] instead, for the input gradient, which reads dy and writes the x planes.
  */
-function vectorTable(vecPtr: usize, oh: i32, ow: i32, wp: i32): i32 {
+function vectorTable(vecPtr: usize, oh: i32, ow: i32, wp: i32, swap: bool): i32 {
+  const xAt: usize = swap ? 4 : 0, yAt: usize = swap ? 0 : 4;
   let v = vecPtr;
   for (let oy = 0; oy < oh; oy++) {
     for (let ox = 0; ox + 4 <= ow; ox += 4, v += 8) {
-      store<i32>(v, (oy * wp + ox) << 2);
-      store<i32>(v, (oy * ow + ox) << 2, 4);
+      store<i32>(v + xAt, (oy * wp + ox) << 2);
+      store<i32>(v + yAt, (oy * ow + ox) << 2);
     }
   }
   const full = <i32>((v - vecPtr) >> 3);
   if ((ow & 3) != 0) {
     for (let oy = 0; oy < oh; oy++, v += 8) {
-      store<i32>(v, (oy * wp + ow - 4) << 2);
-      store<i32>(v, (oy * ow + ow - 4) << 2, 4);
+      store<i32>(v + xAt, (oy * wp + ow - 4) << 2);
+      store<i32>(v + yAt, (oy * ow + ow - 4) << 2);
     }
   }
   return full;
@@ -140,13 +171,14 @@ function tapRecords(recPtr: usize, offPtr: usize, wPtr: usize, oc: i32, o: i32, 
 
 /**
  * rows (1 or 2) output channels × vecs (1 or 4) vectors from the vector table at vec: each output
- * starts from its bias and sums its k taps in tap order. Inlined with constant rows and vecs, the
- * unused accumulators fold away.
+ * starts from its bias and sums its k records in order, then is stored, or (accumulate) ANDed with
+ * mask and added to what y holds. Inlined with constant rows, vecs and accumulate, the unused
+ * accumulators fold away.
  */
 // @ts-ignore: decorator
 @inline function forwardTile(
-  rows: i32, vecs: i32, xp: usize, recPtr: usize, k: i32, bias0: v128, bias1: v128,
-  vec: usize, y0: usize, planeBytes: usize,
+  rows: i32, vecs: i32, accumulate: bool, xp: usize, recPtr: usize, k: i32, bias0: v128, bias1: v128,
+  vec: usize, y0: usize, planeBytes: usize, mask: v128,
 ): void {
   const x0 = xp + <usize>load<i32>(vec), x1 = xp + <usize>load<i32>(vec, 8);
   const x2 = xp + <usize>load<i32>(vec, 16), x3 = xp + <usize>load<i32>(vec, 24);
@@ -177,21 +209,27 @@ function tapRecords(recPtr: usize, offPtr: usize, wPtr: usize, oc: i32, o: i32, 
       }
     }
   }
-  v128.store(y0 + <usize>load<i32>(vec, 4), c00);
+  put(accumulate, y0 + <usize>load<i32>(vec, 4), c00, mask);
   if (vecs > 1) {
-    v128.store(y0 + <usize>load<i32>(vec, 12), c01);
-    v128.store(y0 + <usize>load<i32>(vec, 20), c02);
-    v128.store(y0 + <usize>load<i32>(vec, 28), c03);
+    put(accumulate, y0 + <usize>load<i32>(vec, 12), c01, mask);
+    put(accumulate, y0 + <usize>load<i32>(vec, 20), c02, mask);
+    put(accumulate, y0 + <usize>load<i32>(vec, 28), c03, mask);
   }
   if (rows > 1) {
     const y1 = y0 + planeBytes;
-    v128.store(y1 + <usize>load<i32>(vec, 4), c10);
+    put(accumulate, y1 + <usize>load<i32>(vec, 4), c10, mask);
     if (vecs > 1) {
-      v128.store(y1 + <usize>load<i32>(vec, 12), c11);
-      v128.store(y1 + <usize>load<i32>(vec, 20), c12);
-      v128.store(y1 + <usize>load<i32>(vec, 28), c13);
+      put(accumulate, y1 + <usize>load<i32>(vec, 12), c11, mask);
+      put(accumulate, y1 + <usize>load<i32>(vec, 20), c12, mask);
+      put(accumulate, y1 + <usize>load<i32>(vec, 28), c13, mask);
     }
   }
+}
+
+/** *ptr = v, or *ptr += v & mask. */
+// @ts-ignore: decorator
+@inline function put(accumulate: bool, ptr: usize, v: v128, mask: v128): void {
+  v128.store(ptr, accumulate ? f32x4.add(v128.load(ptr), v128.and(v, mask)) : v);
 }
 
 // @ts-ignore: decorator
@@ -212,15 +250,15 @@ function forwardImage(xp: usize, recPtr: usize, biasPtr: usize, yPtr: usize, vec
     const rec = recPtr + <usize>(oc >> 1) * blockBytes, y0 = yPtr + <usize>oc * planeBytes;
     const bias0 = splatOr0(biasPtr, oc), bias1 = splatOr0(biasPtr, oc + 1);
     let v = 0;
-    for (; v + 4 <= nv; v += 4) forwardTile(2, 4, xp, rec, k, bias0, bias1, vecPtr + (<usize>v << 3), y0, planeBytes);
-    for (; v < nv; v++) forwardTile(2, 1, xp, rec, k, bias0, bias1, vecPtr + (<usize>v << 3), y0, planeBytes);
+    for (; v + 4 <= nv; v += 4) forwardTile(2, 4, false, xp, rec, k, bias0, bias1, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
+    for (; v < nv; v++) forwardTile(2, 1, false, xp, rec, k, bias0, bias1, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
   }
   if (oc < o) {
     const rec = recPtr + <usize>(oc >> 1) * blockBytes, y0 = yPtr + <usize>oc * planeBytes;
     const bias0 = splatOr0(biasPtr, oc);
     let v = 0;
-    for (; v + 4 <= nv; v += 4) forwardTile(1, 4, xp, rec, k, bias0, bias0, vecPtr + (<usize>v << 3), y0, planeBytes);
-    for (; v < nv; v++) forwardTile(1, 1, xp, rec, k, bias0, bias0, vecPtr + (<usize>v << 3), y0, planeBytes);
+    for (; v + 4 <= nv; v += 4) forwardTile(1, 4, false, xp, rec, k, bias0, bias0, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
+    for (; v < nv; v++) forwardTile(1, 1, false, xp, rec, k, bias0, bias0, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
   }
 }
 
@@ -230,24 +268,90 @@ export function directForward(
   n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
   padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
 ): void {
-  const plane = planeStart(scratchPtr, c, o, kh, kw);
+  const full = tables(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW, false);
+  const nv = full + ((ow & 3) != 0 ? oh : 0);
   const taps = tapsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
   const vectors = vectorsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
-  const hp = oh + (kh - 1) * dilationH, wp = ow + (kw - 1) * dilationW;
-  const inPlace = padTop == 0 && padLeft == 0 && hp == h && wp == w;
   const k = c * kh * kw;
-  tapTable(taps, c, hp, wp, kh, kw, dilationH, dilationW);
-  const full = vectorTable(vectors, oh, ow, wp);
-  const nv = full + ((ow & 3) != 0 ? oh : 0);
   // The tap records go where the weight gradient keeps its sums: (o + 1)/2 blocks of k records.
   for (let oc = 0; oc < o; oc += 2) tapRecords(scratchPtr + (<usize>((oc >> 1) * k) << 4), taps, wPtr, oc, o, k);
   for (let img = 0; img < n; img++) {
-    let xp = at(xPtr, img * c * h * w);
-    if (!inPlace) {
-      padPlanes(xp, plane, c, h, w, hp, wp, padTop, padLeft);
-      xp = plane;
-    }
+    const xp = imagePlanes(at(xPtr, img * c * h * w), scratchPtr, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
     forwardImage(xp, scratchPtr, biasPtr, at(yPtr, img * o * oh * ow), vectors, nv, o, k, oh * ow);
+  }
+}
+
+// ---- input gradient -------------------------------------------------------------------------
+
+/**
+ * dx rows for one image: for every channel pair and kernel tap, tiles of 2 channels × 4 dy vectors
+ * sum o records [oc's dy plane offset, w[oc, ch, tap], w[oc, ch + 1, tap]] and add the result into
+ * the x planes at the tap's offset (xp zeroed by the caller). The four vectors of a tile are
+ * disjoint, and a tap's next tile touches other cells, so no add reads a store still in flight
+ * to an overlapping address.
+ */
+function inputImage(dyp: usize, recPtr: usize, xp: usize, offPtr: usize, vecPtr: usize, full: i32, tails: i32, c: i32, o: i32, kk: i32, planeBytes: usize, ow: i32): void {
+  const all = i32x4.splat(-1);
+  const tailMask = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - (ow & 3)));
+  const zero = f32x4.splat(0);
+  const blockBytes = <usize>o << 4;
+  for (let ch = 0; ch < c; ch += 2) {
+    for (let j = 0; j < kk; j++) {
+      const rec = recPtr + <usize>((ch >> 1) * kk + j) * blockBytes;
+      const x0 = xp + <usize>load<i32>(at(offPtr, ch * kk + j));
+      let v = 0;
+      if (ch + 1 < c) {
+        for (; v + 4 <= full; v += 4) forwardTile(2, 4, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
+        for (; v < full; v++) forwardTile(2, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
+        for (; v < full + tails; v++) forwardTile(2, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, tailMask);
+      } else {
+        for (; v + 4 <= full; v += 4) forwardTile(1, 4, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
+        for (; v < full; v++) forwardTile(1, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
+        for (; v < full + tails; v++) forwardTile(1, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, tailMask);
+      }
+    }
+  }
+}
+
+/**
+ * As conv2dBackwardInput (conv.ts) for strideH = strideW = 1 and ow ≥ 4; scratch:
+ * directScratchBytes. dx is the forward's sum read the other way round: each dy vector, weighted
+ * by every tap, is added to the 4 input cells it was computed from (in the padded plane when
+ * there is padding, whose interior is then dx).
+ */
+export function directBackwardInput(
+  dyPtr: usize, wPtr: usize, dxPtr: usize, scratchPtr: usize,
+  n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
+  padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
+): void {
+  const full = tables(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW, true);
+  const tails = (ow & 3) != 0 ? oh : 0;
+  const taps = tapsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  const vectors = vectorsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  const hp = oh + (kh - 1) * dilationH, wp = ow + (kw - 1) * dilationW;
+  const inPlace = unpadded(h, w, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
+  const plane = planeStart(scratchPtr, c, o, kh, kw);
+  const kk = kh * kw;
+  const p = oh * ow;
+  // Records [(oc·p)·4, w[oc, ch, j], w[oc, ch + 1, j], 0] per channel pair, tap j and oc, where
+  // the weight gradient keeps its sums: ⌈c/2⌉·kk·o of 16 bytes ≤ o·c·kk·16.
+  for (let ch = 0; ch < c; ch += 2) {
+    for (let j = 0; j < kk; j++) {
+      for (let oc = 0; oc < o; oc++) {
+        const rec = scratchPtr + (<usize>(((ch >> 1) * kk + j) * o + oc) << 4);
+        store<i32>(rec, (oc * p) << 2);
+        store<f32>(rec, load<f32>(at(wPtr, (oc * c + ch) * kk + j)), 4);
+        store<f32>(rec, ch + 1 < c ? load<f32>(at(wPtr, (oc * c + ch + 1) * kk + j)) : 0, 8);
+        store<f32>(rec, 0, 12);
+      }
+    }
+  }
+  for (let img = 0; img < n; img++) {
+    const dxi = at(dxPtr, img * c * h * w);
+    const xp = inPlace ? dxi : plane;
+    memory.fill(xp, 0, <usize>c * <usize>(hp * wp) << 2);
+    inputImage(at(dyPtr, img * o * p), scratchPtr, xp, taps, vectors, full, tails, c, o, kk, <usize>(hp * wp) << 2, ow);
+    if (!inPlace) padPlanes(plane, dxi, c, hp, wp, h, w, -padTop, -padLeft);
   }
 }
 
@@ -378,23 +482,15 @@ export function directBackwardWeight(
   n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
   padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32, o0: i32, o1: i32,
 ): void {
-  const plane = planeStart(scratchPtr, c, o, kh, kw);
+  const full = tables(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW, false);
+  const tails = (ow & 3) != 0 ? oh : 0;
   const taps = tapsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
   const vectors = vectorsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
-  const hp = oh + (kh - 1) * dilationH, wp = ow + (kw - 1) * dilationW;
-  const inPlace = padTop == 0 && padLeft == 0 && hp == h && wp == w;
   const k = c * kh * kw;
   const p = oh * ow;
-  tapTable(taps, c, hp, wp, kh, kw, dilationH, dilationW);
-  const full = vectorTable(vectors, oh, ow, wp);
-  const tails = (ow & 3) != 0 ? oh : 0;
   memory.fill(scratchPtr + (<usize>(o0 * k) << 4), 0, <usize>((o1 - o0) * k) << 4);
   for (let img = 0; img < n; img++) {
-    let xp = at(xPtr, img * c * h * w);
-    if (!inPlace) {
-      padPlanes(xp, plane, c, h, w, hp, wp, padTop, padLeft);
-      xp = plane;
-    }
+    const xp = imagePlanes(at(xPtr, img * c * h * w), scratchPtr, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
     weightImage(xp, at(dyPtr, img * o * p), scratchPtr, taps, vectors, full, tails, o0, o1, k, p, ow);
   }
   for (let i = o0 * k; i < o1 * k; i++) store<f32>(at(dwPtr, i), hsum(v128.load(scratchPtr + (<usize>i << 4))));
