@@ -67,7 +67,7 @@ export function gemmPackedBBytes(n: i32, k: i32): i32 {
 export function gemmPackB(bPtr: usize, n: i32, k: i32, transB: bool, dst: usize): void {
   if (n <= 0 || k <= 0) return;
   const kb = blockDepth(k);
-  for (let p0 = 0; p0 < k; p0 += kb) packB(bPtr, n, k, transB, p0, min(kb, k - p0), packedBlock(dst, n, p0));
+  for (let p0 = 0; p0 < k; p0 += kb) packB(bPtr, n, k, n, transB, p0, min(kb, k - p0), packedBlock(dst, n, p0));
 }
 
 /**
@@ -78,7 +78,7 @@ export function gemmPacked(
   aPtr: usize, packedPtr: usize, cPtr: usize, m: i32, n: i32, k: i32,
   transA: bool, accumulate: bool, packPtr: usize,
 ): void {
-  gemmOne(aPtr, 0, cPtr, m, n, k, transA ? m : k, transA, false, accumulate, packPtr, packedPtr);
+  gemmOne(aPtr, 0, cPtr, m, n, k, transA ? m : k, n, n, transA, false, accumulate, packPtr, packedPtr);
 }
 
 /**
@@ -90,7 +90,7 @@ export function gemmPackedLda(
   aPtr: usize, packedPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, lda: i32,
   transA: bool, accumulate: bool, packPtr: usize,
 ): void {
-  gemmOne(aPtr, 0, cPtr, m, n, k, lda, transA, false, accumulate, packPtr, packedPtr);
+  gemmOne(aPtr, 0, cPtr, m, n, k, lda, n, n, transA, false, accumulate, packPtr, packedPtr);
 }
 
 function panelCount(n: i32): i32 {
@@ -117,15 +117,20 @@ export function gemm(
   aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32,
   transA: bool, transB: bool, accumulate: bool, packPtr: usize,
 ): void {
-  gemmOne(aPtr, bPtr, cPtr, m, n, k, transA ? m : k, transA, transB, accumulate, packPtr, 0);
+  gemmOne(aPtr, bPtr, cPtr, m, n, k, transA ? m : k, n, n, transA, transB, accumulate, packPtr, 0);
 }
 
-/** gemm on a block of rows of op(A) whose leading dimension is lda (see gemmPackedLda). */
-export function gemmLda(
-  aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, lda: i32,
+/**
+ * gemm on a block of a larger product, the thread pool's share of one: leading dimensions lda (see
+ * gemmPackedLda), ldb (elements from one row of a plain B to the next; a transposed B's rows are
+ * always k apart) and ldc (from one row of C to the next). A block of rows of op(A) has ldc = n; a
+ * block of columns of op(B) and C keeps the whole product's ldb and ldc.
+ */
+export function gemmStrided(
+  aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32,
   transA: bool, transB: bool, accumulate: bool, packPtr: usize,
 ): void {
-  gemmOne(aPtr, bPtr, cPtr, m, n, k, lda, transA, transB, accumulate, packPtr, 0);
+  gemmOne(aPtr, bPtr, cPtr, m, n, k, lda, ldb, ldc, transA, transB, accumulate, packPtr, 0);
 }
 
 /**
@@ -143,7 +148,7 @@ export function gemmBatched(
   for (let b = 0; b < batch; b++) {
     gemmOne(
       aPtr + ((<usize>b * <usize>strideA) << 2), bPtr + ((<usize>b * <usize>strideB) << 2),
-      cPtr + ((<usize>b * <usize>strideC) << 2), m, n, k, transA ? m : k, transA, transB, accumulate, packPtr,
+      cPtr + ((<usize>b * <usize>strideC) << 2), m, n, k, transA ? m : k, n, n, transA, transB, accumulate, packPtr,
       packOnce && b > 0 ? scratchPanels(packPtr, k) : 0,
     );
   }
@@ -160,15 +165,15 @@ export function gemmBatched(
  * transB are unused and the scratch's panels are not touched.
  */
 function gemmOne(
-  aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, lda: i32,
+  aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldcElements: i32,
   transA: bool, transB: bool, accumulate: bool, packPtr: usize, prepacked: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
+  const ldc: usize = <usize>ldcElements << 2;
   if (k <= 0) {
-    if (!accumulate) memory.fill(cPtr, 0, (<usize>m * <usize>n) << 2);
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(cPtr + <usize>i * ldc, 0, <usize>n << 2);
     return;
   }
-  const ldc: usize = <usize>n << 2;
   const tile = packPtr;
   const aBlock = packPtr + TILE_BYTES;
   const kb = blockDepth(k);
@@ -189,7 +194,7 @@ function gemmOne(
       panels = packedBlock(prepacked, n, p0);
     } else {
       panels = scratchPanels(packPtr, k);
-      packB(bPtr, n, k, transB, p0, kc, panels);
+      packB(bPtr, n, k, ldb, transB, p0, kc, panels);
     }
     const panelBytes = (<usize>kc) * PANEL_ROW_BYTES;
     for (let i0 = 0; i0 < m; i0 += mb) {
@@ -416,17 +421,17 @@ function packATransposed(aPtr: usize, m: i32, i0: i32, mc: i32, p0: i32, kc: i32
 
 /**
  * Packs op(B)[p0 : p0+kc, 0 : n] into panels of NR columns at dst: panel q holds columns
- * q·NR .. q·NR+NR−1, row p of it at dst + (q·kc + p)·NR·4; columns past n are zero.
+ * q·NR .. q·NR+NR−1, row p of it at dst + (q·kc + p)·NR·4; columns past n are zero. A plain B has rows ldbElements apart; a transposed one, k.
  */
-function packB(bPtr: usize, n: i32, k: i32, transB: bool, p0: i32, kc: i32, dst: usize): void {
+function packB(bPtr: usize, n: i32, k: i32, ldbElements: i32, transB: bool, p0: i32, kc: i32, dst: usize): void {
   const panelBytes = <usize>kc * PANEL_ROW_BYTES;
   for (let j0 = 0; j0 < n; j0 += NR) {
     const w = min(NR, n - j0);
     if (w < NR) memory.fill(dst, 0, panelBytes);
     if (!transB) {
       // op(B) rows are B rows: copy 16 floats per row.
-      const ldb = <usize>n << 2;
-      let src = bPtr + ((<usize>p0 * <usize>n + <usize>j0) << 2);
+      const ldb = <usize>ldbElements << 2;
+      let src = bPtr + ((<usize>p0 * <usize>ldbElements + <usize>j0) << 2);
       let d = dst;
       const end = dst + panelBytes;
       if (w == NR) {

@@ -1,9 +1,8 @@
 // CNN training throughput on each backend: conv(1→8, 5×5) → ReLU → maxpool 2 → conv(8→16, 5×5)
 // → ReLU → maxpool 2 → linear(256→10) (models.lenet()), batch 32, Adam. One measured call is a
 // whole training step as fit runs it: upload the batch, forward, cross-entropy, backward, Adam
-// update, all inside a memory scope. For scale, on this machine ConvNetJS trains this net at
-// ≈ 420 samples/s and tfjs's CPU backend at ≈ 26 (tfjs's Wasm backend cannot train it: it has
-// no Conv2DBackpropFilter kernel).
+// update, all inside a memory scope. The same net in other libraries: `npm run bench -- --peers`
+// (bench/peers).
 // Run alone: `npx tsx bench/cnn.ts [--quick]` (release build of the core).
 import { fileURLToPath } from "node:url";
 import { losses, manualSeed, models, optim, ready, scope, setBackend, tensor, type BackendName } from "../src/index.js";
@@ -12,9 +11,8 @@ import type { BenchOptions } from "./index.js";
 
 const BATCH = 32;
 
-/** Training steps per second, by the wall clock and by this process's CPU time. */
-function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu: number } {
-  setBackend(name);
+/** One training step of LeNet on the current backend, and the disposal of its optimizer. */
+export function lenetStep(): { step: () => void; dispose: () => void } {
   manualSeed(0);
   const model = models.lenet();
   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
@@ -28,10 +26,17 @@ function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu:
       loss.backward();
       opt.step();
     });
+  return { step, dispose: () => opt.dispose() };
+}
+
+/** Training steps per second, by the wall clock and by this process's CPU time. */
+function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu: number } {
+  setBackend(name);
+  const { step, dispose } = lenetStep();
   // The JS backend takes ≈ 0.3 s per step: fewer, longer samples there.
   const seconds = name === "js" ? timePerCall(step, quick ? 3 : 5, 300) : timePerCall(step, quick ? 3 : 9, quick ? 60 : 200);
   const cpuSeconds = name === "js" ? timePerCall(step, quick ? 3 : 5, 300, cpuClock) : timePerCall(step, quick ? 3 : 9, quick ? 60 : 200, cpuClock);
-  opt.dispose();
+  dispose();
   return { wall: 1 / seconds, cpu: 1 / cpuSeconds };
 }
 

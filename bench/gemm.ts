@@ -6,14 +6,15 @@
 // k=32. Those three rows are all named "32×784×128".
 // First comes each backend's ceiling on this machine at this moment: its GEMM kernel's arithmetic
 // with the operands in registers ("gemm peak"); a GEMM rate over that peak is the kernel's
-// efficiency, whatever else the machine is running.
+// efficiency, whatever else the machine is running. Each Wasm row has a "/ gemm peak" row beside
+// it, the two measured in alternating rounds.
 // Run alone: `npx tsx bench/gemm.ts [--quick]` (release build of the core).
 import { pathToFileURL } from "node:url";
 import { backend, ready } from "../src/index.js";
 import type { Backend } from "../src/index.js";
 import type { WasmBackend } from "../src/backend/wasm/index.js";
 import type { BenchOptions } from "./index.js";
-import { formatTable, timePerCall, wallClock, type Row } from "./harness.js";
+import { formatTable, median, timePerCall, wallClock, type Row } from "./harness.js";
 
 export type Form = "NN" | "NT" | "TN";
 const FORMS: Form[] = ["NN", "NT", "TN"];
@@ -31,17 +32,28 @@ const mlp: Shape = {
 };
 
 export function measure(b: Backend, form: Form, m: number, n: number, k: number, samples: number): number {
+  const { call, release } = gemmCall(b, form, m, n, k);
+  const seconds = timePerCall(call, samples);
+  release();
+  return (2 * m * n * k) / seconds / 1e9;
+}
+
+/** One GEMM of `form` on operands allocated on `b`'s heap, and the release of them. */
+export function gemmCall(b: Backend, form: Form, m: number, n: number, k: number): { call: () => void; release: () => void } {
   const aPtr = b.heap.alloc(m * k * 4);
   const bPtr = b.heap.alloc(k * n * 4);
   const cPtr = b.heap.alloc(m * n * 4);
   fillRandom(b, aPtr, m * k);
   fillRandom(b, bPtr, k * n);
   const transA = form === "TN", transB = form === "NT";
-  const seconds = timePerCall(() => b.gemm(aPtr, bPtr, cPtr, m, n, k, transA, transB, false), samples);
-  b.heap.release(aPtr, m * k * 4);
-  b.heap.release(bPtr, k * n * 4);
-  b.heap.release(cPtr, m * n * 4);
-  return (2 * m * n * k) / seconds / 1e9;
+  return {
+    call: () => b.gemm(aPtr, bPtr, cPtr, m, n, k, transA, transB, false),
+    release: () => {
+      b.heap.release(aPtr, m * k * 4);
+      b.heap.release(bPtr, k * n * 4);
+      b.heap.release(cPtr, m * n * 4);
+    },
+  };
 }
 
 /** GFLOP/s of the Wasm micro-kernel's arithmetic alone (gemmPeak: 64 flops per step). */
@@ -96,9 +108,24 @@ export async function bench(o: BenchOptions = {}): Promise<Row[]> {
         const value = measure(backend(name), form, m, n, k, samples);
         rows.push({ name: `gemm ${form} ${shape.name}`, backend: name, value, unit: "GFLOP/s" });
       }
+      rows.push(ofPeak(`gemm ${form} ${shape.name}`, o.quick ? 2 : 5, () => measure(backend("wasm"), form, m, n, k, 3)));
     }
   }
   return rows;
+}
+
+/**
+ * A Wasm kernel's GFLOP/s over the `gemm peak` row, as a row: the two measured in alternating
+ * rounds and the median of the rounds' ratios, so that both see the same moment of a machine whose
+ * speed drifts by a third within a minute.
+ */
+export function ofPeak(name: string, rounds: number, gflops: () => number): Row {
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const peak = wasmPeak(3);
+    ratios.push(gflops() / peak);
+  }
+  return { name: `${name} / gemm peak`, backend: "wasm", value: median(ratios), unit: "×" };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

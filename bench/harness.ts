@@ -9,6 +9,10 @@ export interface Row {
   /** The median rate. */
   value: number;
   unit: string;
+  /** A wasmnn row measured beside another library's: that library (bench/peers). */
+  peer?: string;
+  /** What differs from wasmnn's task, or why the value is NaN (the library cannot do it). */
+  note?: string;
 }
 
 export function median(xs: number[]): number {
@@ -35,14 +39,7 @@ export const cpuClock = (): number => {
  * `samples` samples are taken after one warm-up sample, all timed by `clock`.
  */
 export function timePerCall(fn: () => void, samples = 7, sampleMs = 60, clock: () => number = wallClock): number {
-  let calls = 1;
-  for (;;) {
-    const t0 = clock();
-    for (let i = 0; i < calls; i++) fn();
-    const dt = clock() - t0;
-    if (dt >= sampleMs) break;
-    calls = Math.max(calls * 2, Math.ceil((calls * sampleMs) / Math.max(dt, 0.01)));
-  }
+  const calls = callsPerSample(fn, sampleMs, clock);
   const times: number[] = [];
   for (let s = 0; s < samples; s++) {
     const t0 = clock();
@@ -50,6 +47,34 @@ export function timePerCall(fn: () => void, samples = 7, sampleMs = 60, clock: (
     times.push((clock() - t0) / 1000 / calls);
   }
   return median(times);
+}
+
+/**
+ * Median seconds per call of `fn` by the wall clock and by CPU time, both read around the same
+ * samples (as `timePerCall` groups them), for calls too slow to time twice.
+ */
+export function timeBothClocks(fn: () => void, samples = 7, sampleMs = 60): { wall: number; cpu: number } {
+  const calls = callsPerSample(fn, sampleMs, wallClock);
+  const wall: number[] = [], cpu: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const w0 = wallClock(), c0 = cpuClock();
+    for (let i = 0; i < calls; i++) fn();
+    wall.push((wallClock() - w0) / 1000 / calls);
+    cpu.push((cpuClock() - c0) / 1000 / calls);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+/** How many calls of `fn` last at least `sampleMs` by `clock`; the calls that find out are the warm-up. */
+function callsPerSample(fn: () => void, sampleMs: number, clock: () => number): number {
+  let calls = 1;
+  for (;;) {
+    const t0 = clock();
+    for (let i = 0; i < calls; i++) fn();
+    const dt = clock() - t0;
+    if (dt >= sampleMs) return calls;
+    calls = Math.max(calls * 2, Math.ceil((calls * sampleMs) / Math.max(dt, 0.01)));
+  }
 }
 
 /**

@@ -8,9 +8,17 @@ export interface BenchOptions {
   filter?: string;
   /** Quick mode: fewer sizes and samples (for smoke tests). */
   quick?: boolean;
+  /** Only the suites beside other libraries (bench/peers), which the plain run leaves out. */
+  peers?: boolean;
 }
 
-type Suite = { name: string; load: () => Promise<{ bench(o: BenchOptions): Promise<Row[]> }> };
+type Suite = {
+  name: string;
+  /** Run with --peers only. */
+  peers?: boolean;
+  /** A suite's `format` prints its table; formatTable otherwise. */
+  load: () => Promise<{ bench(o: BenchOptions): Promise<Row[]>; format?: (rows: Row[]) => string }>;
+};
 
 const suites: Suite[] = [
   // suites register here, e.g. { name: "gemm", load: () => import("./gemm.js") },
@@ -23,20 +31,24 @@ const suites: Suite[] = [
   { name: "cnn", load: () => import("./cnn.js") },
   { name: "capsule", load: () => import("./capsule.js") },
   { name: "transformer", load: () => import("./transformer.js") },
+  { name: "peers", peers: true, load: () => import("./peers/suite.js") },
 ];
 
 export async function runBench(options: BenchOptions & { json?: boolean } = {}): Promise<Row[]> {
   await ready();
   const rows: Row[] = [];
+  const tables: string[] = [];
   for (const s of suites) {
     if (options.filter && !s.name.includes(options.filter)) continue;
+    if ((s.peers ?? false) !== (options.peers ?? false)) continue;
     const suite = await s.load();
     const got = await suite.bench(options);
     rows.push(...got);
-    if (!options.json) console.log(formatTable(got) + "\n");
+    tables.push((suite.format ?? formatTable)(got));
+    if (!options.json) console.log(tables.at(-1) + "\n");
   }
   if (options.json) {
-    console.log(formatTable(rows));
+    console.log(tables.join("\n\n"));
     console.log(JSON.stringify({ rows }));
   }
   return rows;

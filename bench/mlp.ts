@@ -6,9 +6,8 @@ import { losses, manualSeed, models, optim, ready, scope, setBackend, tensor, ty
 import { cpuClock, formatTable, timePerCall, trainingRows, type Row } from "./harness.js";
 import type { BenchOptions } from "./index.js";
 
-/** Training steps per second, by the wall clock and by this process's CPU time. */
-export function stepsPerSecond(name: BackendName, quick: boolean, batch = 32): { wall: number; cpu: number } {
-  setBackend(name);
+/** One training step of the MLP on the current backend, and the disposal of its optimizer. */
+export function mlpStep(batch: number): { step: () => void; dispose: () => void } {
   manualSeed(0);
   const model = models.mlp({ inputs: 784, hidden: [128], outputs: 10 });
   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
@@ -21,12 +20,19 @@ export function stepsPerSecond(name: BackendName, quick: boolean, batch = 32): {
       loss.backward();
       opt.step();
     });
+  return { step, dispose: () => opt.dispose() };
+}
+
+/** Training steps per second, by the wall clock and by this process's CPU time. */
+export function stepsPerSecond(name: BackendName, quick: boolean, batch = 32): { wall: number; cpu: number } {
+  setBackend(name);
+  const { step, dispose } = mlpStep(batch);
   // Warm up for a second first: V8 keeps optimizing the JS of the step for the first few hundred steps.
   const t0 = performance.now();
   while (performance.now() - t0 < (quick ? 300 : 1000)) step();
   const seconds = timePerCall(step, quick ? 3 : 9, quick ? 30 : 100);
   const cpuSeconds = timePerCall(step, quick ? 3 : 9, quick ? 30 : 100, cpuClock);
-  opt.dispose();
+  dispose();
   return { wall: 1 / seconds, cpu: 1 / cpuSeconds };
 }
 

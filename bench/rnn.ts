@@ -11,7 +11,8 @@ import { cpuClock, formatTable, timePerCall, type Row } from "./harness.js";
 
 const HIDDEN = 64, T = 50, BATCH = 32, INPUT = 2;
 
-function trainStep(cell: "lstm" | "gru" | "rnn"): () => void {
+/** One training step of the adding-problem model with `cell`, on the current backend. */
+export function trainStep(cell: "lstm" | "gru" | "rnn"): () => void {
   manualSeed(1);
   const rnn = cell === "lstm" ? new nn.LSTM(INPUT, HIDDEN) : cell === "gru" ? new nn.GRU(INPUT, HIDDEN) : new nn.RNN(INPUT, HIDDEN);
   const head = new nn.Linear(HIDDEN, 1);

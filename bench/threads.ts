@@ -1,5 +1,6 @@
-// GEMM on the thread pool against one thread, in one process: the pooled shared-memory core and
-// the plain core, measured in alternating rounds, and their ratio. The machine's CPU count bounds
+// The thread pool against one thread, in one process: GEMM and the elementwise kernels on the
+// pooled shared-memory core and on the plain core, measured in alternating rounds, and their ratio;
+// then training, in child processes. The machine's CPU count bounds
 // what the pool can give; on a machine shared with other work the ratio says what this run got.
 // Run alone: `npx tsx bench/threads.ts [--quick] [--threads N]`.
 import { pathToFileURL } from "node:url";
@@ -9,7 +10,8 @@ import { hardwareThreads, instantiateThreaded } from "../src/backend/wasm/pool.j
 import type { BenchOptions } from "./index.js";
 import { measure, wasmPeak } from "./gemm.js";
 import { ready } from "../src/index.js";
-import { alternating, formatTable, runChild, type Row } from "./harness.js";
+import { alternating, formatTable, runChild, timePerCall, type Row } from "./harness.js";
+import { Activation } from "../src/backend/opcodes.js";
 import { stepsPerSecond } from "./mlp.js";
 
 export async function bench(o: BenchOptions & { threads?: number } = {}): Promise<Row[]> {
@@ -23,6 +25,15 @@ export async function bench(o: BenchOptions & { threads?: number } = {}): Promis
   for (const s of o.quick ? [512] : [512, 1024]) {
     rows.push(...alternating(`gemm NN ${s}³`, "GFLOP/s", rounds, [`${n} thr`, () => measure(pooled, "NN", s, s, s, 3)], ["1 thr", () => measure(single, "NN", s, s, s, 3)]));
   }
+  // The MLP's forward product at batch 32, cut by columns.
+  rows.push(...alternating("gemm NT 32×128×784", "GFLOP/s", rounds, [`${n} thr`, () => measure(pooled, "NT", 32, 128, 784, 3)], ["1 thr", () => measure(single, "NT", 32, 128, 784, 3)]));
+  // The elementwise threshold (ELEMENTWISE_MIN = 2¹⁶ floats): ReLU and Adam just above it and far above.
+  for (const floats of o.quick ? [1 << 16] : [1 << 16, 1 << 20]) {
+    for (const kernel of ["ReLU", "Adam"] as const) {
+      const rate = (b: WasmBackend) => () => floatsPerSecond(b, kernel, floats);
+      rows.push(...alternating(`${kernel} 2^${Math.log2(floats)} floats`, "Gfloat/s", rounds, [`${n} thr`, rate(pooled)], ["1 thr", rate(single)]));
+    }
+  }
   threaded.pool.close();
   // Training uses the pool only through ready({ threads }), once per process: a child per
   // measurement, alternating thread counts.
@@ -32,6 +43,19 @@ export async function bench(o: BenchOptions & { threads?: number } = {}): Promis
     rows.push(...alternating(`MLP 784-128-10 train (b${batch}, Adam)`, "samples/s", o.quick ? 1 : 3, [`${n} thr`, mlp(n, batch)], ["1 thr", mlp(1, batch)]));
   }
   return rows;
+}
+
+/** Floats per second (in 10⁹) through a ReLU, or an Adam step, over `n` floats. */
+function floatsPerSecond(b: WasmBackend, kernel: "ReLU" | "Adam", n: number): number {
+  const [p, g, m, v] = [0, 1, 2, 3].map(() => b.heap.alloc(n * 4));
+  b.fill(p, n, 0.5);
+  b.fill(g, n, -0.25);
+  b.fill(m, n, 0);
+  b.fill(v, n, 0);
+  const call = kernel === "ReLU" ? () => b.activation(Activation.ReLU, p, g, n, 0) : () => b.adamStep(p, g, m, v, n, 1e-3, 0.9, 0.999, 1e-8, 0, 1, false);
+  const seconds = timePerCall(call, 5, 30);
+  for (const ptr of [p, g, m, v]) b.heap.release(ptr, n * 4);
+  return n / seconds / 1e9;
 }
 
 /** The child of the MLP rows: training steps per second on `threads` threads. */

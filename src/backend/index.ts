@@ -24,9 +24,10 @@ export interface ReadyOptions {
    */
   simd?: SimdMode;
   /**
-   * Threads for the large GEMMs: a number, or "auto" (one per core). Above 1, the shared-memory
-   * core (plain SIMD) runs on a pool of worker threads (worker_threads in Node, Web Workers on a
-   * cross-origin isolated page); where the host cannot, one thread, with a warning that says why.
+   * Threads for the large kernels (GEMM, elementwise, optimizer steps): a number, or "auto" (one
+   * per core). Above 1, the shared-memory core (plain SIMD) runs on a pool of worker threads
+   * (worker_threads in Node, Web Workers on a cross-origin isolated page); where the host cannot,
+   * one thread, with a warning that says why.
    * Default 1; `threads()` tells.
    */
   threads?: number | "auto";

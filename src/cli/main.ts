@@ -53,7 +53,7 @@ const tasks: Record<string, Task> = {
 
 function usage(): string {
   const lines = Object.entries(tasks).map(([name, t]) => `  wasmnn train ${name.padEnd(10)} ${t.usage ? t.usage + " " : ""}[--backend wasm|js] [--seed S] [--save DIR] [--resume DIR]`);
-  return ["usage:", ...lines, "  wasmnn bench            [--json] [--quick] [--filter NAME]", ...fileUsage].join("\n");
+  return ["usage:", ...lines, "  wasmnn bench            [--json] [--quick] [--filter NAME] [--peers]", ...fileUsage].join("\n");
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -67,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
       filter: { type: "string" },
       json: { type: "boolean" },
       quick: { type: "boolean" },
+      peers: { type: "boolean" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
       // Model files: every train task saves and resumes (src/cli/checkpoint.ts); export and info.
@@ -102,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
     const { runBench } = await import("../../bench/index.js").catch(() => {
       throw new Error("bench: the benchmarks ship in wasmnn's source checkout, not in the npm package; run `npm run bench` there");
     });
-    await runBench({ json: values.json === true, quick: values.quick === true, filter: values.filter as string | undefined });
+    await runBench({ json: values.json === true, quick: values.quick === true, peers: values.peers === true, filter: values.filter as string | undefined });
     return;
   }
   throw new Error(`unknown command "${command}"\n${usage()}`);

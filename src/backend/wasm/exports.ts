@@ -22,7 +22,7 @@ export interface CoreExports {
   gemmPeak(iterations: number, ptr: number): number;
   gemmPackB(bPtr: number, n: number, k: number, transB: number, dstPtr: number): void;
   gemmPacked(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, transA: number, accumulate: number, packPtr: number): void;
-  gemmLda(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, lda: number, transA: number, transB: number, accumulate: number, packPtr: number): void;
+  gemmStrided(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, transA: number, transB: number, accumulate: number, packPtr: number): void;
   gemmPackedLda(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, lda: number, transA: number, accumulate: number, packPtr: number): void;
   binary(op: number, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void;
   unary(op: number, xPtr: number, outPtr: number, n: number, p: number): void;

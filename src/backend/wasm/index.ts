@@ -5,14 +5,24 @@ import type { Activation, Binary, Unary } from "../opcodes.js";
 import type { CoreExports } from "./exports.js";
 import { Heap } from "../../memory/heap.js";
 import type { Basis } from "../basis.js";
-import { Kind, THREADS_MAX_BYTES, type ThreadPool } from "./pool.js";
+import { THREADS_MAX_BYTES, type Job, type JobName, type ThreadPool } from "./pool.js";
 
 /**
- * Products below this many multiply-adds (m·n·k) stay on the calling thread: waking the workers
- * costs tens of microseconds, and 128³ or the MLP's 32×128×784 measured 0.89–0.94× on two threads
- * on a loaded 2-core machine. Not tuned further.
+ * Products below this many multiply-adds (m·n·k) stay on the calling thread. With the workers
+ * awake (they spin for a while after each job, see pool.ts) two threads measured 1.4–1.5× one
+ * thread down to 64³ (2¹⁸) on a 2-core machine; a worker that has gone to sleep costs ≈ 0.1 ms to
+ * wake, which a product of 2²⁰ (≈ 0.05 ms) can still afford, a smaller one not.
  */
-export const PARALLEL_MIN = 1 << 22;
+export const PARALLEL_MIN = 1 << 20;
+
+/**
+ * Elementwise, optimizer and row kernels below this many floats stay on the calling thread: on two
+ * threads ReLU measured 1.0× one thread at 2¹⁵ floats, 1.2× at 2¹⁶, 1.8× at 2¹⁸; Adam 1.4×, 1.8×,
+ * 1.8× (the bench/threads.ts rows repeat this). Ranges are cut at multiples of GRAIN floats, so
+ * that each element falls in a kernel's SIMD body or scalar tail exactly as on one thread.
+ */
+export const ELEMENTWISE_MIN = 1 << 16;
+const GRAIN = 64;
 
 export class WasmBackend implements Backend {
   readonly name = "wasm" as const;
@@ -49,23 +59,22 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * How many row blocks of op(A) to cut an m×n×k product into: one per thread for large products.
-   * A block of rows of op(A) is A from row i0 (plain, leading dimension k) or from column i0
-   * (transposed, leading dimension m), and rows i0.. of C. Rows are computed the same way whichever
-   * block holds them (the k blocks and the panels of B depend only on k and n), so the result is
-   * bit for bit the one-thread result.
+   * Runs `fn` over [0, count) cut into one range per thread, every range but the last a multiple
+   * of `grain` long, when the pool is there and `work` reaches `min`; `args(start, length, thread)`
+   * gives the arguments of a range. Returns false (having run nothing) otherwise, and the caller
+   * runs the kernel whole. Every partitioned kernel computes each output element the same way
+   * whichever range holds it (no reduction is split), so the result is the one-thread result bit
+   * for bit.
    */
-  private rowBlocks(m: number, n: number, k: number): number {
-    if (this.pool === null || m * n * k < PARALLEL_MIN) return 1;
-    return Math.min(this.pool.size, m >> 1);
-  }
-
-  /** Runs `job(thread, i0, rows)` for each block of rows, in parallel. */
-  private parallelRows(m: number, n: number, k: number, blocks: number, kind: Kind, args: (thread: number, i0: number, rows: number) => number[]): void {
-    const step = Math.ceil(m / blocks / 2) * 2;
-    const jobs: { kind: Kind; args: number[] }[] = [];
-    for (let i0 = 0, t = 0; i0 < m; i0 += step, t++) jobs.push({ kind, args: args(t, i0, Math.min(step, m - i0)) });
-    this.pool!.run(this.x, jobs);
+  private split(count: number, grain: number, work: number, min: number, fn: JobName, args: (start: number, length: number, thread: number) => number[]): boolean {
+    if (this.pool === null || work < min) return false;
+    const parts = Math.min(this.pool.size, Math.floor(count / grain));
+    if (parts < 2) return false;
+    const step = Math.ceil(count / parts / grain) * grain;
+    const jobs: Job[] = [];
+    for (let start = 0; start < count; start += step) jobs.push({ fn, args: args(start, Math.min(step, count - start), jobs.length) });
+    this.pool.run(this.x, jobs);
+    return true;
   }
 
   copy(srcPtr: number, dstPtr: number, n: number): void {
@@ -82,15 +91,21 @@ export class WasmBackend implements Backend {
   }
 
   gemm(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
-    const blocks = this.rowBlocks(m, n, k);
-    if (blocks > 1) {
-      this.parallelRows(m, n, k, blocks, Kind.Gemm, (t, i0, rows) => [
-        aPtr + i0 * (transA ? 1 : k) * 4, bPtr, cPtr + i0 * n * 4, rows, n, k, transA ? m : k, +transA, +transB, +accumulate, this.pack(n, k, t),
-      ]);
-      return;
-    }
-    const packPtr = this.pack(n, k);
-    this.x.gemm(aPtr, bPtr, cPtr, m, n, k, +transA, +transB, +accumulate, packPtr);
+    // Each thread packs the op(B) of its share: cutting the rows of op(A) repeats all of op(B)'s
+    // packing (k·n floats) on every thread, cutting the columns of op(B) and C repeats only the
+    // reads of op(A) (m·k), so the longer side is cut. Rows: A from row i0 (plain) or column i0
+    // (transposed), rows i0.. of C. Columns, in whole panels of 16: B from column j0 (plain, rows n
+    // apart) or row j0 (transposed), columns j0.. of C (rows n apart). The k blocks depend only on
+    // k, so an element of C comes out the same in any share.
+    const lda = transA ? m : k;
+    if (n > m) {
+      if (this.split(n, 16, m * n * k, PARALLEL_MIN, "gemmStrided", (j0, cols, t) => [
+        aPtr, bPtr + j0 * (transB ? k : 1) * 4, cPtr + j0 * 4, m, cols, k, lda, n, n, +transA, +transB, +accumulate, this.pack(cols, k, t),
+      ])) return;
+    } else if (this.split(m, 2, m * n * k, PARALLEL_MIN, "gemmStrided", (i0, rows, t) => [
+      aPtr + i0 * (transA ? 1 : k) * 4, bPtr, cPtr + i0 * n * 4, rows, n, k, lda, n, n, +transA, +transB, +accumulate, this.pack(n, k, t),
+    ])) return;
+    this.x.gemm(aPtr, bPtr, cPtr, m, n, k, +transA, +transB, +accumulate, this.pack(n, k));
   }
   gemmBatched(
     aPtr: number, bPtr: number, cPtr: number, batch: number, m: number, n: number, k: number,
@@ -106,13 +121,9 @@ export class WasmBackend implements Backend {
     this.x.gemmPackB(bPtr, n, k, +transB, dstPtr);
   }
   gemmPacked(aPtr: number, packedPtr: number, cPtr: number, m: number, n: number, k: number, transA: boolean, accumulate: boolean): void {
-    const blocks = this.rowBlocks(m, n, k);
-    if (blocks > 1) {
-      this.parallelRows(m, n, k, blocks, Kind.GemmPacked, (t, i0, rows) => [
-        aPtr + i0 * (transA ? 1 : k) * 4, packedPtr, cPtr + i0 * n * 4, rows, n, k, transA ? m : k, +transA, +accumulate, this.pack(n, k, t),
-      ]);
-      return;
-    }
+    if (this.split(m, 2, m * n * k, PARALLEL_MIN, "gemmPackedLda", (i0, rows, t) => [
+      aPtr + i0 * (transA ? 1 : k) * 4, packedPtr, cPtr + i0 * n * 4, rows, n, k, transA ? m : k, +transA, +accumulate, this.pack(n, k, t),
+    ])) return;
     this.x.gemmPacked(aPtr, packedPtr, cPtr, m, n, k, +transA, +accumulate, this.pack(n, k));
   }
   /**
@@ -125,30 +136,54 @@ export class WasmBackend implements Backend {
     return this.x.gemmPeak(iterations, ptr);
   }
 
+  /** An elementwise kernel over n floats on the pool: `args(offset)` with a range's byte offset and length. */
+  private elementwise(n: number, fn: JobName, args: (offset: number, length: number) => number[]): boolean {
+    return this.split(n, GRAIN, n, ELEMENTWISE_MIN, fn, (start, length) => args(start * 4, length));
+  }
+  /** A kernel over `rows` independent rows of `cols` floats on the pool. */
+  private byRows(rows: number, cols: number, fn: JobName, args: (offset: number, rows: number) => number[]): boolean {
+    return this.split(rows, 1, rows * cols, ELEMENTWISE_MIN, fn, (start, length) => args(start * cols * 4, length));
+  }
+
   binary(op: Binary, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void {
+    // A range starts where b's pattern starts: anywhere for a scalar or a full-length b, at a row
+    // of bn for a trailing vector, at a block of bn runs of `inner` for a middle axis.
+    const whole = bn === 1 || (inner === 1 && bn >= n);
+    const grain = whole ? GRAIN : inner === 1 ? bn : bn * inner;
+    const zip = inner === 1 && bn >= n;
+    if (this.split(n, grain, n, ELEMENTWISE_MIN, "binary", (s, len) => [op, aPtr + s * 4, zip ? bPtr + s * 4 : bPtr, outPtr + s * 4, len, zip ? len : bn, inner])) return;
     this.x.binary(op, aPtr, bPtr, outPtr, n, bn, inner);
   }
   unary(op: Unary, xPtr: number, outPtr: number, n: number, p: number): void {
+    if (this.elementwise(n, "unary", (o, len) => [op, xPtr + o, outPtr + o, len, p])) return;
     this.x.unary(op, xPtr, outPtr, n, p);
   }
 
   activation(kind: Activation, xPtr: number, yPtr: number, n: number, alpha: number): void {
+    if (this.elementwise(n, "activation", (o, len) => [kind, xPtr + o, yPtr + o, len, alpha])) return;
     this.x.activation(kind, xPtr, yPtr, n, alpha);
   }
   activationBackward(kind: Activation, xPtr: number, yPtr: number, dyPtr: number, dxPtr: number, n: number, alpha: number): void {
+    if (this.elementwise(n, "activationBackward", (o, len) => [kind, xPtr + o, yPtr + o, dyPtr + o, dxPtr + o, len, alpha])) return;
     this.x.activationBackward(kind, xPtr, yPtr, dyPtr, dxPtr, n, alpha);
   }
   softmax(xPtr: number, yPtr: number, rows: number, cols: number): void {
+    if (this.byRows(rows, cols, "softmax", (o, r) => [xPtr + o, yPtr + o, r, cols])) return;
     this.x.softmax(xPtr, yPtr, rows, cols);
   }
   softmaxBackward(yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number): void {
+    if (this.byRows(rows, cols, "softmaxBackward", (o, r) => [yPtr + o, dyPtr + o, dxPtr + o, r, cols])) return;
     this.x.softmaxBackward(yPtr, dyPtr, dxPtr, rows, cols);
   }
 
+  // Reductions over an axis, on the pool by blocks of `outer` (each output row sums on its own
+  // thread in the one-thread order); a single sum is never split.
   sumAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void {
+    if (this.byRows(outer, len * inner, "sumAxis", (o, r) => [xPtr + o, outPtr + (o / len), r, len, inner])) return;
     this.x.sumAxis(xPtr, outPtr, outer, len, inner);
   }
   maxAxis(xPtr: number, outPtr: number, outer: number, len: number, inner: number): void {
+    if (this.byRows(outer, len * inner, "maxAxis", (o, r) => [xPtr + o, outPtr + (o / len), r, len, inner])) return;
     this.x.maxAxis(xPtr, outPtr, outer, len, inner);
   }
   sumToBroadcast(xPtr: number, outPtr: number, outer: number, bn: number, inner: number): void {
@@ -169,12 +204,15 @@ export class WasmBackend implements Backend {
   }
 
   sgdStep(pPtr: number, gPtr: number, bufPtr: number, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, first: boolean): void {
+    if (this.elementwise(n, "sgdStep", (o, len) => [pPtr + o, gPtr + o, bufPtr + o, len, lr, momentum, dampening, weightDecay, +nesterov, +first])) return;
     this.x.sgdStep(pPtr, gPtr, bufPtr, n, lr, momentum, dampening, weightDecay, +nesterov, +first);
   }
   rmspropStep(pPtr: number, gPtr: number, vPtr: number, bufPtr: number, n: number, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void {
+    if (this.elementwise(n, "rmspropStep", (o, len) => [pPtr + o, gPtr + o, vPtr + o, bufPtr + o, len, lr, alpha, eps, weightDecay, momentum])) return;
     this.x.rmspropStep(pPtr, gPtr, vPtr, bufPtr, n, lr, alpha, eps, weightDecay, momentum);
   }
   adamStep(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean): void {
+    if (this.elementwise(n, "adamStep", (o, len) => [pPtr + o, gPtr + o, mPtr + o, vPtr + o, len, lr, beta1, beta2, eps, weightDecay, step, +decoupled])) return;
     this.x.adamStep(pPtr, gPtr, mPtr, vPtr, n, lr, beta1, beta2, eps, weightDecay, step, +decoupled);
   }
 
@@ -319,9 +357,11 @@ export class WasmBackend implements Backend {
     this.x.layerNormBackward(dyPtr, xPtr, meanPtr, rstdPtr, gammaPtr, dxPtr, dgammaPtr, dbetaPtr, rows, cols);
   }
   logSoftmax(xPtr: number, yPtr: number, rows: number, cols: number): void {
+    if (this.byRows(rows, cols, "logSoftmax", (o, r) => [xPtr + o, yPtr + o, r, cols])) return;
     this.x.logSoftmax(xPtr, yPtr, rows, cols);
   }
   logSoftmaxBackward(yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number): void {
+    if (this.byRows(rows, cols, "logSoftmaxBackward", (o, r) => [yPtr + o, dyPtr + o, dxPtr + o, r, cols])) return;
     this.x.logSoftmaxBackward(yPtr, dyPtr, dxPtr, rows, cols);
   }
   attentionSoftmax(

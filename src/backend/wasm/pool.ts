@@ -1,59 +1,103 @@
 // A pool of threads over one shared Wasm memory, in the spirit of XNNPACK's pthreadpool: each
-// worker instantiates the shared-memory core on the same memory and sleeps in Atomics.wait on its
-// own slot of a control block; the caller writes a job into the slots, bumps each slot's
-// generation, notifies, runs its own share, then waits for every slot to report that generation
-// done. Nothing is posted per job, so a job costs two futex round trips, not a message.
+// worker instantiates the shared-memory core on the same memory. A job is cut into parts (one per
+// thread) written into a shared table; the caller publishes them in one claim word, wakes the
+// workers, and then every thread, the caller included, claims the next unrun part until none is
+// left. Nothing is posted per job. Because the caller claims too, a worker that is asleep, or
+// descheduled on a machine busy with other work, delays nothing: its part is run by whoever gets
+// there first, and the caller waits only for parts already under way. The workers spin briefly
+// after a job before they sleep, so that the bursts of jobs of a training step find them awake.
 //
 // Workers are worker_threads in Node (unref'ed, so an idle pool never keeps Node from exiting) and
 // Web Workers in browsers (a page that is cross-origin isolated, or a worker of one). A browser's
-// main thread may not block in Atomics.wait, so there the caller spins on the done words instead
-// (a job is a large GEMM: microseconds of spinning against milliseconds of work). An exception in
-// a worker (a trap) is written as text into its slot, read by the caller and thrown as an Error.
+// main thread may not block in Atomics.wait, so there the caller spins on the count of finished
+// parts instead. An exception in a part (a trap) is written as text into the part's entry, and the
+// caller throws it as an Error naming the kernel and the part.
 import { hasNodeBuiltins, nodeBuiltin } from "../../platform.js";
 import type { CoreExports } from "./exports.js";
 import { compileThreadsCore } from "./load.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
 
-/** Int32 words per slot: generation, done generation, failed flag, the job, then a failure's text. */
-const SLOT = 256;
-const GEN = 0, DONE = 1, FAILED = 2, JOB = 3, TEXT_LENGTH = 15, TEXT = 16;
-/** UTF-16 code units of a worker's failure message that its slot keeps. */
-const TEXT_MAX = SLOT - TEXT;
-/** Job kinds; their arguments follow at JOB + 1. */
-export const Kind = { Gemm: 0, GemmPacked: 1 } as const;
-export type Kind = (typeof Kind)[keyof typeof Kind];
+/**
+ * The control block, Int32 words: WAKE counts jobs (a worker sleeps on it), STOP asks the workers
+ * to end, CLAIM packs the job's generation, its number of parts and the next unclaimed part (so a
+ * claim is one compare-and-swap, and a worker that read a finished job's word cannot claim from
+ * the next), DONE counts finished parts. From TABLE, one entry of PART words per part: the export,
+ * the argument count, a failed flag and a failure's length; from ARGS the arguments as f64 (an i32
+ * pointer or size and an f32 or f64 scalar survive the round trip exactly); from TEXT a failure's
+ * text.
+ */
+const WAKE = 0, STOP = 1, CLAIM = 2, DONE = 3, TABLE = 16;
+const PART = 256, FN = 0, ARGC = 1, FAILED = 2, TEXT_LENGTH = 3, ARGS = 4, MAX_ARGS = 28, TEXT = 64;
+/** UTF-16 code units of a failure message that a part's entry keeps. */
+const TEXT_MAX = PART - TEXT;
+/** CLAIM's fields: the next part in bits 0–8, the parts in bits 9–17, the generation above. */
+const NEXT_MASK = 0x1ff, PARTS_SHIFT = 9, GEN_SHIFT = 18, GEN_MASK = 0x1fff;
+/**
+ * Milliseconds a worker spins for the next job before it sleeps in Atomics.wait, and the caller
+ * for the parts under way: waking a sleeping thread costs ≈ 0.1 ms on a 2-core VM (a ReLU over
+ * 2¹⁸ floats takes 0.04), while a spinning thread takes a core from other work on a busy machine.
+ */
+const SPIN_MS = 0.2;
+
+/**
+ * The core exports a job may run: every kernel the backend partitions across threads. A job names
+ * one and gives its arguments; the worker calls it on its own instance over the shared memory.
+ */
+export const JOBS = [
+  "gemmStrided", "gemmPackedLda",
+  "unary", "binary", "activation", "activationBackward",
+  "sumAxis", "maxAxis", "sumToBroadcast", "softmax", "softmaxBackward", "logSoftmax", "logSoftmaxBackward",
+  "sgdStep", "rmspropStep", "adamStep",
+] as const satisfies readonly (keyof CoreExports)[];
+export type JobName = (typeof JOBS)[number];
+export interface Job {
+  fn: JobName;
+  args: number[];
+}
 
 // The worker, evaluated from this string so that no file has to be found next to the module
 // (bundlers and tsx alike): CommonJS under worker_threads, a classic script in a Web Worker. It
 // mirrors run() below.
 const WORKER = `
 function serve(data, say) {
-  const { module, memory, control, slot } = data;
-  const c = new Int32Array(control, slot * ${SLOT} * 4, ${SLOT});
-  let x = null;
+  const { module, memory, control } = data;
+  const c = new Int32Array(control);
+  const f = new Float64Array(control);
+  let x = null, fns = null;
   try {
     x = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasmnn core: assertion failed in a worker"); } } }).exports;
+    fns = ${JSON.stringify(JOBS)}.map((name) => x[name]);
     say("ready");
   } catch (err) { say(String(err && err.message || err)); }
   let seen = 0;
   for (;;) {
-    Atomics.wait(c, ${GEN}, seen);
-    seen = Atomics.load(c, ${GEN});
-    if (seen < 0) break;
-    try {
-      if (x === null) throw new Error("the shared-memory core did not instantiate");
-      const j = ${JOB};
-      if (c[j] === ${Kind.Gemm}) x.gemmLda(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10], c[j + 11]);
-      else x.gemmPackedLda(c[j + 1], c[j + 2], c[j + 3], c[j + 4], c[j + 5], c[j + 6], c[j + 7], c[j + 8], c[j + 9], c[j + 10]);
-    } catch (err) {
-      const text = String(err && err.message || err).slice(0, ${TEXT_MAX});
-      for (let i = 0; i < text.length; i++) c[${TEXT} + i] = text.charCodeAt(i);
-      c[${TEXT_LENGTH}] = text.length;
-      Atomics.store(c, ${FAILED}, 1);
+    let wake = Atomics.load(c, ${WAKE});
+    for (const until = performance.now() + ${SPIN_MS}; wake === seen && performance.now() < until;) wake = Atomics.load(c, ${WAKE});
+    if (wake === seen) {
+      Atomics.wait(c, ${WAKE}, seen);
+      wake = Atomics.load(c, ${WAKE});
     }
-    Atomics.store(c, ${DONE}, seen);
-    Atomics.notify(c, ${DONE});
+    seen = wake;
+    if (Atomics.load(c, ${STOP}) === 1) break;
+    for (;;) {
+      const word = Atomics.load(c, ${CLAIM});
+      const part = word & ${NEXT_MASK};
+      if (part >= ((word >>> ${PARTS_SHIFT}) & ${NEXT_MASK})) break;
+      if (Atomics.compareExchange(c, ${CLAIM}, word, word + 1) !== word) continue;
+      const e = ${TABLE} + part * ${PART};
+      try {
+        if (x === null) throw new Error("the shared-memory core did not instantiate");
+        fns[c[e + ${FN}]](...f.subarray((e + ${ARGS}) / 2, (e + ${ARGS}) / 2 + c[e + ${ARGC}]));
+      } catch (err) {
+        const text = String(err && err.message || err).slice(0, ${TEXT_MAX});
+        for (let i = 0; i < text.length; i++) c[e + ${TEXT} + i] = text.charCodeAt(i);
+        c[e + ${TEXT_LENGTH}] = text.length;
+        c[e + ${FAILED}] = 1;
+      }
+      Atomics.add(c, ${DONE}, 1);
+      Atomics.notify(c, ${DONE});
+    }
   }
 }
 if (typeof require === "function") {
@@ -133,6 +177,7 @@ export class ThreadPool {
   /** Threads in all, the caller's included. */
   readonly size: number;
   private readonly control: Int32Array;
+  private readonly args: Float64Array;
   private readonly threads: Thread[] = [];
   private readonly blocking = canBlock();
   private generation = 0;
@@ -141,11 +186,12 @@ export class ThreadPool {
    * that the declarations need no DOM library). */
   constructor(module: object, memory: object, size: number) {
     this.size = size;
-    this.control = new Int32Array(new SharedArrayBuffer((size - 1) * SLOT * 4));
+    this.control = new Int32Array(new SharedArrayBuffer((TABLE + size * PART) * 4));
+    this.args = new Float64Array(this.control.buffer);
     const wt = hasNodeBuiltins() ? nodeBuiltin<WorkerThreads>("worker_threads", "ready({ threads })") : null;
     const url = wt === null ? URL.createObjectURL(new Blob([WORKER], { type: "text/javascript" })) : "";
-    for (let slot = 0; slot < size - 1; slot++) {
-      const data = { module, memory, control: this.control.buffer, slot };
+    for (let w = 0; w < size - 1; w++) {
+      const data = { module, memory, control: this.control.buffer };
       this.threads.push(wt === null ? webThread(url, data) : nodeThread(wt, data));
     }
   }
@@ -167,56 +213,60 @@ export class ThreadPool {
   }
 
   /**
-   * Runs jobs[0] on the calling thread (through `self`) and jobs[1..] on workers 0.., and returns
-   * when all are done. A job is its kind and its integer arguments.
+   * Runs the jobs (at most one per thread), the calling thread (through `self`) and the workers
+   * claiming them in turn, and returns when all are done.
    */
-  run(self: CoreExports, jobs: { kind: Kind; args: number[] }[]): void {
+  run(self: CoreExports, jobs: Job[]): void {
     if (jobs.length > this.size) throw new Error(`ThreadPool.run: ${jobs.length} jobs for ${this.size} threads`);
-    const gen = ++this.generation;
     const c = this.control;
-    for (let w = 0; w < jobs.length - 1; w++) {
-      const base = w * SLOT, job = jobs[w + 1];
-      c[base + FAILED] = 0;
-      c[base + JOB] = job.kind;
-      for (let i = 0; i < job.args.length; i++) c[base + JOB + 1 + i] = job.args[i];
-      Atomics.store(c, base + GEN, gen);
-      Atomics.notify(c, base + GEN);
+    jobs.forEach((job, part) => {
+      if (job.args.length > MAX_ARGS) throw new Error(`ThreadPool.run: ${job.fn} has ${job.args.length} arguments, the most a part holds is ${MAX_ARGS}`);
+      const e = TABLE + part * PART;
+      c[e + FN] = JOBS.indexOf(job.fn);
+      c[e + ARGC] = job.args.length;
+      c[e + FAILED] = 0;
+      this.args.set(job.args, (e + ARGS) / 2);
+    });
+    Atomics.store(c, DONE, 0);
+    this.generation = (this.generation + 1) & GEN_MASK;
+    Atomics.store(c, CLAIM, (this.generation << GEN_SHIFT) | (jobs.length << PARTS_SHIFT));
+    Atomics.add(c, WAKE, 1);
+    Atomics.notify(c, WAKE);
+    for (;;) {
+      const word = Atomics.load(c, CLAIM);
+      const part = word & NEXT_MASK;
+      if (part >= jobs.length) break;
+      if (Atomics.compareExchange(c, CLAIM, word, word + 1) !== word) continue;
+      try {
+        (self[jobs[part].fn] as (...args: number[]) => void)(...jobs[part].args);
+      } catch (err) {
+        const text = String((err as Error)?.message ?? err).slice(0, TEXT_MAX);
+        for (let i = 0; i < text.length; i++) c[TABLE + part * PART + TEXT + i] = text.charCodeAt(i);
+        c[TABLE + part * PART + TEXT_LENGTH] = text.length;
+        c[TABLE + part * PART + FAILED] = 1;
+      }
+      Atomics.add(c, DONE, 1);
     }
-    let mine: unknown = null;
-    try {
-      call(self, jobs[0]);
-    } catch (err) {
-      mine = err;
+    let done = Atomics.load(c, DONE);
+    for (const until = performance.now() + SPIN_MS; done < jobs.length && performance.now() < until;) done = Atomics.load(c, DONE);
+    for (; done < jobs.length; done = Atomics.load(c, DONE)) {
+      if (this.blocking) Atomics.wait(c, DONE, done);
     }
     const failures: string[] = [];
-    for (let w = 0; w < jobs.length - 1; w++) {
-      const base = w * SLOT;
-      for (let done = Atomics.load(c, base + DONE); done !== gen; done = Atomics.load(c, base + DONE)) {
-        if (this.blocking) Atomics.wait(c, base + DONE, done);
-      }
-      if (Atomics.load(c, base + FAILED) === 1) {
-        const text = String.fromCharCode(...c.subarray(base + TEXT, base + TEXT + c[base + TEXT_LENGTH]));
-        failures.push(`thread ${w + 1}: ${text}`);
-      }
+    for (let part = 0; part < jobs.length; part++) {
+      const e = TABLE + part * PART;
+      if (c[e + FAILED] === 1) failures.push(`${jobs[part].fn}, part ${part + 1} of ${jobs.length}: ${String.fromCharCode(...c.subarray(e + TEXT, e + TEXT + c[e + TEXT_LENGTH]))}`);
     }
-    if (mine !== null) throw mine;
     if (failures.length > 0) throw new Error(`wasmnn thread pool: ${failures.join("; ")}`);
   }
 
   /** Stops the workers (they also stop with the process, or the page). */
   close(): void {
-    for (let w = 0; w < this.threads.length; w++) {
-      Atomics.store(this.control, w * SLOT + GEN, -1);
-      Atomics.notify(this.control, w * SLOT + GEN);
-    }
+    Atomics.store(this.control, STOP, 1);
+    Atomics.add(this.control, WAKE, 1);
+    Atomics.notify(this.control, WAKE);
     for (const t of this.threads) t.stop();
   }
-}
-
-function call(x: CoreExports, job: { kind: Kind; args: number[] }): void {
-  const a = job.args;
-  if (job.kind === Kind.Gemm) x.gemmLda(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
-  else x.gemmPackedLda(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
 }
 
 /** Pages of the shared memory: as the threads core declares it (asconfig.json, target threads). */

@@ -1,0 +1,31 @@
+// wasmnn on its Wasm backend, as a child of the peers suite beside each peer's child:
+// `node wasmnn.js --task NAME [--quick]`. The steps are those of wasmnn's own rows (bench/mlp.ts,
+// bench/cnn.ts, bench/rnn.ts, bench/gemm.ts), timed as the peers' are.
+import { pathToFileURL } from "node:url";
+import { backend, ready, setBackend } from "../../src/index.js";
+import { lenetStep } from "../cnn.js";
+import { gemmCall } from "../gemm.js";
+import { mlpStep } from "../mlp.js";
+import { trainStep } from "../rnn.js";
+import { BATCH, childTask, GEMM_N, report, timeStep, type Measured, type Task } from "./protocol.js";
+
+function measure(task: Task, quick: boolean): Measured {
+  setBackend("wasm");
+  if (task === "gemm") {
+    const { call, release } = gemmCall(backend("wasm"), "NN", GEMM_N, GEMM_N, GEMM_N);
+    const seconds = timeStep(call, quick);
+    release();
+    return { seconds };
+  }
+  if (task === "lstm") return { seconds: timeStep(trainStep("lstm"), quick) };
+  const { step, dispose } = task === "mlp" ? mlpStep(BATCH) : lenetStep();
+  const seconds = timeStep(step, quick);
+  dispose();
+  return { seconds };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { task, quick } = childTask(process.argv.slice(2));
+  await ready();
+  report(() => measure(task, quick));
+}
