@@ -135,34 +135,37 @@ export function conv2dBackwardInput(
 /**
  * Gradients with respect to the weight and the bias, summed over the batch and written (not
  * accumulated): dW [o, c, kh, kw] = Σ_img dy_img · col_imgᵀ, db [o] = Σ over images and positions
- * of dy. dbPtr = 0: no bias gradient. x [n, c, h, w], dy [n, o, oh, ow].
+ * of dy. dbPtr = 0: no bias gradient. x [n, c, h, w], dy [n, o, oh, ow]. Only the rows of output
+ * channels [o0, o1) are computed (0, o: all); a row comes out the same whatever the range, so
+ * threads may share the channels and give the bits of one call.
  */
 export function conv2dBackwardWeight(
   xPtr: usize, dyPtr: usize, dwPtr: usize, dbPtr: usize, scratchPtr: usize,
   n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32, o0: i32, o1: i32,
 ): void {
   if (direct(ow, strideH, strideW, pointwise(h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft))) {
-    directBackwardWeight(xPtr, dyPtr, dwPtr, dbPtr, scratchPtr, n, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW, 0, o);
+    directBackwardWeight(xPtr, dyPtr, dwPtr, dbPtr, scratchPtr, n, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW, o0, o1);
     return;
   }
   const k = c * kh * kw;
   const p = oh * ow;
   const cb = colBytes(c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
   const packPtr = scratchPtr + cb;
-  if (n == 0) memory.fill(dwPtr, 0, <usize>(o * k) << 2);
+  const dw0 = at(dwPtr, o0 * k);
+  if (n == 0) memory.fill(dw0, 0, <usize>((o1 - o0) * k) << 2);
   for (let img = 0; img < n; img++) {
     const xi = at(xPtr, img * c * h * w);
-    const dyi = at(dyPtr, img * o * p);
+    const dyi = at(dyPtr, (img * o + o0) * p);
     let col = xi;
     if (cb != 0) {
       im2col(xi, scratchPtr, c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
       col = scratchPtr;
     }
-    gemm(dyi, col, dwPtr, o, k, p, false, true, img > 0, packPtr);
+    gemm(dyi, col, dw0, o1 - o0, k, p, false, true, img > 0, packPtr);
   }
   if (dbPtr != 0) {
-    for (let oc = 0; oc < o; oc++) {
+    for (let oc = o0; oc < o1; oc++) {
       let s: f64 = 0;
       for (let img = 0; img < n; img++) s += <f64>rowSum(at(dyPtr, (img * o + oc) * p), p);
       store<f32>(at(dbPtr, oc), <f32>s);

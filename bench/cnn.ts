@@ -30,7 +30,7 @@ export function lenetStep(): { step: () => void; dispose: () => void } {
 }
 
 /** Training steps per second, by the wall clock and by this process's CPU time. */
-function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu: number } {
+export function stepsPerSecond(name: BackendName, quick: boolean): { wall: number; cpu: number } {
   setBackend(name);
   const { step, dispose } = lenetStep();
   // The JS backend takes ≈ 0.3 s per step: fewer, longer samples there.

@@ -13,6 +13,7 @@ import { ready } from "../src/index.js";
 import { alternating, formatTable, runChild, timePerCall, type Row } from "./harness.js";
 import { Activation } from "../src/backend/opcodes.js";
 import { stepsPerSecond } from "./mlp.js";
+import { stepsPerSecond as lenetStepsPerSecond } from "./cnn.js";
 
 export async function bench(o: BenchOptions & { threads?: number } = {}): Promise<Row[]> {
   const n = o.threads ?? Math.max(2, hardwareThreads());
@@ -42,6 +43,10 @@ export async function bench(o: BenchOptions & { threads?: number } = {}): Promis
   for (const batch of o.quick ? [256] : [32, 256]) {
     rows.push(...alternating(`MLP 784-128-10 train (b${batch}, Adam)`, "samples/s", o.quick ? 1 : 3, [`${n} thr`, mlp(n, batch)], ["1 thr", mlp(1, batch)]));
   }
+  // LeNet (models.lenet(), batch 32, Adam): its convolutions split by images and output channels.
+  const lenet = (threads: number) => () =>
+    runChild<{ wall: number }>(import.meta.url, [], ["--lenet", String(threads), ...(o.quick ? ["--quick"] : [])]).wall * 32;
+  rows.push(...alternating("CNN LeNet train (b32, Adam)", "samples/s", o.quick ? 1 : 3, [`${n} thr`, lenet(n)], ["1 thr", lenet(1)]));
   return rows;
 }
 
@@ -64,9 +69,18 @@ async function mlpChild(threads: number, batch: number, quick: boolean): Promise
   return { wall: stepsPerSecond("wasm", quick, batch).wall };
 }
 
+/** The child of the LeNet rows: training steps per second on `threads` threads. */
+async function lenetChild(threads: number, quick: boolean): Promise<{ wall: number }> {
+  await ready({ threads });
+  return { wall: lenetStepsPerSecond("wasm", quick).wall };
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes("--mlp")) {
   const i = process.argv.indexOf("--mlp");
   console.log(JSON.stringify(await mlpChild(Number(process.argv[i + 1]), Number(process.argv[i + 2]), process.argv.includes("--quick"))));
+} else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes("--lenet")) {
+  const i = process.argv.indexOf("--lenet");
+  console.log(JSON.stringify(await lenetChild(Number(process.argv[i + 1]), process.argv.includes("--quick"))));
 } else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const t = process.argv.indexOf("--threads");
   console.log(formatTable(await bench({ quick: process.argv.includes("--quick"), threads: t > 0 ? Number(process.argv[t + 1]) : undefined })));
