@@ -1,4 +1,4 @@
-// 2-D convolution (cross-correlation, as PyTorch's Conv2d) by im2col and GEMM.
+// 2-D convolution (cross-correlation, as PyTorch's Conv2d): by im2col and GEMM here, or directly (conv-direct.ts).
 //
 // Shapes, NCHW: x [n, c, h, w], weight [o, c, kh, kw], bias [o], y [n, o, oh, ow]. Output (oy, ox)
 // reads input rows oy·strideH − padTop + ki·dilationH and columns ox·strideW − padLeft + kj·dilationW;
@@ -13,15 +13,16 @@
 //   input     dcol   (K×P) = Wᵀ · dy_img, dx_img = col2im(dcol)   (the scatter-add adjoint of im2col)
 // A 1×1 convolution with stride 1 and no padding skips im2col: the image is its own column matrix.
 //
-// Why not direct loops: a direct f32x4 forward (4 output channels × 8 columns in registers, the
-// input row loaded once per tap) ran within 5% of im2col + GEMM on both LeNet shapes (1→8 and
-// 8→16 channels, 5×5, batch 32), so one path serves every shape. What im2col costs is the copy,
-// about a third of the forward time at these sizes; hence its tight loop for unpadded taps.
+// The forward and the weight gradient at stride 1 with output rows at least 4 wide go to
+// conv-direct.ts instead: the convolution straight from the image, no column matrix (its header has
+// the design and the figures), and so does the input gradient with two input channels or more.
+// im2col + GEMM remains for strides above 1, narrow rows and the pointwise case above.
 //
 // Scratch: every kernel takes scratchPtr, conv2dScratchBytes(...) bytes, 16-byte aligned and
-// clobbered: the column matrix first, then the GEMM's packing space. No output aliases an input or
-// the scratch.
+// clobbered: the column matrix first, then the GEMM's packing space (or the direct path's tables).
+// No output aliases an input or the scratch.
 
+import { directBackwardInput, directBackwardWeight, directForward, directScratchBytes, rowSum } from "./conv-direct";
 import { gemm, gemmPackBytes } from "./gemm";
 
 // @ts-ignore: decorator
@@ -48,12 +49,23 @@ import { gemm, gemmPackBytes } from "./gemm";
  */
 export function conv2dScratchBytes(
   c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
 ): i32 {
   const k = c * kh * kw;
   const p = oh * ow;
   const pack = max(gemmPackBytes(p, k), max(gemmPackBytes(k, p), gemmPackBytes(p, o)));
-  return <i32>colBytes(c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft) + pack;
+  const im2colBytes = <i32>colBytes(c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft) + pack;
+  if (strideH != 1 || strideW != 1) return im2colBytes;
+  return max(im2colBytes, <i32>directScratchBytes(c, o, kh, kw, oh, ow, dilationH, dilationW));
+}
+
+/**
+ * Whether the direct kernels take this geometry: stride 1 and output rows at least one f32x4 wide;
+ * a 1×1 convolution needs neither a column matrix nor the direct loops: it is one GEMM.
+ */
+// @ts-ignore: decorator
+@inline function direct(ow: i32, strideH: i32, strideW: i32, isPointwise: bool): bool {
+  return strideH == 1 && strideW == 1 && ow >= 4 && !isPointwise;
 }
 
 /**
@@ -65,6 +77,11 @@ export function conv2d(
   n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
 ): void {
+  const pw = pointwise(h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
+  if (direct(ow, strideH, strideW, pw)) {
+    directForward(xPtr, wPtr, biasPtr, yPtr, scratchPtr, n, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
+    return;
+  }
   const k = c * kh * kw;
   const p = oh * ow;
   const cb = colBytes(c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
@@ -93,6 +110,12 @@ export function conv2dBackwardInput(
   n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
 ): void {
+  // One input channel leaves the direct input gradient 1-channel tiles: 0.39 of the GEMM peak
+  // against 0.49 for im2col + GEMM on LeNet's 1→8 layer (0.57 against 0.52 on 8→16).
+  if (c >= 2 && direct(ow, strideH, strideW, pointwise(h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft))) {
+    directBackwardInput(dyPtr, wPtr, dxPtr, scratchPtr, n, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
+    return;
+  }
   const k = c * kh * kw;
   const p = oh * ow;
   const cb = colBytes(c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
@@ -112,30 +135,37 @@ export function conv2dBackwardInput(
 /**
  * Gradients with respect to the weight and the bias, summed over the batch and written (not
  * accumulated): dW [o, c, kh, kw] = Σ_img dy_img · col_imgᵀ, db [o] = Σ over images and positions
- * of dy. dbPtr = 0: no bias gradient. x [n, c, h, w], dy [n, o, oh, ow].
+ * of dy. dbPtr = 0: no bias gradient. x [n, c, h, w], dy [n, o, oh, ow]. Only the rows of output
+ * channels [o0, o1) are computed (0, o: all); a row comes out the same whatever the range, so
+ * threads may share the channels and give the bits of one call.
  */
 export function conv2dBackwardWeight(
   xPtr: usize, dyPtr: usize, dwPtr: usize, dbPtr: usize, scratchPtr: usize,
   n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32, o0: i32, o1: i32,
 ): void {
+  if (direct(ow, strideH, strideW, pointwise(h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft))) {
+    directBackwardWeight(xPtr, dyPtr, dwPtr, dbPtr, scratchPtr, n, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW, o0, o1);
+    return;
+  }
   const k = c * kh * kw;
   const p = oh * ow;
   const cb = colBytes(c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
   const packPtr = scratchPtr + cb;
-  if (n == 0) memory.fill(dwPtr, 0, <usize>(o * k) << 2);
+  const dw0 = at(dwPtr, o0 * k);
+  if (n == 0) memory.fill(dw0, 0, <usize>((o1 - o0) * k) << 2);
   for (let img = 0; img < n; img++) {
     const xi = at(xPtr, img * c * h * w);
-    const dyi = at(dyPtr, img * o * p);
+    const dyi = at(dyPtr, (img * o + o0) * p);
     let col = xi;
     if (cb != 0) {
       im2col(xi, scratchPtr, c, h, w, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
       col = scratchPtr;
     }
-    gemm(dyi, col, dwPtr, o, k, p, false, true, img > 0, packPtr);
+    gemm(dyi, col, dw0, o1 - o0, k, p, false, true, img > 0, packPtr);
   }
   if (dbPtr != 0) {
-    for (let oc = 0; oc < o; oc++) {
+    for (let oc = o0; oc < o1; oc++) {
       let s: f64 = 0;
       for (let img = 0; img < n; img++) s += <f64>rowSum(at(dyPtr, (img * o + oc) * p), p);
       store<f32>(at(dbPtr, oc), <f32>s);
@@ -150,16 +180,6 @@ export function conv2dBackwardWeight(
   let i = 0;
   for (; i + 4 <= len; i += 4) v128.store(at(dst, i), vv);
   for (; i < len; i++) store<f32>(at(dst, i), v);
-}
-
-// @ts-ignore: decorator
-@inline function rowSum(ptr: usize, len: i32): f32 {
-  let acc = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= len; i += 4) acc = f32x4.add(acc, v128.load(at(ptr, i)));
-  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-  for (; i < len; i++) s += load<f32>(at(ptr, i));
-  return s;
 }
 
 // The outputs [lo, hi) along one axis whose input index out·stride + off lies inside [0, size);

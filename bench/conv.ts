@@ -3,27 +3,35 @@
 // conv1: 1→8 channels, 5×5, on 28×28 (→ 24×24); conv2: 8→16 channels, 5×5, on 12×12 (→ 8×8).
 // A pass costs 2·N·O·OH·OW·C·KH·KW flops; a training step runs three (forward, input gradient,
 // weight gradient), and the "fwd+bwd" row times all three together. The per-pass rows show where
-// the time goes.
+// the time goes. LeNet's first convolution needs no input gradient in training: its "fwd+dW" row
+// (the training passes) times the forward and the weight gradient alone.
+// The "gemm peak" row is the Wasm GEMM micro-kernel's arithmetic alone (bench/gemm.ts), and each
+// "/ peak" row the fraction of it a convolution reaches. This machine's speed swings by a third
+// from one second to the next, so those fractions come from rounds that time the peak, the
+// convolution and the peak again, and report the median of the per-round ratios.
 // Run alone: `npx tsx bench/conv.ts [--quick]` (release build of the core).
 import { pathToFileURL } from "node:url";
 import { backend, ready } from "../src/index.js";
 import type { Backend } from "../src/index.js";
 import type { BenchOptions } from "./index.js";
-import { formatTable, timePerCall, type Row } from "./harness.js";
+import { wasmPeak } from "./gemm.js";
+import { formatTable, median, timePerCall, type Row } from "./harness.js";
 
 interface Shape {
   name: string;
+  /** The name without the kernel size and batch, for the "/ peak" rows. */
+  short: string;
   n: number; c: number; h: number; w: number; o: number; k: number;
 }
 
 const SHAPES: Shape[] = [
-  { name: "1→8 5×5 28×28 b32", n: 32, c: 1, h: 28, w: 28, o: 8, k: 5 },
-  { name: "8→16 5×5 12×12 b32", n: 32, c: 8, h: 12, w: 12, o: 16, k: 5 },
+  { name: "1→8 5×5 28×28 b32", short: "1→8 28×28", n: 32, c: 1, h: 28, w: 28, o: 8, k: 5 },
+  { name: "8→16 5×5 12×12 b32", short: "8→16 12×12", n: 32, c: 8, h: 12, w: 12, o: 16, k: 5 },
 ];
 
 type Pass = "fwd" | "dx" | "dW";
 
-function measure(b: Backend, s: Shape, passes: Pass[], samples: number): number {
+function measure(b: Backend, s: Shape, passes: Pass[], samples: number, sampleMs = 60): number {
   const oh = s.h - s.k + 1;
   const ow = s.w - s.k + 1;
   const sizes = { x: s.n * s.c * s.h * s.w, w: s.o * s.c * s.k * s.k, y: s.n * s.o * oh * ow };
@@ -41,18 +49,32 @@ function measure(b: Backend, s: Shape, passes: Pass[], samples: number): number 
     if (passes.includes("fwd")) b.conv2d(x, wt, bias, y, ...g);
     if (passes.includes("dx")) b.conv2dBackwardInput(dy, wt, dx, ...g);
     if (passes.includes("dW")) b.conv2dBackwardWeight(x, dy, dW, db, ...g);
-  }, samples);
+  }, samples, sampleMs);
   for (const [p, bytes] of blocks) b.heap.release(p, bytes);
   const flops = 2 * s.n * s.o * oh * ow * s.c * s.k * s.k * passes.length;
   return flops / seconds / 1e9;
 }
 
+const ALL: Pass[] = ["fwd", "dx", "dW"];
+const TRAINING: Pass[] = ["fwd", "dW"];
+
+/** Median over rounds of (conv rate) / (mean of the peaks timed just before and after it). */
+function fractionOfPeak(s: Shape, passes: Pass[], rounds: number): number {
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const before = wasmPeak(3);
+    const conv = measure(backend("wasm"), s, passes, 3, 30);
+    ratios.push(conv / ((before + wasmPeak(3)) / 2));
+  }
+  return median(ratios);
+}
+
 export async function bench(o: BenchOptions = {}): Promise<Row[]> {
   await ready();
-  const rows: Row[] = [];
+  const rows: Row[] = [{ name: "gemm peak (kernel arithmetic)", backend: "wasm", value: wasmPeak(o.quick ? 3 : 7), unit: "GFLOP/s" }];
   const variants: [string, Pass[]][] = o.quick
-    ? [["fwd+bwd", ["fwd", "dx", "dW"]]]
-    : [["fwd+bwd", ["fwd", "dx", "dW"]], ["fwd", ["fwd"]], ["dx", ["dx"]], ["dW", ["dW"]]];
+    ? [["fwd+bwd", ALL]]
+    : [["fwd+bwd", ALL], ["fwd", ["fwd"]], ["dx", ["dx"]], ["dW", ["dW"]]];
   for (const s of SHAPES) {
     for (const [label, passes] of variants) {
       for (const name of ["wasm", "js"] as const) {
@@ -61,6 +83,11 @@ export async function bench(o: BenchOptions = {}): Promise<Row[]> {
       }
     }
   }
+  const rounds = o.quick ? 3 : 9;
+  const first = SHAPES[0];
+  rows.push({ name: `conv fwd+dW ${first.name}`, backend: "wasm", value: measure(backend("wasm"), first, TRAINING, o.quick ? 3 : 7), unit: "GFLOP/s" });
+  for (const s of SHAPES) rows.push({ name: `conv fwd+bwd ${s.short} / peak`, backend: "wasm", value: fractionOfPeak(s, ALL, rounds), unit: "× peak" });
+  rows.push({ name: `conv fwd+dW ${first.short} / peak`, backend: "wasm", value: fractionOfPeak(first, TRAINING, rounds), unit: "× peak" });
   return rows;
 }
 

@@ -65,6 +65,16 @@ const FIXED: Geo[] = [
   geo(2, 1, 28, 28, 8, 5, 1, 0), // LeNet conv1
   geo(2, 8, 12, 12, 16, 5, 1, 0), // LeNet conv2
   geo(1, 3, 33, 34, 5, 3, 2, 1), // long stride-2 rows: the shuffle copy
+  // The direct stride-1 path (conv-direct.ts): an odd channel count (1-row tiles), rows of width
+  // 4 (one vector), 5, 6, 7 (an overlapping last vector of 1, 2, 3 new lanes), a vector count that
+  // is not a multiple of 4, K not a multiple of 4, and a row of 3, which falls back to im2col.
+  geo(3, 2, 8, 8, 5, 5, 1, 0), // ow 4
+  geo(2, 3, 9, 9, 3, 5, 1, 0), // ow 5
+  geo(2, 1, 10, 10, 7, 5, 1, 0), // ow 6
+  geo(2, 2, 7, 9, 4, 3, 1, 0), // ow 7, K 18
+  geo(5, 3, 11, 14, 9, [3, 2], 1, "same", 2),
+  geo(2, 2, 3, 7, 3, 3, 1, 1), // ow 7 over a 3-row image, padded
+  geo(2, 2, 7, 5, 3, 3, 1, 0), // ow 3: im2col
 ];
 
 /** Random geometries from the brief's ranges (seeded, so a failure reproduces). */

@@ -1,6 +1,7 @@
 // The thread pool: GEMM (every form) split into blocks of rows of op(A) over two threads gives the
 // one-thread result bit for bit (no k loop is split), and so do the elementwise, row, reduction
-// and optimizer kernels split into ranges (every element computed as on one thread); errors in a worker surface as Errors in the
+// and optimizer kernels split into ranges (every element computed as on one thread), and the
+// convolutions split by images or output channels; errors in a worker surface as Errors in the
 // caller, and an idle pool does not keep Node from exiting.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -123,6 +124,29 @@ describe("ready({ threads })", () => {
       });
     }
   });
+
+  // Convolutions above PARALLEL_MIN multiply-adds: the LeNet shapes (direct path; 1→8 keeps
+  // im2col + GEMM for dx), an odd batch and channel count with padding and dilation (direct, padded
+  // planes), and a stride-2 one (im2col + GEMM on every pass).
+  type Geometry = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  const CONVS: Geometry[] = [
+    [32, 1, 28, 28, 8, 5, 5, 24, 24, 1, 1, 0, 0, 1, 1],
+    [32, 8, 12, 12, 16, 5, 5, 8, 8, 1, 1, 0, 0, 1, 1],
+    [11, 5, 17, 15, 9, 3, 3, 17, 15, 1, 1, 2, 2, 2, 2],
+    [9, 6, 33, 31, 10, 3, 3, 17, 16, 2, 2, 1, 1, 1, 1],
+  ];
+  for (const g of CONVS) {
+    it(`conv2d forward (images), input gradient (images) and weight gradient (channels) of ${g.slice(0, 9).join(",")} s${g[9]} p${g[11]} d${g[13]} on two threads equal one thread bit for bit`, () => {
+      const [n, c, h, w, o, kh, kw, oh, ow] = g;
+      expect(n * o * oh * ow * c * kh * kw).toBeGreaterThanOrEqual(PARALLEL_MIN);
+      const [xs, ws, ys] = [n * c * h * w, o * c * kh * kw, n * o * oh * ow];
+      same("conv2d", [xs, ws, o, ys], [ys, xs, ws, o], (b, [x, wt, bias, dy], [y, dx, dW, db]) => {
+        b.conv2d(x, wt, bias, y, ...g);
+        b.conv2dBackwardInput(dy, wt, dx, ...g);
+        b.conv2dBackwardWeight(x, dy, dW, db, ...g);
+      });
+    });
+  }
 
   it("surfaces an error in a part as an Error in the caller naming the kernel and the part, and keeps working", () => {
     const [m, n, k] = [512, 512, 512];

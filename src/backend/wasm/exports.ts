@@ -51,7 +51,7 @@ export interface CoreExports {
 
   // ---- convolution, pooling, normalization ----
   /** Bytes of scratch (column matrix + GEMM packing) the conv2d kernels need for this geometry. */
-  conv2dScratchBytes(c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number, strideH: number, strideW: number, padTop: number, padLeft: number): number;
+  conv2dScratchBytes(c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number, strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number): number;
   conv2d(
     xPtr: number, wPtr: number, biasPtr: number, yPtr: number, scratchPtr: number,
     n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
@@ -65,7 +65,7 @@ export interface CoreExports {
   conv2dBackwardWeight(
     xPtr: number, dyPtr: number, dwPtr: number, dbPtr: number, scratchPtr: number,
     n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
-    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+    strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number, o0: number, o1: number,
   ): void;
   maxPool2d(xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number): void;
   maxPool2dBackward(dyPtr: number, argmaxPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number): void;

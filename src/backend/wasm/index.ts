@@ -48,14 +48,18 @@ export class WasmBackend implements Backend {
   }
 
   private pack(n: number, k: number, thread = 0): number {
-    const need = this.x.gemmPackBytes(n, k);
-    const p = (this.packs[thread] ??= { ptr: 0, bytes: 0 });
-    if (need > p.bytes) {
-      if (p.bytes > 0) this.heap.release(p.ptr, p.bytes);
-      p.ptr = this.heap.alloc(need);
-      p.bytes = need;
+    return this.scratch(this.packs, thread, this.x.gemmPackBytes(n, k));
+  }
+
+  /** Thread `thread`'s block of `scratches`, grown to `need` bytes if smaller. */
+  private scratch(scratches: { ptr: number; bytes: number }[], thread: number, need: number): number {
+    const s = (scratches[thread] ??= { ptr: 0, bytes: 0 });
+    if (need > s.bytes) {
+      if (s.bytes > 0) this.heap.release(s.ptr, s.bytes);
+      s.ptr = this.heap.alloc(need);
+      s.bytes = need;
     }
-    return p.ptr;
+    return s.ptr;
   }
 
   /**
@@ -237,21 +241,26 @@ export class WasmBackend implements Backend {
   }
 
   // ---- convolution, pooling, normalization ----------------------------------------------------
-  /** Scratch for the conv2d kernels (im2col column matrix + GEMM packing), grown on demand, never released. */
-  private convScratchPtr = 0;
-  private convScratchBytes = 0;
+  // On the pool, the forward and the input gradient take a range of images each (every image is
+  // computed on its own), the weight gradient a range of output channels over the whole batch (no
+  // sum over images is split): each output comes out as on one thread, bit for bit.
+  /** Scratch for the conv2d kernels (assembly/conv.ts), one per thread, grown on demand and never released. */
+  private readonly convScratches: { ptr: number; bytes: number }[] = [];
 
-  private convScratch(
-    c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
-    strideH: number, strideW: number, padTop: number, padLeft: number,
-  ): number {
-    const need = this.x.conv2dScratchBytes(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
-    if (need > this.convScratchBytes) {
-      if (this.convScratchBytes > 0) this.heap.release(this.convScratchPtr, this.convScratchBytes);
-      this.convScratchPtr = this.heap.alloc(need);
-      this.convScratchBytes = need;
-    }
-    return this.convScratchPtr;
+  private convScratch(g: readonly number[], thread = 0): number {
+    const [, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW] = g;
+    return this.scratch(this.convScratches, thread, this.x.conv2dScratchBytes(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW));
+  }
+
+  /** Multiply-adds of one pass of this geometry, for PARALLEL_MIN. */
+  private static convWork(g: readonly number[]): number {
+    const [n, c, , , o, kh, kw, oh, ow] = g;
+    return n * o * oh * ow * c * kh * kw;
+  }
+
+  /** A per-image conv kernel on the pool, images [i0, i0 + count) per thread: `args(i0, count, scratch)`. */
+  private convImages(g: readonly number[], fn: JobName, args: (i0: number, count: number, scratch: number) => number[]): boolean {
+    return this.split(g[0], 1, WasmBackend.convWork(g), PARALLEL_MIN, fn, (i0, count, t) => args(i0, count, this.convScratch(g, t)));
   }
 
   conv2d(
@@ -259,24 +268,34 @@ export class WasmBackend implements Backend {
     n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
   ): void {
-    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
-    this.x.conv2d(xPtr, wPtr, biasPtr, yPtr, s, n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
+    const g = [n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW];
+    if (this.convImages(g, "conv2d", (i0, count, s) => [
+      xPtr + i0 * c * h * w * 4, wPtr, biasPtr, yPtr + i0 * o * oh * ow * 4, s, count, ...g.slice(1),
+    ])) return;
+    this.x.conv2d(xPtr, wPtr, biasPtr, yPtr, this.convScratch(g), n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
   }
   conv2dBackwardInput(
     dyPtr: number, wPtr: number, dxPtr: number,
     n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
   ): void {
-    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
-    this.x.conv2dBackwardInput(dyPtr, wPtr, dxPtr, s, n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
+    const g = [n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW];
+    if (this.convImages(g, "conv2dBackwardInput", (i0, count, s) => [
+      dyPtr + i0 * o * oh * ow * 4, wPtr, dxPtr + i0 * c * h * w * 4, s, count, ...g.slice(1),
+    ])) return;
+    this.x.conv2dBackwardInput(dyPtr, wPtr, dxPtr, this.convScratch(g), n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
   }
   conv2dBackwardWeight(
     xPtr: number, dyPtr: number, dwPtr: number, dbPtr: number,
     n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
   ): void {
-    const s = this.convScratch(c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft);
-    this.x.conv2dBackwardWeight(xPtr, dyPtr, dwPtr, dbPtr, s, n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW);
+    const g = [n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW];
+    // Channel ranges of even length: the kernels' tiles take two channels at a time.
+    if (this.split(o, 2, WasmBackend.convWork(g), PARALLEL_MIN, "conv2dBackwardWeight", (o0, count, t) => [
+      xPtr, dyPtr, dwPtr, dbPtr, this.convScratch(g, t), ...g, o0, o0 + count,
+    ])) return;
+    this.x.conv2dBackwardWeight(xPtr, dyPtr, dwPtr, dbPtr, this.convScratch(g), n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW, 0, o);
   }
   maxPool2d(
     xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,

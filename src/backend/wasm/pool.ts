@@ -49,6 +49,7 @@ export const JOBS = [
   "unary", "binary", "activation", "activationBackward",
   "sumAxis", "maxAxis", "sumToBroadcast", "softmax", "softmaxBackward", "logSoftmax", "logSoftmaxBackward",
   "sgdStep", "rmspropStep", "adamStep",
+  "conv2d", "conv2dBackwardInput", "conv2dBackwardWeight",
 ] as const satisfies readonly (keyof CoreExports)[];
 export type JobName = (typeof JOBS)[number];
 export interface Job {

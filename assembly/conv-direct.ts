@@ -1,0 +1,514 @@
+// Stride-1 convolution straight from the image, with no column matrix: the forward, input gradient
+// and weight gradient for stride-1 geometries whose output rows are at least one f32x4 wide
+// (conv.ts dispatches).
+//
+// A valid, stride-1 cross-correlation of a plane stack xp [c, hp, wp] (the image, or a zero-padded
+// copy of it) reads, for output (oy, ox) and tap t = (ch·kh + ki)·kw + kj, the float at
+//   xp + off[t] + (oy·wp + ox)·4,   off[t] = ((ch·hp + ki·dilationH)·wp + kj·dilationW)·4 bytes,
+// so four adjacent outputs of a row read four adjacent floats: one unaligned f32x4 load. Each
+// kernel builds the tap table off[] and a table of output vectors (4 outputs of one row each: the
+// byte offsets of their first output in xp and in y), then:
+//   forward   y[oc, v] = bias[oc] + Σ_t w[oc, t] · xp[off[t] + v]: a 2-channel × 4-vector tile
+//             (8 f32x4 accumulators, as the GEMM micro-kernel's 2×16) takes per tap two weight
+//             splats and four loads of x for eight multiply-adds, the ratio of the GEMM's own inner
+//             loop, without the im2col copy and the packing of B. The taps' offsets and the two
+//             channels' weights are interleaved in 16-byte records, one pointer for the loop.
+//   input     the forward's sum read the other way round, as a scatter: a 2-channel × 4-vector
+//             tile sums over oc the dy vectors times w[oc, ch, tap] and w[oc, ch + 1, tap], then
+//             adds the result into the x planes at the tap's offset (into a padded plane when
+//             there is padding, its interior then copied to dx). Same inner loop as the forward,
+//             o steps deep, and no col2im pass.
+//   weight    dW[oc, t] = Σ_img Σ_v dy[oc, v] · xp[off[t] + v]: a 2-channel × 4-tap tile keeps eight
+//             f32x4 partial sums (lane j sums output pixels ≡ j mod 4 of each vector) across the
+//             vectors of one image, then adds them into an f32x4 accumulator per (oc, t); the lanes
+//             are summed once at the end. Per vector: two loads of dy, four of x, eight
+//             multiply-adds.
+// A row whose width ow is not a multiple of 4 ends with a vector that overlaps its predecessor (it
+// starts at ow − 4): the forward writes the overlapped outputs again with the same values, the
+// weight gradient masks the lanes already counted. Every sum runs in a fixed order that does not
+// depend on how images or channels are split, so a caller may cut the batch into image ranges
+// (forward) or the output channels into ranges (weight gradient, o0..o1) and get the same bits.
+//
+// The input gradient as a gather, a direct forward of the zero-padded dy with the flipped kernel
+// (dx[ch] = Σ w[oc, ch, kh−1−ki, kw−1−kj] · dyp[oc, iy + ki, ix + kj]), was tried and lost: it
+// multiplies the padding too, 2.25× the useful work on LeNet's 8→16 layer (12×12 outputs of 400
+// taps for 8×8 inputs), and ran at 0.26 of the GEMM peak against 0.58 for im2col + GEMM.
+//
+// Scratch: directScratchBytes(...) bytes, 16-byte aligned, clobbered. No output aliases an input.
+
+import { hsum, madd } from "./simd";
+
+// @ts-ignore: decorator
+@inline function at(ptr: usize, i: i32): usize {
+  return ptr + (<usize>i << 2);
+}
+
+// @ts-ignore: decorator
+@inline function align16(bytes: usize): usize {
+  return (bytes + 15) & ~(<usize>15);
+}
+
+/**
+ * Bytes of scratch for the direct kernels of one geometry (stride 1, ow ≥ 4): the f32x4
+ * weight-gradient sums (or the forward's tap records), one padded image, the tap table and the
+ * vector table.
+ */
+export function directScratchBytes(c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, dilationH: i32, dilationW: i32): usize {
+  const vectors = vectorsStart(0, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  return vectors + (<usize>(oh * ((ow + 3) >> 2)) << 3);
+}
+
+// Where each part of the scratch starts.
+// @ts-ignore: decorator
+@inline function planeStart(scratch: usize, c: i32, o: i32, kh: i32, kw: i32): usize {
+  return scratch + align16(<usize>o * <usize>(c * kh * kw) << 4);
+}
+// @ts-ignore: decorator
+@inline function tapsStart(scratch: usize, c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, dilationH: i32, dilationW: i32): usize {
+  const plane = <usize>c * <usize>((oh + (kh - 1) * dilationH) * (ow + (kw - 1) * dilationW));
+  return planeStart(scratch, c, o, kh, kw) + align16(plane << 2);
+}
+// @ts-ignore: decorator
+@inline function vectorsStart(scratch: usize, c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, dilationH: i32, dilationW: i32): usize {
+  return tapsStart(scratch, c, o, kh, kw, oh, ow, dilationH, dilationW) + align16(<usize>(c * kh * kw) << 2);
+}
+
+/**
+ * Builds the tap table (the c·kh·kw taps over the padded planes) and the vector table (swap: as
+ * vectorTable) in the scratch; returns the number of full vectors.
+ */
+function tables(scratch: usize, c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, dilationH: i32, dilationW: i32, swap: bool): i32 {
+  const hp = oh + (kh - 1) * dilationH, wp = ow + (kw - 1) * dilationW;
+  tapTable(tapsStart(scratch, c, o, kh, kw, oh, ow, dilationH, dilationW), c, hp, wp, kh, kw, dilationH, dilationW);
+  return vectorTable(vectorsStart(scratch, c, o, kh, kw, oh, ow, dilationH, dilationW), oh, ow, wp, swap);
+}
+
+/** Whether the padded planes are the image itself (no padding on any side). */
+// @ts-ignore: decorator
+@inline function unpadded(h: i32, w: i32, kh: i32, kw: i32, oh: i32, ow: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32): bool {
+  return padTop == 0 && padLeft == 0 && oh + (kh - 1) * dilationH == h && ow + (kw - 1) * dilationW == w;
+}
+
+/** The planes the taps read for image xImg: the image itself, or its zero-padded copy in the scratch. */
+function imagePlanes(xImg: usize, scratch: usize, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32): usize {
+  if (unpadded(h, w, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW)) return xImg;
+  const plane = planeStart(scratch, c, o, kh, kw);
+  padPlanes(xImg, plane, c, h, w, oh + (kh - 1) * dilationH, ow + (kw - 1) * dilationW, padTop, padLeft);
+  return plane;
+}
+
+/** off[t] (bytes) for the taps of a c×kh×kw kernel over planes hp×wp. */
+function tapTable(offPtr: usize, c: i32, hp: i32, wp: i32, kh: i32, kw: i32, dilationH: i32, dilationW: i32): void {
+  let t = 0;
+  for (let ch = 0; ch < c; ch++) {
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        store<i32>(at(offPtr, t++), ((ch * hp + ki * dilationH) * wp + kj * dilationW) << 2);
+      }
+    }
+  }
+}
+
+/**
+ * The vectors of an oh×ow output read from planes of width wp: [x byte offset, y byte offset] per
+ * vector, the ⌊ow/4⌋ full vectors of every row first, then (when ow % 4 ≠ 0) the overlapping last
+ * vector of every row. Returns the number of full vectors; the tail vectors number oh or 0.
+ * swap: [y, x] instead, for the input gradient, which reads dy and writes the x planes.
+ */
+function vectorTable(vecPtr: usize, oh: i32, ow: i32, wp: i32, swap: bool): i32 {
+  const xAt: usize = swap ? 4 : 0, yAt: usize = swap ? 0 : 4;
+  let v = vecPtr;
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox + 4 <= ow; ox += 4, v += 8) {
+      store<i32>(v + xAt, (oy * wp + ox) << 2);
+      store<i32>(v + yAt, (oy * ow + ox) << 2);
+    }
+  }
+  const full = <i32>((v - vecPtr) >> 3);
+  if ((ow & 3) != 0) {
+    for (let oy = 0; oy < oh; oy++, v += 8) {
+      store<i32>(v + xAt, (oy * wp + ow - 4) << 2);
+      store<i32>(v + yAt, (oy * ow + ow - 4) << 2);
+    }
+  }
+  return full;
+}
+
+/**
+ * dst [c, hd, wd] = 0, then src [c, hs, ws] copied with its (0, 0) at (top, left) of each plane;
+ * rows and columns falling outside dst are dropped (top or left may be negative).
+ */
+function padPlanes(src: usize, dst: usize, c: i32, hs: i32, ws: i32, hd: i32, wd: i32, top: i32, left: i32): void {
+  memory.fill(dst, 0, <usize>c * <usize>(hd * wd) << 2);
+  const r0 = max(0, -top), r1 = min(hs, hd - top);
+  const c0 = max(0, -left), c1 = min(ws, wd - left);
+  if (r0 >= r1 || c0 >= c1) return;
+  const bytes = <usize>(c1 - c0) << 2;
+  for (let ch = 0; ch < c; ch++) {
+    for (let r = r0; r < r1; r++) {
+      memory.copy(at(dst, (ch * hd + r + top) * wd + c0 + left), at(src, (ch * hs + r) * ws + c0), bytes);
+    }
+  }
+}
+
+// ---- forward --------------------------------------------------------------------------------
+
+/**
+ * The forward's tap records for output channels (oc, oc + 1): per tap, 16 bytes [off[t] (i32),
+ * w[oc, t], w[oc + 1, t], 0], so the inner loop walks one pointer and reads both splats at fixed
+ * offsets. Without a channel oc + 1 its weights are 0.
+ */
+function tapRecords(recPtr: usize, offPtr: usize, wPtr: usize, oc: i32, o: i32, k: i32): void {
+  const w0 = at(wPtr, oc * k), w1 = at(wPtr, (oc + 1) * k);
+  for (let t = 0; t < k; t++) {
+    const rec = recPtr + (<usize>t << 4);
+    store<i32>(rec, load<i32>(at(offPtr, t)));
+    store<f32>(rec, load<f32>(at(w0, t)), 4);
+    store<f32>(rec, oc + 1 < o ? load<f32>(at(w1, t)) : 0, 8);
+    store<f32>(rec, 0, 12);
+  }
+}
+
+/**
+ * rows (1 or 2) output channels × vecs (1 or 4) vectors from the vector table at vec: each output
+ * starts from its bias and sums its k records in order, then is stored, or (accumulate) ANDed with
+ * mask and added to what y holds. Inlined with constant rows, vecs and accumulate, the unused
+ * accumulators fold away.
+ */
+// @ts-ignore: decorator
+@inline function forwardTile(
+  rows: i32, vecs: i32, accumulate: bool, xp: usize, recPtr: usize, k: i32, bias0: v128, bias1: v128,
+  vec: usize, y0: usize, planeBytes: usize, mask: v128,
+): void {
+  const x0 = xp + <usize>load<i32>(vec), x1 = xp + <usize>load<i32>(vec, 8);
+  const x2 = xp + <usize>load<i32>(vec, 16), x3 = xp + <usize>load<i32>(vec, 24);
+  let c00 = bias0, c01 = bias0, c02 = bias0, c03 = bias0;
+  let c10 = bias1, c11 = bias1, c12 = bias1, c13 = bias1;
+  const end = recPtr + (<usize>k << 4);
+  for (let rec = recPtr; rec < end; rec += 16) {
+    const off = <usize>load<i32>(rec);
+    const a0 = v128.load32_splat(rec, 4);
+    const b0 = v128.load(x0 + off);
+    c00 = madd(a0, b0, c00);
+    let b1 = b0, b2 = b0, b3 = b0;
+    if (vecs > 1) {
+      b1 = v128.load(x1 + off);
+      b2 = v128.load(x2 + off);
+      b3 = v128.load(x3 + off);
+      c01 = madd(a0, b1, c01);
+      c02 = madd(a0, b2, c02);
+      c03 = madd(a0, b3, c03);
+    }
+    if (rows > 1) {
+      const a1 = v128.load32_splat(rec, 8);
+      c10 = madd(a1, b0, c10);
+      if (vecs > 1) {
+        c11 = madd(a1, b1, c11);
+        c12 = madd(a1, b2, c12);
+        c13 = madd(a1, b3, c13);
+      }
+    }
+  }
+  put(accumulate, y0 + <usize>load<i32>(vec, 4), c00, mask);
+  if (vecs > 1) {
+    put(accumulate, y0 + <usize>load<i32>(vec, 12), c01, mask);
+    put(accumulate, y0 + <usize>load<i32>(vec, 20), c02, mask);
+    put(accumulate, y0 + <usize>load<i32>(vec, 28), c03, mask);
+  }
+  if (rows > 1) {
+    const y1 = y0 + planeBytes;
+    put(accumulate, y1 + <usize>load<i32>(vec, 4), c10, mask);
+    if (vecs > 1) {
+      put(accumulate, y1 + <usize>load<i32>(vec, 12), c11, mask);
+      put(accumulate, y1 + <usize>load<i32>(vec, 20), c12, mask);
+      put(accumulate, y1 + <usize>load<i32>(vec, 28), c13, mask);
+    }
+  }
+}
+
+/** *ptr = v, or *ptr += v & mask. */
+// @ts-ignore: decorator
+@inline function put(accumulate: bool, ptr: usize, v: v128, mask: v128): void {
+  v128.store(ptr, accumulate ? f32x4.add(v128.load(ptr), v128.and(v, mask)) : v);
+}
+
+// @ts-ignore: decorator
+@inline function splatOr0(biasPtr: usize, oc: i32): v128 {
+  return biasPtr != 0 ? v128.load32_splat(at(biasPtr, oc)) : f32x4.splat(0);
+}
+
+/**
+ * y [o, oh, ow] = bias + the valid stride-1 correlation of one image's planes xp with the kernel
+ * whose tap records (tapRecords, one block of k per channel pair) are at recPtr. nv vectors in
+ * the table at vecPtr; p = oh·ow.
+ */
+function forwardImage(xp: usize, recPtr: usize, biasPtr: usize, yPtr: usize, vecPtr: usize, nv: i32, o: i32, k: i32, p: i32): void {
+  const planeBytes = <usize>p << 2;
+  const blockBytes = <usize>k << 4;
+  let oc = 0;
+  for (; oc + 2 <= o; oc += 2) {
+    const rec = recPtr + <usize>(oc >> 1) * blockBytes, y0 = yPtr + <usize>oc * planeBytes;
+    const bias0 = splatOr0(biasPtr, oc), bias1 = splatOr0(biasPtr, oc + 1);
+    let v = 0;
+    for (; v + 4 <= nv; v += 4) forwardTile(2, 4, false, xp, rec, k, bias0, bias1, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
+    for (; v < nv; v++) forwardTile(2, 1, false, xp, rec, k, bias0, bias1, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
+  }
+  if (oc < o) {
+    const rec = recPtr + <usize>(oc >> 1) * blockBytes, y0 = yPtr + <usize>oc * planeBytes;
+    const bias0 = splatOr0(biasPtr, oc);
+    let v = 0;
+    for (; v + 4 <= nv; v += 4) forwardTile(1, 4, false, xp, rec, k, bias0, bias0, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
+    for (; v < nv; v++) forwardTile(1, 1, false, xp, rec, k, bias0, bias0, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
+  }
+}
+
+/** As conv2d (conv.ts) for strideH = strideW = 1 and ow ≥ 4; scratch: directScratchBytes. */
+export function directForward(
+  xPtr: usize, wPtr: usize, biasPtr: usize, yPtr: usize, scratchPtr: usize,
+  n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
+  padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
+): void {
+  const full = tables(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW, false);
+  const nv = full + ((ow & 3) != 0 ? oh : 0);
+  const taps = tapsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  const vectors = vectorsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  const k = c * kh * kw;
+  // The tap records go where the weight gradient keeps its sums: (o + 1)/2 blocks of k records.
+  for (let oc = 0; oc < o; oc += 2) tapRecords(scratchPtr + (<usize>((oc >> 1) * k) << 4), taps, wPtr, oc, o, k);
+  for (let img = 0; img < n; img++) {
+    const xp = imagePlanes(at(xPtr, img * c * h * w), scratchPtr, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
+    forwardImage(xp, scratchPtr, biasPtr, at(yPtr, img * o * oh * ow), vectors, nv, o, k, oh * ow);
+  }
+}
+
+// ---- input gradient -------------------------------------------------------------------------
+
+/**
+ * dx rows for one image: for every channel pair and kernel tap, tiles of 2 channels × 4 dy vectors
+ * sum o records [oc's dy plane offset, w[oc, ch, tap], w[oc, ch + 1, tap]] and add the result into
+ * the x planes at the tap's offset (xp zeroed by the caller). The four vectors of a tile are
+ * disjoint, and a tap's next tile touches other cells, so no add reads a store still in flight
+ * to an overlapping address.
+ */
+function inputImage(dyp: usize, recPtr: usize, xp: usize, offPtr: usize, vecPtr: usize, full: i32, tails: i32, c: i32, o: i32, kk: i32, planeBytes: usize, ow: i32): void {
+  const all = i32x4.splat(-1);
+  const tailMask = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - (ow & 3)));
+  const zero = f32x4.splat(0);
+  const blockBytes = <usize>o << 4;
+  for (let ch = 0; ch < c; ch += 2) {
+    for (let j = 0; j < kk; j++) {
+      const rec = recPtr + <usize>((ch >> 1) * kk + j) * blockBytes;
+      const x0 = xp + <usize>load<i32>(at(offPtr, ch * kk + j));
+      let v = 0;
+      if (ch + 1 < c) {
+        for (; v + 4 <= full; v += 4) forwardTile(2, 4, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
+        for (; v < full; v++) forwardTile(2, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
+        for (; v < full + tails; v++) forwardTile(2, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, tailMask);
+      } else {
+        for (; v + 4 <= full; v += 4) forwardTile(1, 4, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
+        for (; v < full; v++) forwardTile(1, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
+        for (; v < full + tails; v++) forwardTile(1, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, tailMask);
+      }
+    }
+  }
+}
+
+/**
+ * As conv2dBackwardInput (conv.ts) for strideH = strideW = 1 and ow ≥ 4; scratch:
+ * directScratchBytes. dx is the forward's sum read the other way round: each dy vector, weighted
+ * by every tap, is added to the 4 input cells it was computed from (in the padded plane when
+ * there is padding, whose interior is then dx).
+ */
+export function directBackwardInput(
+  dyPtr: usize, wPtr: usize, dxPtr: usize, scratchPtr: usize,
+  n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
+  padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32,
+): void {
+  const full = tables(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW, true);
+  const tails = (ow & 3) != 0 ? oh : 0;
+  const taps = tapsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  const vectors = vectorsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  const hp = oh + (kh - 1) * dilationH, wp = ow + (kw - 1) * dilationW;
+  const inPlace = unpadded(h, w, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
+  const plane = planeStart(scratchPtr, c, o, kh, kw);
+  const kk = kh * kw;
+  const p = oh * ow;
+  // Records [(oc·p)·4, w[oc, ch, j], w[oc, ch + 1, j], 0] per channel pair, tap j and oc, where
+  // the weight gradient keeps its sums: ⌈c/2⌉·kk·o of 16 bytes ≤ o·c·kk·16.
+  for (let ch = 0; ch < c; ch += 2) {
+    for (let j = 0; j < kk; j++) {
+      for (let oc = 0; oc < o; oc++) {
+        const rec = scratchPtr + (<usize>(((ch >> 1) * kk + j) * o + oc) << 4);
+        store<i32>(rec, (oc * p) << 2);
+        store<f32>(rec, load<f32>(at(wPtr, (oc * c + ch) * kk + j)), 4);
+        store<f32>(rec, ch + 1 < c ? load<f32>(at(wPtr, (oc * c + ch + 1) * kk + j)) : 0, 8);
+        store<f32>(rec, 0, 12);
+      }
+    }
+  }
+  for (let img = 0; img < n; img++) {
+    const dxi = at(dxPtr, img * c * h * w);
+    const xp = inPlace ? dxi : plane;
+    memory.fill(xp, 0, <usize>c * <usize>(hp * wp) << 2);
+    inputImage(at(dyPtr, img * o * p), scratchPtr, xp, taps, vectors, full, tails, c, o, kk, <usize>(hp * wp) << 2, ow);
+    if (!inPlace) padPlanes(plane, dxi, c, hp, wp, h, w, -padTop, -padLeft);
+  }
+}
+
+// ---- weight gradient ------------------------------------------------------------------------
+
+/**
+ * sums[oc..oc+rows, t..t+taps] += Σ over the vectors [v0, v1) of dy[oc, v] ⊙ xp[off[t] + v], lane
+ * by lane; masked: dy ANDed with mask first (the lanes it clears multiply inputs of the same row,
+ * counted by another vector). Inlined with constant rows (1, 2), taps (1, 4) and masked.
+ * Its step is forwardTile's with dy in place of the weights and four tap offsets in place of four
+ * vector offsets; they are not one helper because a helper cannot hand back eight accumulators
+ * without a round trip through memory, the cost both tiles exist to avoid.
+ */
+// @ts-ignore: decorator
+@inline function weightTile(
+  rows: i32, taps: i32, masked: bool, xp: usize, dy0: usize, planeBytes: usize, offPtr: usize, t: i32,
+  vecPtr: usize, v0: i32, v1: i32, mask: v128, sum0: usize, k: i32,
+): void {
+  const sum1 = sum0 + (<usize>k << 4);
+  const st = <usize>t << 4;
+  let c00 = v128.load(sum0 + st), c01 = c00, c02 = c00, c03 = c00;
+  let c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+  if (taps > 1) {
+    c01 = v128.load(sum0 + st, 16);
+    c02 = v128.load(sum0 + st, 32);
+    c03 = v128.load(sum0 + st, 48);
+  }
+  if (rows > 1) {
+    c10 = v128.load(sum1 + st);
+    if (taps > 1) {
+      c11 = v128.load(sum1 + st, 16);
+      c12 = v128.load(sum1 + st, 32);
+      c13 = v128.load(sum1 + st, 48);
+    }
+  }
+  const off0 = <usize>load<i32>(at(offPtr, t));
+  let off1 = off0, off2 = off0, off3 = off0;
+  if (taps > 1) {
+    off1 = <usize>load<i32>(at(offPtr, t + 1));
+    off2 = <usize>load<i32>(at(offPtr, t + 2));
+    off3 = <usize>load<i32>(at(offPtr, t + 3));
+  }
+  const end = vecPtr + (<usize>v1 << 3);
+  for (let vec = vecPtr + (<usize>v0 << 3); vec < end; vec += 8) {
+    const x = xp + <usize>load<i32>(vec);
+    const d = dy0 + <usize>load<i32>(vec, 4);
+    let a0 = v128.load(d);
+    if (masked) a0 = v128.and(a0, mask);
+    const b0 = v128.load(x + off0);
+    c00 = madd(a0, b0, c00);
+    let b1 = b0, b2 = b0, b3 = b0;
+    if (taps > 1) {
+      b1 = v128.load(x + off1);
+      b2 = v128.load(x + off2);
+      b3 = v128.load(x + off3);
+      c01 = madd(a0, b1, c01);
+      c02 = madd(a0, b2, c02);
+      c03 = madd(a0, b3, c03);
+    }
+    if (rows > 1) {
+      let a1 = v128.load(d + planeBytes);
+      if (masked) a1 = v128.and(a1, mask);
+      c10 = madd(a1, b0, c10);
+      if (taps > 1) {
+        c11 = madd(a1, b1, c11);
+        c12 = madd(a1, b2, c12);
+        c13 = madd(a1, b3, c13);
+      }
+    }
+  }
+  v128.store(sum0 + st, c00);
+  if (taps > 1) {
+    v128.store(sum0 + st, c01, 16);
+    v128.store(sum0 + st, c02, 32);
+    v128.store(sum0 + st, c03, 48);
+  }
+  if (rows > 1) {
+    v128.store(sum1 + st, c10);
+    if (taps > 1) {
+      v128.store(sum1 + st, c11, 16);
+      v128.store(sum1 + st, c12, 32);
+      v128.store(sum1 + st, c13, 48);
+    }
+  }
+}
+
+/** weightTile over all taps of output channels [oc, oc + rows) for the vectors [v0, v1). */
+// @ts-ignore: decorator
+@inline function weightRows(
+  rows: i32, masked: bool, xp: usize, dy0: usize, planeBytes: usize, offPtr: usize, vecPtr: usize, v0: i32, v1: i32,
+  mask: v128, sum0: usize, k: i32,
+): void {
+  let t = 0;
+  for (; t + 4 <= k; t += 4) weightTile(rows, 4, masked, xp, dy0, planeBytes, offPtr, t, vecPtr, v0, v1, mask, sum0, k);
+  for (; t < k; t++) weightTile(rows, 1, masked, xp, dy0, planeBytes, offPtr, t, vecPtr, v0, v1, mask, sum0, k);
+}
+
+/**
+ * One image's share of dW for output channels [o0, o1): sums [o, k] of f32x4 += dy ⊙ xp. The tail
+ * vectors (ow % 4 = r ≠ 0) keep only their last r lanes, the outputs the full vectors missed.
+ */
+function weightImage(xp: usize, dyPtr: usize, sums: usize, offPtr: usize, vecPtr: usize, full: i32, tails: i32, o0: i32, o1: i32, k: i32, p: i32, ow: i32): void {
+  const planeBytes = <usize>p << 2;
+  const all = i32x4.splat(-1);
+  const r = ow & 3;
+  const tailMask = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - r));
+  let oc = o0;
+  for (; oc + 2 <= o1; oc += 2) {
+    const dy0 = dyPtr + <usize>oc * planeBytes, sum0 = sums + (<usize>(oc * k) << 4);
+    weightRows(2, false, xp, dy0, planeBytes, offPtr, vecPtr, 0, full, all, sum0, k);
+    if (tails > 0) weightRows(2, true, xp, dy0, planeBytes, offPtr, vecPtr, full, full + tails, tailMask, sum0, k);
+  }
+  if (oc < o1) {
+    const dy0 = dyPtr + <usize>oc * planeBytes, sum0 = sums + (<usize>(oc * k) << 4);
+    weightRows(1, false, xp, dy0, planeBytes, offPtr, vecPtr, 0, full, all, sum0, k);
+    if (tails > 0) weightRows(1, true, xp, dy0, planeBytes, offPtr, vecPtr, full, full + tails, tailMask, sum0, k);
+  }
+}
+
+/**
+ * dW rows [o0, o1) (and db[o0..o1) when dbPtr ≠ 0) over the whole batch, written: as
+ * conv2dBackwardWeight (conv.ts) for strideH = strideW = 1 and ow ≥ 4; scratch: directScratchBytes.
+ * Each row is computed the same way whatever the range, so ranges split across threads give the
+ * bits of one call over [0, o).
+ */
+export function directBackwardWeight(
+  xPtr: usize, dyPtr: usize, dwPtr: usize, dbPtr: usize, scratchPtr: usize,
+  n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
+  padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32, o0: i32, o1: i32,
+): void {
+  const full = tables(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW, false);
+  const tails = (ow & 3) != 0 ? oh : 0;
+  const taps = tapsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  const vectors = vectorsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  const k = c * kh * kw;
+  const p = oh * ow;
+  memory.fill(scratchPtr + (<usize>(o0 * k) << 4), 0, <usize>((o1 - o0) * k) << 4);
+  for (let img = 0; img < n; img++) {
+    const xp = imagePlanes(at(xPtr, img * c * h * w), scratchPtr, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
+    weightImage(xp, at(dyPtr, img * o * p), scratchPtr, taps, vectors, full, tails, o0, o1, k, p, ow);
+  }
+  for (let i = o0 * k; i < o1 * k; i++) store<f32>(at(dwPtr, i), hsum(v128.load(scratchPtr + (<usize>i << 4))));
+  if (dbPtr != 0) {
+    for (let oc = o0; oc < o1; oc++) {
+      let sum: f64 = 0;
+      for (let img = 0; img < n; img++) sum += <f64>rowSum(at(dyPtr, (img * o + oc) * p), p);
+      store<f32>(at(dbPtr, oc), <f32>sum);
+    }
+  }
+}
+
+/** Σ ptr[0..len), four lanes then the tail. */
+export function rowSum(ptr: usize, len: i32): f32 {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) acc = f32x4.add(acc, v128.load(at(ptr, i)));
+  let s = hsum(acc);
+  for (; i < len; i++) s += load<f32>(at(ptr, i));
+  return s;
+}
