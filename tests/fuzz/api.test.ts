@@ -72,11 +72,11 @@ function moderate(args: unknown): boolean {
 
 /**
  * Bytes the wasm backend holds on purpose between calls: its GEMM packing and conv2d scratch
- * blocks, which grow to the largest call so far and are reused (private fields, read here only).
+ * blocks (one per thread), which grow to the largest call so far and are reused (private fields, read here only).
  */
 function scratchBytes(be: Backend): number {
-  const w = be as unknown as { packs?: ({ bytes: number } | undefined)[]; convScratchBytes?: number };
-  const held = [...(w.packs ?? []).map((p) => p?.bytes ?? 0), w.convScratchBytes ?? 0];
+  const w = be as unknown as { packs?: ({ bytes: number } | undefined)[]; convScratches?: ({ bytes: number } | undefined)[] };
+  const held = [...(w.packs ?? []), ...(w.convScratches ?? [])].map((p) => p?.bytes ?? 0);
   return held.reduce((a, b) => a + (b > 0 ? sizeClass(b) : 0), 0);
 }
 
