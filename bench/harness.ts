@@ -94,7 +94,9 @@ export function trainingRows(label: string, batch: number, stepsPerSecond: (name
 
 /**
  * Two variants of one measurement in alternating rounds (so that both see the same machine load),
- * as a row each (their medians) and a row of their ratio, a over b.
+ * as a row each (their medians) and a row of their ratio, a over b: the median of the rounds'
+ * ratios, since a round's two measurements share the machine's speed of that moment, which drifts
+ * by half over minutes on a shared VM.
  */
 export function alternating(name: string, unit: string, rounds: number, a: [string, () => number], b: [string, () => number]): Row[] {
   const got: [number[], number[]] = [[], []];
@@ -102,11 +104,10 @@ export function alternating(name: string, unit: string, rounds: number, a: [stri
     got[0].push(a[1]());
     got[1].push(b[1]());
   }
-  const va = median(got[0]), vb = median(got[1]);
   return [
-    { name, backend: a[0], value: va, unit },
-    { name, backend: b[0], value: vb, unit },
-    { name: `${name}, ${a[0]}/${b[0]}`, backend: "wasm", value: va / vb, unit: "×" },
+    { name, backend: a[0], value: median(got[0]), unit },
+    { name, backend: b[0], value: median(got[1]), unit },
+    { name: `${name}, ${a[0]}/${b[0]}`, backend: "wasm", value: median(got[0].map((v, r) => v / got[1][r])), unit: "×" },
   ];
 }
 

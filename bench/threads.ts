@@ -41,12 +41,12 @@ export async function bench(o: BenchOptions & { threads?: number } = {}): Promis
   const mlp = (threads: number, batch: number) => () =>
     runChild<{ wall: number }>(import.meta.url, [], ["--mlp", String(threads), String(batch), ...(o.quick ? ["--quick"] : [])]).wall * batch;
   for (const batch of o.quick ? [256] : [32, 256]) {
-    rows.push(...alternating(`MLP 784-128-10 train (b${batch}, Adam)`, "samples/s", o.quick ? 1 : 3, [`${n} thr`, mlp(n, batch)], ["1 thr", mlp(1, batch)]));
+    rows.push(...alternating(`MLP 784-128-10 train (b${batch}, Adam)`, "samples/s", o.quick ? 1 : 5, [`${n} thr`, mlp(n, batch)], ["1 thr", mlp(1, batch)]));
   }
   // LeNet (models.lenet(), batch 32, Adam): its convolutions split by images and output channels.
   const lenet = (threads: number) => () =>
     runChild<{ wall: number }>(import.meta.url, [], ["--lenet", String(threads), "32", ...(o.quick ? ["--quick"] : [])]).wall * 32;
-  rows.push(...alternating("CNN LeNet train (b32, Adam)", "samples/s", o.quick ? 1 : 3, [`${n} thr`, lenet(n)], ["1 thr", lenet(1)]));
+  rows.push(...alternating("CNN LeNet train (b32, Adam)", "samples/s", o.quick ? 1 : 5, [`${n} thr`, lenet(n)], ["1 thr", lenet(1)]));
   return rows;
 }
 
