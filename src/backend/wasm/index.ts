@@ -64,13 +64,14 @@ export class WasmBackend implements Backend {
 
   /**
    * Runs `fn` over [0, count) cut into one range per thread, every range but the last a multiple
-   * of `grain` long, when the pool is there and `work` reaches `min`; `args(start, length, thread)`
-   * gives the arguments of a range. Returns false (having run nothing) otherwise, and the caller
+   * of `grain` long, when the pool is there and `work` reaches `min`; `args(start, length, part)`
+   * gives the arguments of a range, part its index (which thread runs it is not fixed, so scratch
+   * is kept per part). Returns false (having run nothing) otherwise, and the caller
    * runs the kernel whole. Every partitioned kernel computes each output element the same way
    * whichever range holds it (no reduction is split), so the result is the one-thread result bit
    * for bit.
    */
-  private split(count: number, grain: number, work: number, min: number, fn: JobName, args: (start: number, length: number, thread: number) => number[]): boolean {
+  private split(count: number, grain: number, work: number, min: number, fn: JobName, args: (start: number, length: number, part: number) => number[]): boolean {
     if (this.pool === null || work < min) return false;
     const parts = Math.min(this.pool.size, Math.floor(count / grain));
     if (parts < 2) return false;
@@ -152,9 +153,8 @@ export class WasmBackend implements Backend {
   binary(op: Binary, aPtr: number, bPtr: number, outPtr: number, n: number, bn: number, inner: number): void {
     // A range starts where b's pattern starts: anywhere for a scalar or a full-length b, at a row
     // of bn for a trailing vector, at a block of bn runs of `inner` for a middle axis.
-    const whole = bn === 1 || (inner === 1 && bn >= n);
-    const grain = whole ? GRAIN : inner === 1 ? bn : bn * inner;
     const zip = inner === 1 && bn >= n;
+    const grain = bn === 1 || zip ? GRAIN : inner === 1 ? bn : bn * inner;
     if (this.split(n, grain, n, ELEMENTWISE_MIN, "binary", (s, len) => [op, aPtr + s * 4, zip ? bPtr + s * 4 : bPtr, outPtr + s * 4, len, zip ? len : bn, inner])) return;
     this.x.binary(op, aPtr, bPtr, outPtr, n, bn, inner);
   }

@@ -47,7 +47,7 @@ const SPIN_MS = 0.2;
 export const JOBS = [
   "gemmStrided", "gemmPackedLda",
   "unary", "binary", "activation", "activationBackward",
-  "sumAxis", "maxAxis", "sumToBroadcast", "softmax", "softmaxBackward", "logSoftmax", "logSoftmaxBackward",
+  "sumAxis", "maxAxis", "softmax", "softmaxBackward", "logSoftmax", "logSoftmaxBackward",
   "sgdStep", "rmspropStep", "adamStep",
   "conv2d", "conv2dBackwardInput", "conv2dBackwardWeight",
 ] as const satisfies readonly (keyof CoreExports)[];
