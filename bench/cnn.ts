@@ -6,7 +6,7 @@
 // Run alone: `npx tsx bench/cnn.ts [--quick]` (release build of the core).
 import { fileURLToPath } from "node:url";
 import { losses, manualSeed, models, optim, ready, scope, setBackend, tensor, type BackendName } from "../src/index.js";
-import { cpuClock, formatTable, timePerCall, trainingRows, type Row } from "./harness.js";
+import { formatTable, timeBothClocks, trainingRows, type Row } from "./harness.js";
 import type { BenchOptions } from "./index.js";
 
 const BATCH = 32;
@@ -34,10 +34,9 @@ export function stepsPerSecond(name: BackendName, quick: boolean): { wall: numbe
   setBackend(name);
   const { step, dispose } = lenetStep();
   // The JS backend takes ≈ 0.3 s per step: fewer, longer samples there.
-  const seconds = name === "js" ? timePerCall(step, quick ? 3 : 5, 300) : timePerCall(step, quick ? 3 : 9, quick ? 60 : 200);
-  const cpuSeconds = name === "js" ? timePerCall(step, quick ? 3 : 5, 300, cpuClock) : timePerCall(step, quick ? 3 : 9, quick ? 60 : 200, cpuClock);
+  const seconds = name === "js" ? timeBothClocks(step, quick ? 3 : 5, 300) : timeBothClocks(step, quick ? 3 : 9, quick ? 60 : 200);
   dispose();
-  return { wall: 1 / seconds, cpu: 1 / cpuSeconds };
+  return { wall: 1 / seconds.wall, cpu: 1 / seconds.cpu };
 }
 
 export async function bench(o: BenchOptions = {}): Promise<Row[]> {

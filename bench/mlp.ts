@@ -3,7 +3,7 @@
 // update, all inside a memory scope.
 import { fileURLToPath } from "node:url";
 import { losses, manualSeed, models, optim, ready, scope, setBackend, tensor, type BackendName } from "../src/index.js";
-import { cpuClock, formatTable, timePerCall, trainingRows, type Row } from "./harness.js";
+import { formatTable, timeBothClocks, trainingRows, type Row } from "./harness.js";
 import type { BenchOptions } from "./index.js";
 
 /** One training step of the MLP on the current backend, and the disposal of its optimizer. */
@@ -30,10 +30,9 @@ export function stepsPerSecond(name: BackendName, quick: boolean, batch = 32): {
   // Warm up for a second first: V8 keeps optimizing the JS of the step for the first few hundred steps.
   const t0 = performance.now();
   while (performance.now() - t0 < (quick ? 300 : 1000)) step();
-  const seconds = timePerCall(step, quick ? 3 : 9, quick ? 30 : 100);
-  const cpuSeconds = timePerCall(step, quick ? 3 : 9, quick ? 30 : 100, cpuClock);
+  const seconds = timeBothClocks(step, quick ? 3 : 9, quick ? 30 : 100);
   dispose();
-  return { wall: 1 / seconds, cpu: 1 / cpuSeconds };
+  return { wall: 1 / seconds.wall, cpu: 1 / seconds.cpu };
 }
 
 export async function bench(o: BenchOptions = {}): Promise<Row[]> {

@@ -7,7 +7,7 @@
 import { pathToFileURL } from "node:url";
 import { losses, manualSeed, nn, ops, optim, ready, scope, setBackend, tensor, type Tensor } from "../src/index.js";
 import type { BenchOptions } from "./index.js";
-import { cpuClock, formatTable, timePerCall, type Row } from "./harness.js";
+import { formatTable, timeBothClocks, type Row } from "./harness.js";
 
 const HIDDEN = 64, T = 50, BATCH = 32, INPUT = 2;
 
@@ -43,10 +43,9 @@ export async function bench(o: BenchOptions = {}): Promise<Row[]> {
     for (const name of ["wasm", "js"] as const) {
       setBackend(name);
       const step = trainStep(cell);
-      const seconds = timePerCall(step, samples, sampleMs);
-      rows.push({ name: `${cell.toUpperCase()} train H64 T50 B32`, backend: name, value: BATCH / seconds, unit: "sequences/s" });
-      const cpu = timePerCall(step, samples, sampleMs, cpuClock);
-      rows.push({ name: `${cell.toUpperCase()} train H64 T50 B32 (CPU)`, backend: name, value: BATCH / cpu, unit: "seq/CPU s" });
+      const seconds = timeBothClocks(step, samples, sampleMs);
+      rows.push({ name: `${cell.toUpperCase()} train H64 T50 B32`, backend: name, value: BATCH / seconds.wall, unit: "sequences/s" });
+      rows.push({ name: `${cell.toUpperCase()} train H64 T50 B32 (CPU)`, backend: name, value: BATCH / seconds.cpu, unit: "seq/CPU s" });
     }
   }
   setBackend("wasm");
