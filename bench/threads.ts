@@ -6,7 +6,8 @@
 import { pathToFileURL } from "node:url";
 import { WasmBackend } from "../src/backend/wasm/index.js";
 import { instantiateCore } from "../src/backend/wasm/load.js";
-import { hardwareThreads, instantiateThreaded } from "../src/backend/wasm/pool.js";
+import type { CoreExports } from "../src/backend/wasm/exports.js";
+import { hardwareThreads, instantiateThreaded, type Job, type ThreadPool } from "../src/backend/wasm/pool.js";
 import type { BenchOptions } from "./index.js";
 import { measure, wasmPeak } from "./gemm.js";
 import { ready } from "../src/index.js";
@@ -23,6 +24,10 @@ export async function bench(o: BenchOptions & { threads?: number } = {}): Promis
   const single = new WasmBackend(await instantiateCore(undefined, false, "plain"));
   const rounds = o.quick ? 2 : 5;
   const rows: Row[] = [{ name: "gemm peak (kernel arithmetic)", backend: "plain", value: wasmPeak(o.quick ? 3 : 7, undefined, single), unit: "GFLOP/s" }];
+  // What n threads can give at all at this moment: n copies of one product, each on its own
+  // operands, against one of them alone. A machine whose cores slow down when all are busy (a
+  // clock that boosts one busy core higher, a host sharing the cores) shows it here, below n.
+  rows.push(...alternating("ceiling: gemm TN 128×392×256 copies", "GFLOP/s", rounds, [`${n} at once`, () => copiesRate(pooled, threaded.core, threaded.pool, n)], ["1 alone", () => copiesRate(pooled, threaded.core, threaded.pool, 1)]));
   for (const s of o.quick ? [512] : [512, 1024]) {
     rows.push(...alternating(`gemm NN ${s}³`, "GFLOP/s", rounds, [`${n} thr`, () => measure(pooled, "NN", s, s, s, 3)], ["1 thr", () => measure(single, "NN", s, s, s, 3)]));
   }
@@ -48,6 +53,24 @@ export async function bench(o: BenchOptions & { threads?: number } = {}): Promis
     runChild<{ wall: number }>(import.meta.url, [], ["--lenet", String(threads), "32", ...(o.quick ? ["--quick"] : [])]).wall * 32;
   rows.push(...alternating("CNN LeNet train (b32, Adam)", "samples/s", o.quick ? 1 : 5, [`${n} thr`, lenet(n)], ["1 thr", lenet(1)]));
   return rows;
+}
+
+/**
+ * GFLOP/s of `copies` independent GEMMs (TN 128×392×256, the MLP's batch-256 weight gradient cut
+ * in two) run at once, one per thread of the pool, each on its own operands and scratch.
+ */
+function copiesRate(b: WasmBackend, core: CoreExports, pool: ThreadPool, copies: number): number {
+  const [m, n, k] = [128, 392, 256];
+  const sizes = [m * k, k * n, m * n, core.gemmPackBytes(n, k) / 4];
+  const sets = Array.from({ length: copies }, () => sizes.map((floats) => b.heap.alloc(floats * 4)));
+  for (const [a, bb] of sets) {
+    b.fill(a, m * k, 0.5);
+    b.fill(bb, k * n, 0.25);
+  }
+  const jobs: Job[] = sets.map(([a, bb, c, pack]) => ({ fn: "gemmStrided", args: [a, bb, c, m, n, k, m, n, n, 1, 0, 0, pack] }));
+  const seconds = timePerCall(() => pool.run(core, jobs), 5, 30);
+  for (const set of sets) set.forEach((ptr, i) => b.heap.release(ptr, sizes[i] * 4));
+  return (copies * 2 * m * n * k) / seconds / 1e9;
 }
 
 /** Floats per second (in 10⁹) through a ReLU, or an Adam step, over `n` floats. */
