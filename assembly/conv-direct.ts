@@ -8,16 +8,18 @@
 // so four adjacent outputs of a row read four adjacent floats: one unaligned f32x4 load. Each
 // kernel builds the tap table off[] and a table of output vectors (4 outputs of one row each: the
 // byte offsets of their first output in xp and in y), then:
-//   forward   y[oc, v] = bias[oc] + Σ_t w[oc, t] · xp[off[t] + v]: a 2-channel × 4-vector tile
-//             (8 f32x4 accumulators, as the GEMM micro-kernel's 2×16) takes per tap two weight
-//             splats and four loads of x for eight multiply-adds, the ratio of the GEMM's own inner
-//             loop, without the im2col copy and the packing of B. The taps' offsets and the two
-//             channels' weights are interleaved in 16-byte records, one pointer for the loop.
-//   input     the forward's sum read the other way round, as a scatter: a 2-channel × 4-vector
-//             tile sums over oc the dy vectors times w[oc, ch, tap] and w[oc, ch + 1, tap], then
-//             adds the result into the x planes at the tap's offset (into a padded plane when
-//             there is padding, its interior then copied to dx). Same inner loop as the forward,
-//             o steps deep, and no col2im pass.
+//   forward   y[oc, v] = bias[oc] + Σ_t w[oc, t] · xp[off[t] + v]: a 4-channel × 2-vector tile
+//             (8 f32x4 accumulators, as the GEMM micro-kernel's 2×16) takes per tap four weight
+//             splats and two loads of x for eight multiply-adds, without the im2col copy and the
+//             packing of B. The taps' offsets and the four channels' weights are interleaved in
+//             32-byte records, one pointer for the loop. (A 2-channel × 4-vector tile does the same
+//             arithmetic but carries four x pointers: V8 spilled them and the loop ran at 0.61–0.67
+//             of the GEMM peak on LeNet's shapes, against 0.78–0.83 for this one.)
+//   input     the forward's sum read the other way round, as a scatter: the forward's tile over
+//             4 input channels × 2 dy vectors sums over oc the dy vectors times w[oc, ch..ch+3,
+//             tap], then adds the result into the x planes at the tap's offset (into a padded
+//             plane when there is padding, its interior then copied to dx). Same inner loop as the
+//             forward, o steps deep, and no col2im pass.
 //   weight    dW[oc, t] = Σ_img Σ_v dy[oc, v] · xp[off[t] + v]: a 2-channel × 4-tap tile keeps eight
 //             f32x4 partial sums (lane j sums output pixels ≡ j mod 4 of each vector) across the
 //             vectors of one image, then adds them into an f32x4 accumulator per (oc, t); the lanes
@@ -61,7 +63,10 @@ export function directScratchBytes(c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow
 // Where each part of the scratch starts.
 // @ts-ignore: decorator
 @inline function planeStart(scratch: usize, c: i32, o: i32, kh: i32, kw: i32): usize {
-  return scratch + align16(<usize>o * <usize>(c * kh * kw) << 4);
+  // The weight gradient's f32x4 sums (o·k), the forward's quad records (⌈o/4⌉·k of 32 bytes, at
+  // most max(o, 2)·k·16) followed by its biases (⌈o/4⌉·4 floats), or the input gradient's
+  // (⌈c/4⌉·kh·kw·o of 32 bytes, at most max(o, 2)·max(c, 2)·kh·kw·16).
+  return scratch + align16((<usize>max(o, 2) * <usize>(max(c, 2) * kh * kw) << 4) + (<usize>((o + 3) & ~3) << 2));
 }
 // @ts-ignore: decorator
 @inline function tapsStart(scratch: usize, c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, dilationH: i32, dilationW: i32): usize {
@@ -154,75 +159,73 @@ function padPlanes(src: usize, dst: usize, c: i32, hs: i32, ws: i32, hd: i32, wd
 // ---- forward --------------------------------------------------------------------------------
 
 /**
- * The forward's tap records for output channels (oc, oc + 1): per tap, 16 bytes [off[t] (i32),
- * w[oc, t], w[oc + 1, t], 0], so the inner loop walks one pointer and reads both splats at fixed
- * offsets. Without a channel oc + 1 its weights are 0.
+ * The forward's tap records for output channels oc..oc+3: per tap, 32 bytes [off[t] (i32), 0, 0, 0,
+ * w[oc, t], w[oc + 1, t], w[oc + 2, t], w[oc + 3, t]], so the inner loop walks one pointer and
+ * reads the four splats at fixed offsets. Channels past o get weight 0.
  */
-function tapRecords(recPtr: usize, offPtr: usize, wPtr: usize, oc: i32, o: i32, k: i32): void {
-  const w0 = at(wPtr, oc * k), w1 = at(wPtr, (oc + 1) * k);
-  for (let t = 0; t < k; t++) {
-    const rec = recPtr + (<usize>t << 4);
-    store<i32>(rec, load<i32>(at(offPtr, t)));
-    store<f32>(rec, load<f32>(at(w0, t)), 4);
-    store<f32>(rec, oc + 1 < o ? load<f32>(at(w1, t)) : 0, 8);
-    store<f32>(rec, 0, 12);
-  }
+function quadRecords(recPtr: usize, offPtr: usize, wPtr: usize, oc: i32, o: i32, k: i32): void {
+  for (let t = 0; t < k; t++) quadRecord(recPtr + (<usize>t << 5), load<i32>(at(offPtr, t)), at(wPtr, oc * k + t), k, o - oc);
+}
+
+/** One 32-byte record at rec: [off, 0, 0, 0, w[0], w[step], w[2·step], w[3·step]], weights past the first `count` 0. */
+function quadRecord(rec: usize, off: i32, w: usize, step: i32, count: i32): void {
+  store<i32>(rec, off);
+  store<i32>(rec, 0, 4);
+  store<u64>(rec, 0, 8);
+  for (let r = 0; r < 4; r++) store<f32>(rec + 16 + (<usize>r << 2), r < count ? load<f32>(at(w, r * step)) : 0);
 }
 
 /**
- * rows (1 or 2) output channels × vecs (1 or 4) vectors from the vector table at vec: each output
- * starts from its bias and sums its k records in order, then is stored, or (accumulate) ANDed with
- * mask and added to what y holds. Inlined with constant rows, vecs and accumulate, the unused
- * accumulators fold away.
+ * Four output channels × vecs (1 or 2) vectors from the vector table at vec: each output starts
+ * from its bias and sums its k records in order; the first `rows` channels are stored. Two x
+ * pointers and one record pointer are all the loop carries, so nothing spills.
  */
 // @ts-ignore: decorator
-@inline function forwardTile(
-  rows: i32, vecs: i32, accumulate: bool, xp: usize, recPtr: usize, k: i32, bias0: v128, bias1: v128,
+@inline function forwardQuad(
+  vecs: i32, accumulate: bool, xp: usize, recPtr: usize, k: i32, rows: i32, bias: usize,
   vec: usize, y0: usize, planeBytes: usize, mask: v128,
 ): void {
   const x0 = xp + <usize>load<i32>(vec), x1 = xp + <usize>load<i32>(vec, 8);
-  const x2 = xp + <usize>load<i32>(vec, 16), x3 = xp + <usize>load<i32>(vec, 24);
-  let c00 = bias0, c01 = bias0, c02 = bias0, c03 = bias0;
-  let c10 = bias1, c11 = bias1, c12 = bias1, c13 = bias1;
-  const end = recPtr + (<usize>k << 4);
-  for (let rec = recPtr; rec < end; rec += 16) {
+  let c00 = f32x4.splat(0), c10 = c00, c20 = c00, c30 = c00;
+  if (!accumulate) {
+    c00 = v128.load32_splat(bias);
+    c10 = v128.load32_splat(bias, 4);
+    c20 = v128.load32_splat(bias, 8);
+    c30 = v128.load32_splat(bias, 12);
+  }
+  let c01 = c00, c11 = c10, c21 = c20, c31 = c30;
+  const end = recPtr + (<usize>k << 5);
+  for (let rec = recPtr; rec < end; rec += 32) {
     const off = <usize>load<i32>(rec);
-    const a0 = v128.load32_splat(rec, 4);
     const b0 = v128.load(x0 + off);
+    const b1 = vecs > 1 ? v128.load(x1 + off) : b0;
+    const a0 = v128.load32_splat(rec, 16);
     c00 = madd(a0, b0, c00);
-    let b1 = b0, b2 = b0, b3 = b0;
-    if (vecs > 1) {
-      b1 = v128.load(x1 + off);
-      b2 = v128.load(x2 + off);
-      b3 = v128.load(x3 + off);
-      c01 = madd(a0, b1, c01);
-      c02 = madd(a0, b2, c02);
-      c03 = madd(a0, b3, c03);
-    }
-    if (rows > 1) {
-      const a1 = v128.load32_splat(rec, 8);
-      c10 = madd(a1, b0, c10);
-      if (vecs > 1) {
-        c11 = madd(a1, b1, c11);
-        c12 = madd(a1, b2, c12);
-        c13 = madd(a1, b3, c13);
-      }
-    }
+    if (vecs > 1) c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(rec, 20);
+    c10 = madd(a1, b0, c10);
+    if (vecs > 1) c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(rec, 24);
+    c20 = madd(a2, b0, c20);
+    if (vecs > 1) c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(rec, 28);
+    c30 = madd(a3, b0, c30);
+    if (vecs > 1) c31 = madd(a3, b1, c31);
   }
-  put(accumulate, y0 + <usize>load<i32>(vec, 4), c00, mask);
-  if (vecs > 1) {
-    put(accumulate, y0 + <usize>load<i32>(vec, 12), c01, mask);
-    put(accumulate, y0 + <usize>load<i32>(vec, 20), c02, mask);
-    put(accumulate, y0 + <usize>load<i32>(vec, 28), c03, mask);
-  }
+  const ya = y0 + <usize>load<i32>(vec, 4), yb = y0 + <usize>load<i32>(vec, 12);
+  put(accumulate, ya, c00, mask);
+  if (vecs > 1) put(accumulate, yb, c01, mask);
   if (rows > 1) {
-    const y1 = y0 + planeBytes;
-    put(accumulate, y1 + <usize>load<i32>(vec, 4), c10, mask);
-    if (vecs > 1) {
-      put(accumulate, y1 + <usize>load<i32>(vec, 12), c11, mask);
-      put(accumulate, y1 + <usize>load<i32>(vec, 20), c12, mask);
-      put(accumulate, y1 + <usize>load<i32>(vec, 28), c13, mask);
-    }
+    put(accumulate, ya + planeBytes, c10, mask);
+    if (vecs > 1) put(accumulate, yb + planeBytes, c11, mask);
+  }
+  if (rows > 2) {
+    put(accumulate, ya + 2 * planeBytes, c20, mask);
+    if (vecs > 1) put(accumulate, yb + 2 * planeBytes, c21, mask);
+  }
+  if (rows > 3) {
+    put(accumulate, ya + 3 * planeBytes, c30, mask);
+    if (vecs > 1) put(accumulate, yb + 3 * planeBytes, c31, mask);
   }
 }
 
@@ -232,33 +235,21 @@ function tapRecords(recPtr: usize, offPtr: usize, wPtr: usize, oc: i32, o: i32, 
   v128.store(ptr, accumulate ? f32x4.add(v128.load(ptr), v128.and(v, mask)) : v);
 }
 
-// @ts-ignore: decorator
-@inline function splatOr0(biasPtr: usize, oc: i32): v128 {
-  return biasPtr != 0 ? v128.load32_splat(at(biasPtr, oc)) : f32x4.splat(0);
-}
-
 /**
  * y [o, oh, ow] = bias + the valid stride-1 correlation of one image's planes xp with the kernel
- * whose tap records (tapRecords, one block of k per channel pair) are at recPtr. nv vectors in
- * the table at vecPtr; p = oh·ow.
+ * whose tap records (quadRecords, one block of k per four channels) are at recPtr; biases: ⌈o/4⌉·4
+ * floats (0 past o). nv vectors in the table at vecPtr; p = oh·ow.
  */
-function forwardImage(xp: usize, recPtr: usize, biasPtr: usize, yPtr: usize, vecPtr: usize, nv: i32, o: i32, k: i32, p: i32): void {
+function forwardImage(xp: usize, recPtr: usize, biases: usize, yPtr: usize, vecPtr: usize, nv: i32, o: i32, k: i32, p: i32): void {
   const planeBytes = <usize>p << 2;
-  const blockBytes = <usize>k << 4;
-  let oc = 0;
-  for (; oc + 2 <= o; oc += 2) {
-    const rec = recPtr + <usize>(oc >> 1) * blockBytes, y0 = yPtr + <usize>oc * planeBytes;
-    const bias0 = splatOr0(biasPtr, oc), bias1 = splatOr0(biasPtr, oc + 1);
+  const blockBytes = <usize>k << 5;
+  const all = i32x4.splat(-1);
+  for (let oc = 0; oc < o; oc += 4) {
+    const rec = recPtr + <usize>(oc >> 2) * blockBytes, y0 = yPtr + <usize>oc * planeBytes;
+    const rows = min(4, o - oc), bias = at(biases, oc);
     let v = 0;
-    for (; v + 4 <= nv; v += 4) forwardTile(2, 4, false, xp, rec, k, bias0, bias1, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
-    for (; v < nv; v++) forwardTile(2, 1, false, xp, rec, k, bias0, bias1, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
-  }
-  if (oc < o) {
-    const rec = recPtr + <usize>(oc >> 1) * blockBytes, y0 = yPtr + <usize>oc * planeBytes;
-    const bias0 = splatOr0(biasPtr, oc);
-    let v = 0;
-    for (; v + 4 <= nv; v += 4) forwardTile(1, 4, false, xp, rec, k, bias0, bias0, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
-    for (; v < nv; v++) forwardTile(1, 1, false, xp, rec, k, bias0, bias0, vecPtr + (<usize>v << 3), y0, planeBytes, bias0);
+    for (; v + 2 <= nv; v += 2) forwardQuad(2, false, xp, rec, k, rows, bias, vecPtr + (<usize>v << 3), y0, planeBytes, all);
+    if (v < nv) forwardQuad(1, false, xp, rec, k, rows, bias, vecPtr + (<usize>v << 3), y0, planeBytes, all);
   }
 }
 
@@ -273,42 +264,39 @@ export function directForward(
   const taps = tapsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
   const vectors = vectorsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
   const k = c * kh * kw;
-  // The tap records go where the weight gradient keeps its sums: (o + 1)/2 blocks of k records.
-  for (let oc = 0; oc < o; oc += 2) tapRecords(scratchPtr + (<usize>((oc >> 1) * k) << 4), taps, wPtr, oc, o, k);
+  // The tap records go where the weight gradient keeps its sums, the biases after them.
+  const quads = (o + 3) >> 2;
+  for (let q = 0; q < quads; q++) quadRecords(scratchPtr + (<usize>(q * k) << 5), taps, wPtr, q << 2, o, k);
+  const biases = scratchPtr + (<usize>(quads * k) << 5);
+  for (let oc = 0; oc < quads << 2; oc++) store<f32>(at(biases, oc), biasPtr != 0 && oc < o ? load<f32>(at(biasPtr, oc)) : 0);
   for (let img = 0; img < n; img++) {
     const xp = imagePlanes(at(xPtr, img * c * h * w), scratchPtr, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
-    forwardImage(xp, scratchPtr, biasPtr, at(yPtr, img * o * oh * ow), vectors, nv, o, k, oh * ow);
+    forwardImage(xp, scratchPtr, biases, at(yPtr, img * o * oh * ow), vectors, nv, o, k, oh * ow);
   }
 }
 
 // ---- input gradient -------------------------------------------------------------------------
 
 /**
- * dx rows for one image: for every channel pair and kernel tap, tiles of 2 channels × 4 dy vectors
- * sum o records [oc's dy plane offset, w[oc, ch, tap], w[oc, ch + 1, tap]] and add the result into
- * the x planes at the tap's offset (xp zeroed by the caller). The four vectors of a tile are
+ * dx rows for one image: for every quad of input channels and kernel tap, tiles of 4 channels × 2
+ * dy vectors sum o records [oc's dy plane offset, w[oc, ch..ch+3, tap]] and add the result into
+ * the x planes at the tap's offset (xp zeroed by the caller). The two vectors of a tile are
  * disjoint, and a tap's next tile touches other cells, so no add reads a store still in flight
  * to an overlapping address.
  */
 function inputImage(dyp: usize, recPtr: usize, xp: usize, offPtr: usize, vecPtr: usize, full: i32, tails: i32, c: i32, o: i32, kk: i32, planeBytes: usize, ow: i32): void {
   const all = i32x4.splat(-1);
   const tailMask = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - (ow & 3)));
-  const zero = f32x4.splat(0);
-  const blockBytes = <usize>o << 4;
-  for (let ch = 0; ch < c; ch += 2) {
+  const blockBytes = <usize>o << 5;
+  for (let ch = 0; ch < c; ch += 4) {
+    const rows = min(4, c - ch);
     for (let j = 0; j < kk; j++) {
-      const rec = recPtr + <usize>((ch >> 1) * kk + j) * blockBytes;
+      const rec = recPtr + <usize>((ch >> 2) * kk + j) * blockBytes;
       const x0 = xp + <usize>load<i32>(at(offPtr, ch * kk + j));
       let v = 0;
-      if (ch + 1 < c) {
-        for (; v + 4 <= full; v += 4) forwardTile(2, 4, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
-        for (; v < full; v++) forwardTile(2, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
-        for (; v < full + tails; v++) forwardTile(2, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, tailMask);
-      } else {
-        for (; v + 4 <= full; v += 4) forwardTile(1, 4, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
-        for (; v < full; v++) forwardTile(1, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, all);
-        for (; v < full + tails; v++) forwardTile(1, 1, true, dyp, rec, o, zero, zero, vecPtr + (<usize>v << 3), x0, planeBytes, tailMask);
-      }
+      for (; v + 2 <= full; v += 2) forwardQuad(2, true, dyp, rec, o, rows, 0, vecPtr + (<usize>v << 3), x0, planeBytes, all);
+      for (; v < full; v++) forwardQuad(1, true, dyp, rec, o, rows, 0, vecPtr + (<usize>v << 3), x0, planeBytes, all);
+      for (; v < full + tails; v++) forwardQuad(1, true, dyp, rec, o, rows, 0, vecPtr + (<usize>v << 3), x0, planeBytes, tailMask);
     }
   }
 }
@@ -333,16 +321,13 @@ export function directBackwardInput(
   const plane = planeStart(scratchPtr, c, o, kh, kw);
   const kk = kh * kw;
   const p = oh * ow;
-  // Records [(oc·p)·4, w[oc, ch, j], w[oc, ch + 1, j], 0] per channel pair, tap j and oc, where
-  // the weight gradient keeps its sums: ⌈c/2⌉·kk·o of 16 bytes ≤ o·c·kk·16.
-  for (let ch = 0; ch < c; ch += 2) {
+  // Records [(oc·p)·4, 0, 0, 0, w[oc, ch..ch+3, j]] per channel quad, tap j and oc (weights past c
+  // are 0), where the weight gradient keeps its sums: ⌈c/4⌉·kk·o of 32 bytes.
+  for (let ch = 0; ch < c; ch += 4) {
     for (let j = 0; j < kk; j++) {
       for (let oc = 0; oc < o; oc++) {
-        const rec = scratchPtr + (<usize>(((ch >> 1) * kk + j) * o + oc) << 4);
-        store<i32>(rec, (oc * p) << 2);
-        store<f32>(rec, load<f32>(at(wPtr, (oc * c + ch) * kk + j)), 4);
-        store<f32>(rec, ch + 1 < c ? load<f32>(at(wPtr, (oc * c + ch + 1) * kk + j)) : 0, 8);
-        store<f32>(rec, 0, 12);
+        const rec = scratchPtr + (<usize>(((ch >> 2) * kk + j) * o + oc) << 5);
+        quadRecord(rec, (oc * p) << 2, at(wPtr, (oc * c + ch) * kk + j), kk, c - ch);
       }
     }
   }
@@ -361,7 +346,7 @@ export function directBackwardInput(
  * sums[oc..oc+rows, t..t+taps] += Σ over the vectors [v0, v1) of dy[oc, v] ⊙ xp[off[t] + v], lane
  * by lane; masked: dy ANDed with mask first (the lanes it clears multiply inputs of the same row,
  * counted by another vector). Inlined with constant rows (1, 2), taps (1, 4) and masked.
- * Its step is forwardTile's with dy in place of the weights and four tap offsets in place of four
+ * Its step is a 2-channel × 4-vector forward step with dy in place of the weights and four tap offsets in place of four
  * vector offsets; they are not one helper because a helper cannot hand back eight accumulators
  * without a round trip through memory, the cost both tiles exist to avoid.
  */
