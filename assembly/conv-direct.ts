@@ -177,8 +177,9 @@ function quadRecord(rec: usize, off: i32, w: usize, step: i32, count: i32): void
 
 /**
  * Four output channels × vecs (1 or 2) vectors from the vector table at vec: each output starts
- * from its bias and sums its k records in order; the first `rows` channels are stored. Two x
- * pointers and one record pointer are all the loop carries, so nothing spills.
+ * from its bias (or from 0 when `accumulate`) and sums its k records in order; the first `rows`
+ * channels are stored, or (accumulate) ANDed with mask and added to what y holds. Two x pointers
+ * and one record pointer are all the loop carries, so nothing spills.
  */
 // @ts-ignore: decorator
 @inline function forwardQuad(
@@ -346,7 +347,7 @@ export function directBackwardInput(
  * sums[oc..oc+rows, t..t+taps] += Σ over the vectors [v0, v1) of dy[oc, v] ⊙ xp[off[t] + v], lane
  * by lane; masked: dy ANDed with mask first (the lanes it clears multiply inputs of the same row,
  * counted by another vector). Inlined with constant rows (1, 2), taps (1, 4) and masked.
- * Its step is a 2-channel × 4-vector forward step with dy in place of the weights and four tap offsets in place of four
+ * Its step has forwardQuad's shape with dy in place of the weights and tap offsets in place of
  * vector offsets; they are not one helper because a helper cannot hand back eight accumulators
  * without a round trip through memory, the cost both tiles exist to avoid.
  */
