@@ -20,14 +20,18 @@
 //             tap], then adds the result into the x planes at the tap's offset (into a padded
 //             plane when there is padding, its interior then copied to dx). Same inner loop as the
 //             forward, o steps deep, and no col2im pass.
-//   weight    dW[oc, t] = Σ_img Σ_v dy[oc, v] · xp[off[t] + v]: a 2-channel × 4-tap tile keeps eight
-//             f32x4 partial sums (lane j sums output pixels ≡ j mod 4 of each vector) across the
-//             vectors of one image, then adds them into an f32x4 accumulator per (oc, t); the lanes
-//             are summed once at the end. Per vector: two loads of dy, four of x, eight
-//             multiply-adds.
+//   weight    dW[oc, t] = Σ_img Σ_px dy[oc, px] · xp[off[t] + px]: per image, the dy rows of a
+//             block of 8 channels are first interleaved pixel by pixel (a 4×4 register transpose),
+//             so that one f32x4 load gives four channels' dy at one pixel; an 8-channel × 4-tap
+//             tile then takes per pixel two dy loads and four splats of x for eight multiply-adds
+//             into accumulators that each hold the channels of one tap, and writes them back as
+//             they are, with no lane sums and no tail masks. (A 2-channel × 4-tap tile over
+//             output vectors, with lane sums at the end, carried eleven pointers and offsets; V8
+//             spilled them and it ran at 0.59–0.62 of the GEMM peak on LeNet's shapes, against
+//             0.67 (1→8) and 0.74–0.78 (8→16) for this one.)
 // A row whose width ow is not a multiple of 4 ends with a vector that overlaps its predecessor (it
 // starts at ow − 4): the forward writes the overlapped outputs again with the same values, the
-// weight gradient masks the lanes already counted. Every sum runs in a fixed order that does not
+// input gradient adds only the lanes not yet added. Every sum runs in a fixed order that does not
 // depend on how images or channels are split, so a caller may cut the batch into image ranges
 // (forward) or the output channels into ranges (weight gradient, o0..o1) and get the same bits.
 //
@@ -38,6 +42,7 @@
 //
 // Scratch: directScratchBytes(...) bytes, 16-byte aligned, clobbered. No output aliases an input.
 
+import { transpose } from "./memory";
 import { hsum, madd } from "./simd";
 
 // @ts-ignore: decorator
@@ -51,20 +56,20 @@ import { hsum, madd } from "./simd";
 }
 
 /**
- * Bytes of scratch for the direct kernels of one geometry (stride 1, ow ≥ 4): the f32x4
- * weight-gradient sums (or the forward's tap records), one padded image, the tap table and the
- * vector table.
+ * Bytes of scratch for the direct kernels of one geometry (stride 1, ow ≥ 4): the weight-gradient
+ * sums (or the forward's tap records), one padded image, the tap table, the vector table and one
+ * block of interleaved dy.
  */
 export function directScratchBytes(c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, dilationH: i32, dilationW: i32): usize {
-  const vectors = vectorsStart(0, c, o, kh, kw, oh, ow, dilationH, dilationW);
-  return vectors + (<usize>(oh * ((ow + 3) >> 2)) << 3);
+  return interleavedStart(0, c, o, kh, kw, oh, ow, dilationH, dilationW) + (<usize>(oh * ow) << 5);
 }
 
 // Where each part of the scratch starts.
 // @ts-ignore: decorator
 @inline function planeStart(scratch: usize, c: i32, o: i32, kh: i32, kw: i32): usize {
-  // The weight gradient's f32x4 sums (o·k), the forward's quad records (⌈o/4⌉·k of 32 bytes, at
-  // most max(o, 2)·k·16) followed by its biases (⌈o/4⌉·4 floats), or the input gradient's
+  // The weight gradient's sums (at most (o + 3)·k floats: blocks of 4 or 8 channels, the last
+  // padded with zero channels), the forward's quad records (⌈o/4⌉·k of 32 bytes, at most
+  // max(o, 2)·k·16) followed by its biases (⌈o/4⌉·4 floats), or the input gradient's
   // (⌈c/4⌉·kh·kw·o of 32 bytes, at most max(o, 2)·max(c, 2)·kh·kw·16).
   return scratch + align16((<usize>max(o, 2) * <usize>(max(c, 2) * kh * kw) << 4) + (<usize>((o + 3) & ~3) << 2));
 }
@@ -76,6 +81,11 @@ export function directScratchBytes(c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow
 // @ts-ignore: decorator
 @inline function vectorsStart(scratch: usize, c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, dilationH: i32, dilationW: i32): usize {
   return tapsStart(scratch, c, o, kh, kw, oh, ow, dilationH, dilationW) + align16(<usize>(c * kh * kw) << 2);
+}
+// The weight gradient's dy of one block of 8 channels, interleaved (8·oh·ow floats).
+// @ts-ignore: decorator
+@inline function interleavedStart(scratch: usize, c: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32, dilationH: i32, dilationW: i32): usize {
+  return vectorsStart(scratch, c, o, kh, kw, oh, ow, dilationH, dilationW) + align16(<usize>(oh * ((ow + 3) >> 2)) << 3);
 }
 
 /**
@@ -344,33 +354,58 @@ export function directBackwardInput(
 // ---- weight gradient ------------------------------------------------------------------------
 
 /**
- * sums[oc..oc+rows, t..t+taps] += Σ over the vectors [v0, v1) of dy[oc, v] ⊙ xp[off[t] + v], lane
- * by lane; masked: dy ANDed with mask first (the lanes it clears multiply inputs of the same row,
- * counted by another vector). Inlined with constant rows (1, 2), taps (1, 4) and masked.
- * Its step has forwardQuad's shape with dy in place of the weights and tap offsets in place of
- * vector offsets; they are not one helper because a helper cannot hand back eight accumulators
- * without a round trip through memory, the cost both tiles exist to avoid.
+ * dy rows [oc, oc + 4·quads) of one image interleaved pixel by pixel into buf:
+ * buf[px·4·quads + r] = dy[oc + r, px], 0 for the channels at or past o1. A full block is a
+ * [lanes, p] matrix, transposed in 4×4 register blocks.
+ */
+function interleave(dyPtr: usize, buf: usize, oc: i32, o1: i32, quads: i32, p: i32): void {
+  const lanes = quads << 2;
+  if (oc + lanes <= o1) {
+    transpose(at(dyPtr, oc * p), buf, 1, lanes, p);
+    return;
+  }
+  const stride = <usize>lanes << 2;
+  for (let r = 0; r < lanes; r++) {
+    let dst = at(buf, r);
+    if (oc + r >= o1) {
+      for (let px = 0; px < p; px++, dst += stride) store<f32>(dst, 0);
+      continue;
+    }
+    const src = at(dyPtr, (oc + r) * p);
+    for (let px = 0; px < p; px++, dst += stride) store<f32>(dst, load<f32>(at(src, px)));
+  }
+}
+
+/**
+ * sums[t..t+taps][4·quads channels] += Σ over the image's output pixels px of
+ * dy[channels, px] · xp[off[t] + px]: per pixel, quads loads of four channels' dy from the
+ * interleaved buf and one splat of x per tap, quads·taps multiply-adds into as many f32x4
+ * accumulators, which hold the channels of one tap. Inlined with constant quads (1, 2) and taps
+ * (1, 4).
+ * Its step has forwardQuad's shape with x splatted in place of the weights and dy loaded in place
+ * of x; they are not one helper because a helper cannot hand back eight accumulators without a
+ * round trip through memory, the cost both tiles exist to avoid.
  */
 // @ts-ignore: decorator
 @inline function weightTile(
-  rows: i32, taps: i32, masked: bool, xp: usize, dy0: usize, planeBytes: usize, offPtr: usize, t: i32,
-  vecPtr: usize, v0: i32, v1: i32, mask: v128, sum0: usize, k: i32,
+  quads: i32, taps: i32, xp: usize, buf: usize, offPtr: usize, t: i32, sums: usize, oh: i32, ow: i32, wp: i32,
 ): void {
-  const sum1 = sum0 + (<usize>k << 4);
-  const st = <usize>t << 4;
-  let c00 = v128.load(sum0 + st), c01 = c00, c02 = c00, c03 = c00;
+  const lanes = quads << 2;
+  const s = sums + (<usize>(t * lanes) << 2);
+  const tapBytes = <usize>lanes << 2;
+  let c00 = v128.load(s), c01 = c00, c02 = c00, c03 = c00;
   let c10 = c00, c11 = c00, c12 = c00, c13 = c00;
   if (taps > 1) {
-    c01 = v128.load(sum0 + st, 16);
-    c02 = v128.load(sum0 + st, 32);
-    c03 = v128.load(sum0 + st, 48);
+    c01 = v128.load(s + tapBytes);
+    c02 = v128.load(s + 2 * tapBytes);
+    c03 = v128.load(s + 3 * tapBytes);
   }
-  if (rows > 1) {
-    c10 = v128.load(sum1 + st);
+  if (quads > 1) {
+    c10 = v128.load(s, 16);
     if (taps > 1) {
-      c11 = v128.load(sum1 + st, 16);
-      c12 = v128.load(sum1 + st, 32);
-      c13 = v128.load(sum1 + st, 48);
+      c11 = v128.load(s + tapBytes, 16);
+      c12 = v128.load(s + 2 * tapBytes, 16);
+      c13 = v128.load(s + 3 * tapBytes, 16);
     }
   }
   const off0 = <usize>load<i32>(at(offPtr, t));
@@ -380,80 +415,76 @@ export function directBackwardInput(
     off2 = <usize>load<i32>(at(offPtr, t + 2));
     off3 = <usize>load<i32>(at(offPtr, t + 3));
   }
-  const end = vecPtr + (<usize>v1 << 3);
-  for (let vec = vecPtr + (<usize>v0 << 3); vec < end; vec += 8) {
-    const x = xp + <usize>load<i32>(vec);
-    const d = dy0 + <usize>load<i32>(vec, 4);
-    let a0 = v128.load(d);
-    if (masked) a0 = v128.and(a0, mask);
-    const b0 = v128.load(x + off0);
-    c00 = madd(a0, b0, c00);
-    let b1 = b0, b2 = b0, b3 = b0;
-    if (taps > 1) {
-      b1 = v128.load(x + off1);
-      b2 = v128.load(x + off2);
-      b3 = v128.load(x + off3);
-      c01 = madd(a0, b1, c01);
-      c02 = madd(a0, b2, c02);
-      c03 = madd(a0, b3, c03);
-    }
-    if (rows > 1) {
-      let a1 = v128.load(d + planeBytes);
-      if (masked) a1 = v128.and(a1, mask);
-      c10 = madd(a1, b0, c10);
+  const rowBytes = <usize>ow << 2, rowStep = <usize>wp << 2;
+  let d = buf;
+  let row = xp;
+  for (let oy = 0; oy < oh; oy++, row += rowStep) {
+    const end = row + rowBytes;
+    for (let x = row; x < end; x += 4, d += tapBytes) {
+      const a0 = v128.load(d);
+      const a1 = quads > 1 ? v128.load(d, 16) : a0;
+      const b0 = v128.load32_splat(x + off0);
+      c00 = madd(a0, b0, c00);
+      if (quads > 1) c10 = madd(a1, b0, c10);
       if (taps > 1) {
-        c11 = madd(a1, b1, c11);
-        c12 = madd(a1, b2, c12);
-        c13 = madd(a1, b3, c13);
+        const b1 = v128.load32_splat(x + off1);
+        c01 = madd(a0, b1, c01);
+        if (quads > 1) c11 = madd(a1, b1, c11);
+        const b2 = v128.load32_splat(x + off2);
+        c02 = madd(a0, b2, c02);
+        if (quads > 1) c12 = madd(a1, b2, c12);
+        const b3 = v128.load32_splat(x + off3);
+        c03 = madd(a0, b3, c03);
+        if (quads > 1) c13 = madd(a1, b3, c13);
       }
     }
   }
-  v128.store(sum0 + st, c00);
+  v128.store(s, c00);
   if (taps > 1) {
-    v128.store(sum0 + st, c01, 16);
-    v128.store(sum0 + st, c02, 32);
-    v128.store(sum0 + st, c03, 48);
+    v128.store(s + tapBytes, c01);
+    v128.store(s + 2 * tapBytes, c02);
+    v128.store(s + 3 * tapBytes, c03);
   }
-  if (rows > 1) {
-    v128.store(sum1 + st, c10);
+  if (quads > 1) {
+    v128.store(s, c10, 16);
     if (taps > 1) {
-      v128.store(sum1 + st, c11, 16);
-      v128.store(sum1 + st, c12, 32);
-      v128.store(sum1 + st, c13, 48);
+      v128.store(s + tapBytes, c11, 16);
+      v128.store(s + 2 * tapBytes, c12, 16);
+      v128.store(s + 3 * tapBytes, c13, 16);
     }
   }
 }
 
-/** weightTile over all taps of output channels [oc, oc + rows) for the vectors [v0, v1). */
+/** weightTile over all k taps of one block of 4·quads channels. */
 // @ts-ignore: decorator
-@inline function weightRows(
-  rows: i32, masked: bool, xp: usize, dy0: usize, planeBytes: usize, offPtr: usize, vecPtr: usize, v0: i32, v1: i32,
-  mask: v128, sum0: usize, k: i32,
-): void {
+@inline function weightBlock(quads: i32, xp: usize, buf: usize, offPtr: usize, sums: usize, k: i32, oh: i32, ow: i32, wp: i32): void {
   let t = 0;
-  for (; t + 4 <= k; t += 4) weightTile(rows, 4, masked, xp, dy0, planeBytes, offPtr, t, vecPtr, v0, v1, mask, sum0, k);
-  for (; t < k; t++) weightTile(rows, 1, masked, xp, dy0, planeBytes, offPtr, t, vecPtr, v0, v1, mask, sum0, k);
+  for (; t + 4 <= k; t += 4) weightTile(quads, 4, xp, buf, offPtr, t, sums, oh, ow, wp);
+  for (; t < k; t++) weightTile(quads, 1, xp, buf, offPtr, t, sums, oh, ow, wp);
 }
 
 /**
- * One image's share of dW for output channels [o0, o1): sums [o, k] of f32x4 += dy ⊙ xp. The tail
- * vectors (ow % 4 = r ≠ 0) keep only their last r lanes, the outputs the full vectors missed.
+ * The channels of the block starting at oc, for a range ending at o1: 8 while more than 4
+ * remain, else 4; the channels past o1 in the last block are zeros.
  */
-function weightImage(xp: usize, dyPtr: usize, sums: usize, offPtr: usize, vecPtr: usize, full: i32, tails: i32, o0: i32, o1: i32, k: i32, p: i32, ow: i32): void {
-  const planeBytes = <usize>p << 2;
-  const all = i32x4.splat(-1);
-  const r = ow & 3;
-  const tailMask = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(4 - r));
-  let oc = o0;
-  for (; oc + 2 <= o1; oc += 2) {
-    const dy0 = dyPtr + <usize>oc * planeBytes, sum0 = sums + (<usize>(oc * k) << 4);
-    weightRows(2, false, xp, dy0, planeBytes, offPtr, vecPtr, 0, full, all, sum0, k);
-    if (tails > 0) weightRows(2, true, xp, dy0, planeBytes, offPtr, vecPtr, full, full + tails, tailMask, sum0, k);
-  }
-  if (oc < o1) {
-    const dy0 = dyPtr + <usize>oc * planeBytes, sum0 = sums + (<usize>(oc * k) << 4);
-    weightRows(1, false, xp, dy0, planeBytes, offPtr, vecPtr, 0, full, all, sum0, k);
-    if (tails > 0) weightRows(1, true, xp, dy0, planeBytes, offPtr, vecPtr, full, full + tails, tailMask, sum0, k);
+// @ts-ignore: decorator
+@inline function blockLanes(oc: i32, o1: i32): i32 {
+  return o1 - oc > 4 ? 8 : 4;
+}
+
+/**
+ * One image's share of dW for output channels [o0, o1), in blocks (blockLanes): the block at oc
+ * keeps its sums [k][lanes] at sums + oc·k floats, and its dy interleaved in buf.
+ */
+function weightImage(xp: usize, dyPtr: usize, sums: usize, buf: usize, offPtr: usize, o0: i32, o1: i32, k: i32, oh: i32, ow: i32, wp: i32): void {
+  const p = oh * ow;
+  for (let oc = o0; oc < o1; ) {
+    const lanes = blockLanes(oc, o1);
+    interleave(dyPtr, buf, oc, o1, lanes >> 2, p);
+    const s = at(sums, oc * k);
+    if (lanes == 8) weightBlock(2, xp, buf, offPtr, s, k, oh, ow, wp);
+    else weightBlock(1, xp, buf, offPtr, s, k, oh, ow, wp);
+    oc += lanes;
   }
 }
 
@@ -468,18 +499,27 @@ export function directBackwardWeight(
   n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
   padTop: i32, padLeft: i32, dilationH: i32, dilationW: i32, o0: i32, o1: i32,
 ): void {
-  const full = tables(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW, false);
-  const tails = (ow & 3) != 0 ? oh : 0;
+  tables(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW, false);
   const taps = tapsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
-  const vectors = vectorsStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  const buf = interleavedStart(scratchPtr, c, o, kh, kw, oh, ow, dilationH, dilationW);
+  const wp = ow + (kw - 1) * dilationW;
   const k = c * kh * kw;
   const p = oh * ow;
-  memory.fill(scratchPtr + (<usize>(o0 * k) << 4), 0, <usize>((o1 - o0) * k) << 4);
+  let blocksEnd = o0;
+  while (blocksEnd < o1) blocksEnd += blockLanes(blocksEnd, o1);
+  memory.fill(at(scratchPtr, o0 * k), 0, <usize>((blocksEnd - o0) * k) << 2);
   for (let img = 0; img < n; img++) {
     const xp = imagePlanes(at(xPtr, img * c * h * w), scratchPtr, c, h, w, o, kh, kw, oh, ow, padTop, padLeft, dilationH, dilationW);
-    weightImage(xp, at(dyPtr, img * o * p), scratchPtr, taps, vectors, full, tails, o0, o1, k, p, ow);
+    weightImage(xp, at(dyPtr, img * o * p), scratchPtr, buf, taps, o0, o1, k, oh, ow, wp);
   }
-  for (let i = o0 * k; i < o1 * k; i++) store<f32>(at(dwPtr, i), hsum(v128.load(scratchPtr + (<usize>i << 4))));
+  for (let oc = o0; oc < o1; ) {
+    const lanes = blockLanes(oc, o1);
+    const s = at(scratchPtr, oc * k);
+    for (let r = 0; r < lanes && oc + r < o1; r++) {
+      for (let t = 0; t < k; t++) store<f32>(at(dwPtr, (oc + r) * k + t), load<f32>(at(s, t * lanes + r)));
+    }
+    oc += lanes;
+  }
   if (dbPtr != 0) {
     for (let oc = o0; oc < o1; oc++) {
       let sum: f64 = 0;

@@ -291,8 +291,8 @@ export class WasmBackend implements Backend {
     strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
   ): void {
     const g = [n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW];
-    // Channel ranges of even length: the kernels' tiles take two channels at a time.
-    if (this.split(o, 2, WasmBackend.convWork(g), PARALLEL_MIN, "conv2dBackwardWeight", (o0, count, t) => [
+    // Any channel range gives the same bits; ranges of whole 4-channel blocks keep the tiles full.
+    if (this.split(o, 4, WasmBackend.convWork(g), PARALLEL_MIN, "conv2dBackwardWeight", (o0, count, t) => [
       xPtr, dyPtr, dwPtr, dbPtr, this.convScratch(g, t), ...g, o0, o0 + count,
     ])) return;
     this.x.conv2dBackwardWeight(xPtr, dyPtr, dwPtr, dbPtr, this.convScratch(g), n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padTop, padLeft, dilationH, dilationW, 0, o);
