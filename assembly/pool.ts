@@ -37,18 +37,33 @@
   return min((padLeft + strideW - 1) / strideW, ow);
 }
 
+/** The ReLU of four lanes, `v > 0 ? v : 0` (NaN → 0), as activation.ts computes it. */
+// @ts-ignore: decorator
+@inline function relu4(v: v128): v128 {
+  return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
+}
+
+/** Whether the windows are 2×2, stride 2, unpadded: the layout of the fast paths. */
+// @ts-ignore: decorator
+@inline function halving(kh: i32, kw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32): bool {
+  return kh == 2 && kw == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0;
+}
+
 /**
  * Max pooling. y[p, oy, ox] = max over the window's in-plane cells (padding never wins), and
  * argmax[p, oy, ox] = the flat index iy·w + ix of that cell within its plane, stored as f32 (exact
  * for planes up to 2²⁴ cells). Ties go to the first cell in row-major order; a NaN wins, as in
  * PyTorch. x: [nc, h, w]; y, argmax: [nc, oh, ow]; no aliasing.
+ * relu ≠ 0 pools the ReLU of x instead (each cell `v > 0 ? v : 0` as it is read): the bits of a
+ * ReLU pass followed by max pooling, without the pass.
  */
 export function maxPool2d(
   xPtr: usize, yPtr: usize, argmaxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32,
-  kh: i32, kw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+  kh: i32, kw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32, relu: i32,
 ): void {
-  if (kh == 2 && kw == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0) {
-    maxPool2x2(xPtr, yPtr, argmaxPtr, nc, h, w, oh, ow);
+  if (halving(kh, kw, strideH, strideW, padTop, padLeft)) {
+    if (relu != 0) maxPool2x2(xPtr, yPtr, argmaxPtr, nc, h, w, oh, ow, true);
+    else maxPool2x2(xPtr, yPtr, argmaxPtr, nc, h, w, oh, ow, false);
     return;
   }
   const simd = strideW == 1 || strideW == 2;
@@ -65,7 +80,7 @@ export function maxPool2d(
       const r1 = min(iy0 + kh, h);
       const o = oy * ow;
       let ox = 0;
-      for (; ox < oxLo; ox++) maxWindow(xp, at(yp, o + ox), at(ap, o + ox), w, r0, r1, ox * strideW - padLeft, kw);
+      for (; ox < oxLo; ox++) maxWindow(xp, at(yp, o + ox), at(ap, o + ox), w, r0, r1, ox * strideW - padLeft, kw, relu != 0);
       if (simd) {
         for (; ox + 4 <= ow && ox * strideW - padLeft + kw - 1 + span <= w; ox += 4) {
           const c0 = ox * strideW - padLeft;
@@ -74,7 +89,8 @@ export function maxPool2d(
           for (let iy = r0; iy < r1; iy++) {
             const row = iy * w + c0;
             for (let kj = 0; kj < kw; kj++) {
-              const v = loadStrided(at(xp, row + kj), strideW);
+              let v = loadStrided(at(xp, row + kj), strideW);
+              if (relu != 0) v = relu4(v);
               const wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
               best = v128.bitselect(v, best, wins);
               arg = v128.bitselect(f32x4.add(f32x4.splat(<f32>(row + kj)), lanes), arg, wins);
@@ -84,7 +100,7 @@ export function maxPool2d(
           v128.store(at(ap, o + ox), arg);
         }
       }
-      for (; ox < ow; ox++) maxWindow(xp, at(yp, o + ox), at(ap, o + ox), w, r0, r1, ox * strideW - padLeft, kw);
+      for (; ox < ow; ox++) maxWindow(xp, at(yp, o + ox), at(ap, o + ox), w, r0, r1, ox * strideW - padLeft, kw, relu != 0);
     }
   }
 }
@@ -97,8 +113,10 @@ export function maxPool2d(
  * bottom-right). The generic path above spent most of its time in the scalar edge windows here
  * (its strided loads read one float past the window, so the last group of each row went scalar):
  * CPU time per call, LeNet at batch 32: 256 planes of 24×24 300 → 85 µs, 512 of 8×8 160 → 28 µs.
+ * Inlined with constant relu.
  */
-function maxPool2x2(xPtr: usize, yPtr: usize, argmaxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32): void {
+// @ts-ignore: decorator
+@inline function maxPool2x2(xPtr: usize, yPtr: usize, argmaxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32, relu: bool): void {
   const lanes = f32x4(0, 2, 4, 6);
   const one = f32x4.splat(1);
   const down = f32x4.splat(<f32>w);
@@ -114,10 +132,16 @@ function maxPool2x2(xPtr: usize, yPtr: usize, argmaxPtr: usize, nc: i32, h: i32,
       for (; ox + 4 <= ow; ox += 4) {
         const top = at(xp, r0 * w + 2 * ox);
         const bottom = at(top, w);
-        const t0 = v128.load(top);
-        const t1 = v128.load(top, 16);
-        const b0 = v128.load(bottom);
-        const b1 = v128.load(bottom, 16);
+        let t0 = v128.load(top);
+        let t1 = v128.load(top, 16);
+        let b0 = v128.load(bottom);
+        let b1 = v128.load(bottom, 16);
+        if (relu) {
+          t0 = relu4(t0);
+          t1 = relu4(t1);
+          b0 = relu4(b0);
+          b1 = relu4(b1);
+        }
         const base = f32x4.add(f32x4.splat(<f32>(r0 * w + 2 * ox)), lanes);
         let best = f32x4.shuffle(t0, t1, 0, 2, 4, 6);
         let arg = base;
@@ -136,20 +160,21 @@ function maxPool2x2(xPtr: usize, yPtr: usize, argmaxPtr: usize, nc: i32, h: i32,
         v128.store(at(yp, o + ox), best);
         v128.store(at(ap, o + ox), arg);
       }
-      for (; ox < ow; ox++) maxWindow(xp, at(yp, o + ox), at(ap, o + ox), w, r0, r0 + 2, 2 * ox, 2);
+      for (; ox < ow; ox++) maxWindow(xp, at(yp, o + ox), at(ap, o + ox), w, r0, r0 + 2, 2 * ox, 2, relu);
     }
   }
 }
 
 // @ts-ignore: decorator
-@inline function maxWindow(xp: usize, yAt: usize, aAt: usize, w: i32, r0: i32, r1: i32, ix0: i32, kw: i32): void {
+@inline function maxWindow(xp: usize, yAt: usize, aAt: usize, w: i32, r0: i32, r1: i32, ix0: i32, kw: i32, relu: bool): void {
   const c0 = max(ix0, 0);
   const c1 = min(ix0 + kw, w);
   let best: f32 = -Infinity;
   let arg = r0 * w + c0;
   for (let iy = r0; iy < r1; iy++) {
     for (let ix = c0; ix < c1; ix++) {
-      const v = load<f32>(at(xp, iy * w + ix));
+      let v = load<f32>(at(xp, iy * w + ix));
+      if (relu && !(v > 0)) v = 0;
       if (v > best || v != v) {
         best = v;
         arg = iy * w + ix;
@@ -162,10 +187,21 @@ function maxPool2x2(xPtr: usize, yPtr: usize, argmaxPtr: usize, nc: i32, h: i32,
 
 /**
  * Max pooling backward: dx = 0, then dx[p, argmax[p, j]] += dy[p, j] for every output j
- * (overlapping windows that share a winner accumulate). dy, argmax: [nc, oh, ow]; dx: [nc, h, w].
- * A scatter: no SIMD.
+ * (overlapping windows that share a winner accumulate). dy, argmax, y: [nc, oh, ow]; dx: [nc, h, w];
+ * the window geometry as maxPool2d's. relu ≠ 0 is the backward of maxPool2d's relu mode, y its
+ * output: then the cells won by windows with y ≤ 0 are multiplied by 0, which is what the ReLU's
+ * backward (dy·1 or dy·0) does after the pooling's; y is not read otherwise.
+ * A scatter, but for 2×2 stride-2 windows (maxUnpool2x2).
  */
-export function maxPool2dBackward(dyPtr: usize, argmaxPtr: usize, dxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32): void {
+export function maxPool2dBackward(
+  dyPtr: usize, argmaxPtr: usize, yPtr: usize, dxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32, relu: i32,
+): void {
+  if (halving(kh, kw, strideH, strideW, padTop, padLeft)) {
+    if (relu != 0) maxUnpool2x2(dyPtr, argmaxPtr, yPtr, dxPtr, nc, h, w, oh, ow, true);
+    else maxUnpool2x2(dyPtr, argmaxPtr, yPtr, dxPtr, nc, h, w, oh, ow, false);
+    return;
+  }
   const plane = h * w;
   const outs = oh * ow;
   memory.fill(dxPtr, 0, <usize>nc * <usize>plane << 2);
@@ -176,6 +212,69 @@ export function maxPool2dBackward(dyPtr: usize, argmaxPtr: usize, dxPtr: usize, 
       const d = at(dxp, <i32>load<f32>(at(argmaxPtr, o + j)));
       store<f32>(d, load<f32>(d) + load<f32>(at(dyPtr, o + j)));
     }
+    if (relu == 0) continue;
+    for (let j = 0; j < outs; j++) {
+      if (load<f32>(at(yPtr, o + j)) > 0) continue;
+      const d = at(dxp, <i32>load<f32>(at(argmaxPtr, o + j)));
+      store<f32>(d, load<f32>(d) * 0);
+    }
+  }
+}
+
+/**
+ * The 2×2 stride-2 backward (as maxPool2dBackward, same bits) with no zero-fill and no scatter:
+ * the windows tile the plane, so every cell is written once. For four outputs at a time, g =
+ * (dy + 0)·(relu: y > 0 ? 1 : 0), the sum the scatter makes on a zeroed cell (−0 becomes +0) and
+ * the ReLU's factor; each of the four window cells takes g where the argmax points at it, else
+ * +0, and the shuffles interleave them into two rows of eight floats. Cells past the last window
+ * (an odd row or column) are zeroed. Inlined with constant relu.
+ */
+// @ts-ignore: decorator
+@inline function maxUnpool2x2(dyPtr: usize, argmaxPtr: usize, yPtr: usize, dxPtr: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32, relu: bool): void {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  const lanes = f32x4(0, 2, 4, 6);
+  const down = f32x4.splat(<f32>w);
+  const downRight = f32x4.splat(<f32>(w + 1));
+  for (let p = 0; p < nc; p++) {
+    const dxp = at(dxPtr, p * h * w);
+    const o = p * oh * ow;
+    for (let oy = 0; oy < oh; oy++) {
+      const r0 = 2 * oy;
+      const top = at(dxp, r0 * w);
+      const bottom = at(top, w);
+      const j0 = o + oy * ow;
+      let ox = 0;
+      for (; ox + 4 <= ow; ox += 4) {
+        const arg = v128.load(at(argmaxPtr, j0 + ox));
+        let g = f32x4.add(v128.load(at(dyPtr, j0 + ox)), zero);
+        if (relu) g = f32x4.mul(g, v128.and(one, f32x4.gt(v128.load(at(yPtr, j0 + ox)), zero)));
+        const base = f32x4.add(f32x4.splat(<f32>(r0 * w + 2 * ox)), lanes);
+        const tl = v128.and(g, f32x4.eq(arg, base));
+        const tr = v128.and(g, f32x4.eq(arg, f32x4.add(base, one)));
+        const bl = v128.and(g, f32x4.eq(arg, f32x4.add(base, down)));
+        const br = v128.and(g, f32x4.eq(arg, f32x4.add(base, downRight)));
+        v128.store(at(top, 2 * ox), f32x4.shuffle(tl, tr, 0, 4, 1, 5));
+        v128.store(at(top, 2 * ox), f32x4.shuffle(tl, tr, 2, 6, 3, 7), 16);
+        v128.store(at(bottom, 2 * ox), f32x4.shuffle(bl, br, 0, 4, 1, 5));
+        v128.store(at(bottom, 2 * ox), f32x4.shuffle(bl, br, 2, 6, 3, 7), 16);
+      }
+      for (; ox < ow; ox++) {
+        const arg = <i32>load<f32>(at(argmaxPtr, j0 + ox));
+        let g = load<f32>(at(dyPtr, j0 + ox)) + 0;
+        if (relu) g *= load<f32>(at(yPtr, j0 + ox)) > 0 ? 1 : 0;
+        const cell = r0 * w + 2 * ox;
+        store<f32>(at(top, 2 * ox), arg == cell ? g : 0);
+        store<f32>(at(top, 2 * ox + 1), arg == cell + 1 ? g : 0);
+        store<f32>(at(bottom, 2 * ox), arg == cell + w ? g : 0);
+        store<f32>(at(bottom, 2 * ox + 1), arg == cell + w + 1 ? g : 0);
+      }
+      for (let ix = 2 * ow; ix < w; ix++) {
+        store<f32>(at(top, ix), 0);
+        store<f32>(at(bottom, ix), 0);
+      }
+    }
+    memory.fill(at(dxp, 2 * oh * w), 0, <usize>((h - 2 * oh) * w) << 2);
   }
 }
 

@@ -185,19 +185,36 @@ export function poolGeometry(who: string, x: readonly number[], kernelSize: Pair
  * @example const y = ops.maxPool2d(randn([1, 3, 8, 8]), 2); // [1, 3, 4, 4]
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
-  const be = backendOf("maxPool2d", x);
-  checkOpOptions("maxPool2d", options);
-  const g = poolGeometry("maxPool2d", x.shape, kernelSize, options);
-  const y = output("maxPool2d", be, [x.shape[0], x.shape[1], g.oh, g.ow]);
+  return maxPool("maxPool2d", x, kernelSize, options, false);
+}
+
+/**
+ * maxPool2d(relu(x)) in one pass, with the same values and gradients bit for bit: the ReLU is
+ * applied to each cell as the window reads it, and the backward routes dy·(y > 0 ? 1 : 0) to the
+ * winners, the product the ReLU's backward takes. Saves the ReLU's output and both of its
+ * passes; nn.Sequential runs a ReLU followed by a MaxPool2d this way.
+ *
+ * @example const y = reluMaxPool2d(randn([1, 3, 8, 8]), 2); // = ops.maxPool2d(ops.relu(x), 2)
+ */
+export function reluMaxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
+  return maxPool("reluMaxPool2d", x, kernelSize, options, true);
+}
+
+function maxPool(op: string, x: Tensor, kernelSize: Pair, options: Pool2dOptions, relu: boolean): Tensor {
+  const be = backendOf(op, x);
+  checkOpOptions(op, options);
+  const g = poolGeometry(op, x.shape, kernelSize, options);
+  const y = output(op, be, [x.shape[0], x.shape[1], g.oh, g.ow]);
   const argmax = empty(be, y.shape);
-  be.maxPool2d(x.ptr, y.ptr, argmax.ptr, g.nc, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft);
+  const geometry = [g.nc, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft] as const;
+  be.maxPool2d(x.ptr, y.ptr, argmax.ptr, ...geometry, relu);
   return record(
     y,
-    "maxPool2d",
+    op,
     [x],
     (dy) => {
       const dx = empty(be, x.shape);
-      be.maxPool2dBackward(dy.ptr, argmax.ptr, dx.ptr, g.nc, g.h, g.w, g.oh, g.ow);
+      be.maxPool2dBackward(dy.ptr, argmax.ptr, y.ptr, dx.ptr, ...geometry, relu);
       return [dx];
     },
     () => argmax.dispose(),

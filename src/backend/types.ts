@@ -186,13 +186,21 @@ export interface Backend {
    * Max pooling over nc = N·C planes h×w → oh×ow. Window (oy, ox): rows oy·strideH − padTop + [0, kh),
    * columns ox·strideW − padLeft + [0, kw); padding never wins; every window must overlap the plane.
    * argmax [nc, oh, ow] receives the winner's flat index iy·w + ix within its plane, as f32.
+   * relu: pool ReLU(x) (each cell `v > 0 ? v : 0`), the bits of a ReLU followed by the pooling.
    */
   maxPool2d(
     xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
-    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, relu: boolean,
   ): void;
-  /** dx = 0, then dx[argmax] += dy (overlapping windows accumulate). */
-  maxPool2dBackward(dyPtr: number, argmaxPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number): void;
+  /**
+   * dx = 0, then dx[argmax] += dy (overlapping windows accumulate); geometry as maxPool2d's. relu:
+   * the backward of the relu mode, y its output: the cells won by windows with y ≤ 0 are then
+   * multiplied by 0, as the ReLU's backward does (y is not read otherwise).
+   */
+  maxPool2dBackward(
+    dyPtr: number, argmaxPtr: number, yPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, relu: boolean,
+  ): void;
   /**
    * Average pooling, windows as maxPool2d. countIncludePad (PyTorch's count_include_pad, default
    * true there): divide by kh·kw, padded cells counting as zeros; else by the in-plane cell count.

@@ -2,7 +2,7 @@
 // maximum (MaxPool2d: "is this feature present anywhere in the window?") or its mean (AvgPool2d).
 // A 2×2 window with stride 2 halves height and width: fewer values for the next layer, a wider
 // view of the image per position, and some tolerance to small shifts. No parameters. NCHW.
-import { avgPool2d, maxPool2d, pair, poolGeometry, type Pair, type Pool2dOptions } from "../autograd/conv.js";
+import { avgPool2d, maxPool2d, pair, poolGeometry, reluMaxPool2d, type Pair, type Pool2dOptions } from "../autograd/conv.js";
 import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -49,6 +49,16 @@ export class MaxPool2d extends Module {
     checkInput(this.describe(), x);
     poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
     return maxPool2d(x, this.kernelSize, this.options);
+  }
+
+  /**
+   * forward(relu(x)) in one pass (reluMaxPool2d: the same values and gradients, without the
+   * ReLU's output); nn.Sequential calls it for a ReLU followed by this layer.
+   */
+  forwardRelu(x: Tensor): Tensor {
+    checkInput(this.describe(), x);
+    poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
+    return reluMaxPool2d(x, this.kernelSize, this.options);
   }
 
   override describe(): string {

@@ -2,7 +2,9 @@
 // the architecture of a feed-forward network: input → hidden layers → output.
 import { describe } from "../tensor/check.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Module } from "./module.js";
+import { ReLU } from "./activation.js";
+import { checkInput, Module } from "./module.js";
+import { MaxPool2d } from "./pool.js";
 
 /**
  * @example
@@ -24,7 +26,20 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    for (const l of this.layers) x = l.forward(x);
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const next = layers[i + 1];
+      // A ReLU then a max pooling (a CNN's conv → ReLU → pool) run as one kernel: the same values
+      // and gradients, without the ReLU's output and its two passes over it. Only when both run
+      // their own forward: not a subclass's, nor one wrapped to watch it (nn.layerTable).
+      if (layers[i].forward === ReLU.prototype.forward && next?.forward === MaxPool2d.prototype.forward) {
+        checkInput(layers[i].describe(), x);
+        x = (next as MaxPool2d).forwardRelu(x);
+        i++;
+      } else {
+        x = layers[i].forward(x);
+      }
+    }
     return x;
   }
 }

@@ -3,6 +3,7 @@
 // central differences of L = Σ y·r computed by a float64 pooling written here.
 import { describe, it, expect, beforeAll } from "vitest";
 import type { Backend } from "../../src/backend/index.js";
+import { Activation } from "../../src/backend/opcodes.js";
 import { bothBackends, closeness, get, put, seeded, zerosIn } from "./harness.js";
 
 let js: Backend;
@@ -76,17 +77,30 @@ const ALL = [...CASES, ...randomGeos(20, 3)];
 
 // ---- running on a backend -------------------------------------------------------------------
 
-function maxPool(b: Backend, g: Geo, x: Float32Array): { y: Float32Array; arg: Float32Array } {
+function maxPool(b: Backend, g: Geo, x: Float32Array, relu = false): { y: Float32Array; arg: Float32Array } {
   const y = zerosIn(b, ySize(g), NaN);
   const arg = zerosIn(b, ySize(g), NaN);
-  b.maxPool2d(put(b, x), y, arg, ...args(g));
+  b.maxPool2d(put(b, x), y, arg, ...args(g), relu);
   return { y: get(b, y, ySize(g)), arg: get(b, arg, ySize(g)) };
 }
 
-function maxPoolBackward(b: Backend, g: Geo, dy: Float32Array, arg: Float32Array): Float32Array {
+/** The backward of maxPool; with y (the relu mode's output), of the relu mode. */
+function maxPoolBackward(b: Backend, g: Geo, dy: Float32Array, arg: Float32Array, y?: Float32Array): Float32Array {
   const dx = zerosIn(b, xSize(g), NaN);
-  b.maxPool2dBackward(put(b, dy), put(b, arg), dx, g.nc, g.h, g.w, g.oh, g.ow);
+  b.maxPool2dBackward(put(b, dy), put(b, arg), y === undefined ? 0 : put(b, y), dx, ...args(g), y !== undefined);
   return get(b, dx, xSize(g));
+}
+
+/** ReLU then max pooling, as two kernels: the forward's y and arg, and the backward's dx. */
+function reluThenPool(b: Backend, g: Geo, x: Float32Array, dy: Float32Array): { y: Float32Array; arg: Float32Array; dx: Float32Array } {
+  const xPtr = put(b, x);
+  const r = zerosIn(b, xSize(g), NaN);
+  b.activation(Activation.ReLU, xPtr, r, xSize(g), 0);
+  const { y, arg } = maxPool(b, g, get(b, r, xSize(g)));
+  const dr = put(b, maxPoolBackward(b, g, dy, arg));
+  const dx = zerosIn(b, xSize(g), NaN);
+  b.activationBackward(Activation.ReLU, xPtr, r, dr, dx, xSize(g), 0);
+  return { y, arg, dx: get(b, dx, xSize(g)) };
 }
 
 function avgPool(b: Backend, g: Geo, x: Float32Array, includePad: boolean): Float32Array {
@@ -133,6 +147,45 @@ describe("maxPool2d: Wasm matches the JS reference", () => {
       expect(w.arg).toEqual(r.arg);
       expect(w.y).toEqual(r.y);
     }
+  });
+});
+
+describe("maxPool2d relu mode: the bits of a ReLU then the pooling, on both backends", () => {
+  // Inputs with ties, zeros, negative zeros and NaNs; dy with −0, ±∞ and NaN, where the sign of a
+  // zero and the NaN of dy·0 tell the orders of operations apart.
+  const input = (n: number, seed: number): Float32Array =>
+    seeded(n, seed).map((v, i) => (i % 41 === 0 ? NaN : i % 13 === 0 ? -0 : i % 7 === 0 ? 0 : Math.round(v * 4) / 4));
+  const grad = (n: number, seed: number): Float32Array =>
+    seeded(n, seed).map((v, i) => (i % 29 === 0 ? -0 : i % 31 === 0 ? Infinity : i % 37 === 0 ? NaN : v));
+  for (const [i, g] of [...ALL, geo(3, 9, 13, 2, 2, 0), geo(2, 5, 7, 2, 2, 0)].entries()) {
+    it(label(g), () => {
+      const x = input(xSize(g), 30 + i);
+      const dy = grad(ySize(g), 40 + i);
+      const dxs = [js, wasm].map((b) => {
+        const want = reluThenPool(b, g, x, dy);
+        const got = maxPool(b, g, x, true);
+        expect(got.y).toEqual(want.y);
+        expect(got.arg).toEqual(want.arg);
+        const dx = maxPoolBackward(b, g, dy, got.arg, got.y);
+        expect(dx).toEqual(want.dx);
+        return dx;
+      });
+      expect(dxs[1]).toEqual(dxs[0]);
+    });
+  }
+
+  it("2×2 stride 2 without the zero-fill: the cells no window covers are zeros, −0 of dy becomes +0", () => {
+    const g = geo(2, 5, 7, 2, 2, 0); // a last row and a last column outside every window
+    const x = seeded(xSize(g), 8);
+    const dy = new Float32Array(ySize(g)).fill(-0);
+    dy[0] = 2;
+    const { arg } = maxPool(wasm, g, x);
+    const dx = maxPoolBackward(wasm, g, dy, arg);
+    expect(Object.is(dx[Number(arg[1])], 0)).toBe(true);
+    expect(dx[Number(arg[0])]).toBe(2);
+    expect(Array.from(dx).filter((v) => v !== 0)).toEqual([2]);
+    expect(dx.every((v) => !Object.is(v, -0))).toBe(true);
+    expect(dx).toEqual(maxPoolBackward(js, g, dy, arg));
   });
 });
 

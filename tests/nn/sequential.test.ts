@@ -56,6 +56,49 @@ for (const name of ["js", "wasm"] as const) {
       mlp.zeroGrad();
     });
 
+    it("a ReLU then a MaxPool2d runs as one kernel with the values and gradients of the two, bit for bit", () => {
+      manualSeed(4);
+      const make = () => [new nn.Conv2d(2, 3, 3), new nn.ReLU(), new nn.MaxPool2d(2), new nn.ReLU(), new nn.MaxPool2d(3, { stride: 1, padding: 1 })];
+      const fusedLayers = make();
+      const fused = new nn.Sequential(...fusedLayers);
+      const layers = make();
+      new nn.Sequential(...layers).loadStateDict(fused.stateDict());
+      // Rounded inputs: ties in the windows, zeros and all-negative windows.
+      const data = Float32Array.from({ length: 2 * 2 * 11 * 9 }, (_, i) => Math.round(Math.sin(i * 1.7) * 3) / 2);
+      const x1 = tensor(data, [2, 2, 11, 9], { requiresGrad: true });
+      const x2 = tensor(data, [2, 2, 11, 9], { requiresGrad: true });
+      const y1 = fused.forward(x1);
+      let y2 = x2;
+      for (const l of layers) y2 = l.forward(y2);
+      expect(y1.shape).toEqual([2, 3, 4, 3]);
+      expect(y1.toArray()).toEqual(y2.toArray());
+      const r = tensor(Float32Array.from({ length: y1.size }, (_, i) => Math.cos(i)), y1.shape);
+      ops.sum(ops.mul(y1, r)).backward();
+      ops.sum(ops.mul(y2, r)).backward();
+      expect(x1.grad!.toArray()).toEqual(x2.grad!.toArray());
+      fused.parameters().forEach((p, i) => expect(p.grad!.toArray()).toEqual(layers[0].parameters()[i].grad!.toArray()));
+      expect(x1.grad!.toArray().some((v) => v !== 0)).toBe(true);
+    });
+
+    it("a ReLU or MaxPool2d whose forward is wrapped runs unfused, so that the wrapper sees it", () => {
+      const relu = new nn.ReLU();
+      const pool = new nn.MaxPool2d(2);
+      const seen: string[] = [];
+      for (const m of [relu, pool]) {
+        const original = m.forward.bind(m);
+        m.forward = (x) => (seen.push(m.describe()), original(x));
+      }
+      const y = new nn.Sequential(relu, pool).forward(tensor([-1, 2, 3, -4], [1, 1, 2, 2]));
+      expect(seen).toEqual(["ReLU", "MaxPool2d(2)"]);
+      expect(y.toArray()).toEqual(new Float32Array([3]));
+    });
+
+    it("the fused ReLU and MaxPool2d still name the ReLU for input that is not a tensor", () => {
+      const seq = new nn.Sequential(new nn.ReLU(), new nn.MaxPool2d(2));
+      expect(() => seq.forward([1, 2] as never)).toThrow(new nn.ReLU().describe());
+      expect(() => seq.forward(tensor([1, 2]))).toThrow(/MaxPool2d\(2\).*4-D/);
+    });
+
     it("an empty Sequential is the identity", () => {
       const x = tensor([1, 2]);
       expect(new nn.Sequential().forward(x)).toBe(x);

@@ -185,13 +185,17 @@ export class JsBackend implements Backend {
   }
   maxPool2d(
     xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
-    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, relu: boolean,
   ): void {
     const g: PoolGeometry = { nc, h, w, oh, ow, kh, kw, strideH, strideW, padTop, padLeft };
-    maxPool2d(this.v(xPtr, nc * h * w), this.v(yPtr, nc * oh * ow), this.v(argmaxPtr, nc * oh * ow), g);
+    maxPool2d(this.v(xPtr, nc * h * w), this.v(yPtr, nc * oh * ow), this.v(argmaxPtr, nc * oh * ow), g, relu);
   }
-  maxPool2dBackward(dyPtr: number, argmaxPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number): void {
-    maxPool2dBackward(this.v(dyPtr, nc * oh * ow), this.v(argmaxPtr, nc * oh * ow), this.v(dxPtr, nc * h * w), nc, h, w, oh, ow);
+  maxPool2dBackward(
+    dyPtr: number, argmaxPtr: number, yPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    _kh: number, _kw: number, _strideH: number, _strideW: number, _padTop: number, _padLeft: number, relu: boolean,
+  ): void {
+    const y = relu ? this.v(yPtr, nc * oh * ow) : null;
+    maxPool2dBackward(this.v(dyPtr, nc * oh * ow), this.v(argmaxPtr, nc * oh * ow), y, this.v(dxPtr, nc * h * w), nc, h, w, oh, ow);
   }
   avgPool2d(
     xPtr: number, yPtr: number, nc: number, h: number, w: number, oh: number, ow: number,

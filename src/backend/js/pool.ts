@@ -16,8 +16,11 @@ function window(g: PoolGeometry, oy: number, ox: number): [number, number, numbe
   return [Math.max(iy, 0), Math.min(iy + g.kh, g.h), Math.max(ix, 0), Math.min(ix + g.kw, g.w)];
 }
 
-/** y = window max; argmax = its flat index iy·w + ix in the plane. First max wins ties; NaN wins. */
-export function maxPool2d(x: Float32Array, y: Float32Array, argmax: Float32Array, g: PoolGeometry): void {
+/**
+ * y = window max; argmax = its flat index iy·w + ix in the plane. First max wins ties; NaN wins.
+ * relu: the max of ReLU(x), each cell `v > 0 ? v : 0` (NaN → 0) as it is read.
+ */
+export function maxPool2d(x: Float32Array, y: Float32Array, argmax: Float32Array, g: PoolGeometry, relu = false): void {
   const { nc, h, w, oh, ow } = g;
   for (let p = 0; p < nc; p++) {
     for (let oy = 0; oy < oh; oy++) {
@@ -27,7 +30,8 @@ export function maxPool2d(x: Float32Array, y: Float32Array, argmax: Float32Array
         let arg = r0 * w + c0;
         for (let iy = r0; iy < r1; iy++) {
           for (let ix = c0; ix < c1; ix++) {
-            const v = x[p * h * w + iy * w + ix];
+            const cell = x[p * h * w + iy * w + ix];
+            const v = relu && !(cell > 0) ? 0 : cell;
             if (v > best || Number.isNaN(v)) {
               best = v;
               arg = iy * w + ix;
@@ -41,11 +45,18 @@ export function maxPool2d(x: Float32Array, y: Float32Array, argmax: Float32Array
   }
 }
 
-/** dx = 0, then each dy goes to the cell that won its window. */
-export function maxPool2dBackward(dy: Float32Array, argmax: Float32Array, dx: Float32Array, nc: number, h: number, w: number, oh: number, ow: number): void {
+/**
+ * dx = 0, then each dy goes to the cell that won its window. With y (the output of the relu mode),
+ * the cells won by windows with y ≤ 0 are then multiplied by 0: the ReLU's backward, dy·0 there.
+ */
+export function maxPool2dBackward(dy: Float32Array, argmax: Float32Array, y: Float32Array | null, dx: Float32Array, nc: number, h: number, w: number, oh: number, ow: number): void {
   dx.fill(0, 0, nc * h * w);
   for (let p = 0; p < nc; p++) {
     for (let j = 0; j < oh * ow; j++) dx[p * h * w + argmax[p * oh * ow + j]] += dy[p * oh * ow + j];
+    if (y === null) continue;
+    for (let j = 0; j < oh * ow; j++) {
+      if (!(y[p * oh * ow + j] > 0)) dx[p * h * w + argmax[p * oh * ow + j]] *= 0;
+    }
   }
 }
 

@@ -67,8 +67,8 @@ export interface CoreExports {
     n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
     strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number, o0: number, o1: number,
   ): void;
-  maxPool2d(xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number): void;
-  maxPool2dBackward(dyPtr: number, argmaxPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number): void;
+  maxPool2d(xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, relu: number): void;
+  maxPool2dBackward(dyPtr: number, argmaxPtr: number, yPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, relu: number): void;
   avgPool2d(xPtr: number, yPtr: number, nc: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, countIncludePad: number): void;
   avgPool2dBackward(dyPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, countIncludePad: number): void;
   batchNormStats(xPtr: number, meanPtr: number, varPtr: number, n: number, c: number, inner: number): void;

@@ -299,12 +299,15 @@ export class WasmBackend implements Backend {
   }
   maxPool2d(
     xPtr: number, yPtr: number, argmaxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
-    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, relu: boolean,
   ): void {
-    this.x.maxPool2d(xPtr, yPtr, argmaxPtr, nc, h, w, oh, ow, kh, kw, strideH, strideW, padTop, padLeft);
+    this.x.maxPool2d(xPtr, yPtr, argmaxPtr, nc, h, w, oh, ow, kh, kw, strideH, strideW, padTop, padLeft, relu ? 1 : 0);
   }
-  maxPool2dBackward(dyPtr: number, argmaxPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number): void {
-    this.x.maxPool2dBackward(dyPtr, argmaxPtr, dxPtr, nc, h, w, oh, ow);
+  maxPool2dBackward(
+    dyPtr: number, argmaxPtr: number, yPtr: number, dxPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, strideH: number, strideW: number, padTop: number, padLeft: number, relu: boolean,
+  ): void {
+    this.x.maxPool2dBackward(dyPtr, argmaxPtr, yPtr, dxPtr, nc, h, w, oh, ow, kh, kw, strideH, strideW, padTop, padLeft, relu ? 1 : 0);
   }
   avgPool2d(
     xPtr: number, yPtr: number, nc: number, h: number, w: number, oh: number, ow: number,
