@@ -172,3 +172,53 @@ describe("optimizer steps: values by hand", () => {
     }
   });
 });
+
+describe("optimizer state never holds a subnormal float", () => {
+  // Lanes: a subnormal, −0, the smallest normal, a normal, NaN and ∞ (and a scalar tail of 2).
+  const MIN = 2 ** -126;
+  const start = [1e-39, -0, MIN, 0.5, NaN, Infinity, -3e-40, 2e-3];
+  const n = start.length;
+
+  it("a state value that decays below 2⁻¹²⁶ is stored as +0; NaN, ∞ and normal values are kept", () => {
+    for (const b of each()) {
+      // Zero gradient, no weight decay: each step only scales the state (β·m, μ·buf, α·v).
+      const zero = zerosIn(b, n);
+      const run = (name: string, step: (p: number, s: number[]) => void, slots: number) => {
+        const p = zerosIn(b, n);
+        const s = Array.from({ length: slots }, () => put(b, start));
+        step(p, s);
+        for (const ptr of s) {
+          const got = Array.from(get(b, ptr, n));
+          const label = `${b.name} ${name}`;
+          expect(got.map((v) => Object.is(v, 0)), label).toEqual([true, true, true, false, false, false, true, false]);
+          expect(Number.isNaN(got[4]), label).toBe(true);
+          expect(got[5], label).toBe(Infinity);
+          expect(got[3], label).toBeGreaterThan(0.4);
+          expect(got.every((v) => v === 0 || !(Math.abs(v) < MIN)), label).toBe(true);
+        }
+      };
+      // 0.9·2⁻¹²⁶ is subnormal: the smallest normal decays out of range in one step.
+      run("Adam", (p, [m, v]) => b.adamStep(p, zero, m, v, n, 1e-3, 0.9, 0.9, 1e-8, 0, 3, false), 2);
+      run("SGD", (p, [buf]) => b.sgdStep(p, zero, buf, n, 0.1, 0.9, 0, 0, false, false), 1);
+      run("RMSprop", (p, [v, buf]) => b.rmspropStep(p, zero, v, buf, n, 0.01, 0.9, 1e-8, 0, 0.9), 2);
+    }
+  });
+
+  it("Adam with a gradient that stays 0 ends with m = 0, not a subnormal, and Wasm matches JS", () => {
+    const k = 9;
+    const out = each().map((b) => {
+      const [p, g, m, v] = [put(b, seeded(k, 1)), put(b, seeded(k, 2)), zerosIn(b, k), zerosIn(b, k)];
+      b.adamStep(p, g, m, v, k, 1e-3, 0.9, 0.999, 1e-8, 0, 1, false);
+      b.heap.f32(g, k).fill(0);
+      // 0.9^850 · 0.1 < 2⁻¹²⁶: without the flush m would be subnormal here.
+      for (let t = 2; t <= 900; t++) b.adamStep(p, g, m, v, k, 1e-3, 0.9, 0.999, 1e-8, 0, t, false);
+      return { p: get(b, p, k), m: get(b, m, k), v: get(b, v, k) };
+    });
+    for (const o of out) {
+      expect(Array.from(o.m)).toEqual(new Array(k).fill(0));
+      expect(o.v.every((x) => x > MIN)).toBe(true);
+    }
+    expect(closeness(out[1].p, out[0].p, TOL, TOL)).toBeLessThanOrEqual(1);
+    expect(closeness(out[1].v, out[0].v, TOL, TOL * scale(out[0].v))).toBeLessThanOrEqual(1);
+  });
+});
