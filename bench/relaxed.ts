@@ -10,7 +10,8 @@ import type { BenchOptions } from "./index.js";
 import { measure, wasmPeak, type Form } from "./gemm.js";
 import { alternating, formatTable, runChild, type Row } from "./harness.js";
 
-const FLAG = "--experimental-wasm-relaxed-simd";
+/** The Node 20 flag that turns relaxed SIMD on (Node ≥ 22 and Chrome ≥ 114 have it without). */
+export const FLAG = "--experimental-wasm-relaxed-simd";
 
 const CASES: { name: string; form: Form; dims: [number, number, number] }[] = [
   { name: "512³", form: "NN", dims: [512, 512, 512] },

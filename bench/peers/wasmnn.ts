@@ -1,8 +1,9 @@
 // wasmnn on its Wasm backend, as a child of the peers suite beside each peer's child:
-// `node wasmnn.js --task NAME [--quick]`. The steps are those of wasmnn's own rows (bench/mlp.ts,
+// `node wasmnn.js --task NAME [--quick] [--simd plain|relaxed]` (relaxed: on Node 20 with
+// --experimental-wasm-relaxed-simd). The steps are those of wasmnn's own rows (bench/mlp.ts,
 // bench/cnn.ts, bench/rnn.ts, bench/gemm.ts), timed as the peers' are.
 import { pathToFileURL } from "node:url";
-import { backend, ready, setBackend } from "../../src/index.js";
+import { backend, ready, setBackend, type SimdMode } from "../../src/index.js";
 import { lenetStep } from "../cnn.js";
 import { gemmCall } from "../gemm.js";
 import { mlpStep } from "../mlp.js";
@@ -25,7 +26,8 @@ function measure(task: Task, quick: boolean): Measured {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { task, quick } = childTask(process.argv.slice(2));
-  await ready();
+  const argv = process.argv.slice(2);
+  const { task, quick } = childTask(argv);
+  await ready({ simd: argv.includes("--simd") ? (argv[argv.indexOf("--simd") + 1] as SimdMode) : "auto" });
   report(() => measure(task, quick));
 }

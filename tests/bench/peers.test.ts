@@ -34,8 +34,21 @@ describe("pairRows", () => {
       ["MLP 784-128-10 train (b32, Adam), CPU time", "tfjs-cpu", undefined, 32 / 0.1],
       ["MLP 784-128-10 train (b32, Adam), CPU time", "wasmnn", "tfjs-cpu", 32 / 0.02],
     ]);
-    expect(format(rows)).toMatch(/tfjs-cpu +160 +1,600 +samples\/s +10\.0× +5\.0×/);
+    expect(format(rows)).toMatch(/tfjs-cpu +160 +1,600 +samples\/s +10\.0× +5\.00×/);
     expect(pairRows("gemm", "PyTorch", [{ seconds: { wall: 0.01, cpu: 0.01 } }], [{ wall: 0.01, cpu: 0.01 }])[0].value).toBeCloseTo(26.84, 2);
+  });
+
+  it("adds the relaxed core's rows when it ran, with its ratio to the peer", () => {
+    const peer = [0.3, 0.2, 0.25].map((wall) => ({ seconds: { wall, cpu: wall } }));
+    const plain = [0.15, 0.16, 0.14].map((wall) => ({ wall, cpu: wall }));
+    const relaxed = [0.12, 0.125, 0.13].map((wall) => ({ wall, cpu: wall }));
+    const rows = pairRows("lenet", "PyTorch", peer, plain, relaxed);
+    expect(rows.filter((r) => r.backend === "wasmnn-relaxed").map((r) => [r.name, r.peer, r.value])).toEqual([
+      ["CNN LeNet train (b32, Adam)", "PyTorch", 32 / 0.125],
+      ["CNN LeNet train (b32, Adam), CPU time", "PyTorch", 32 / 0.125],
+    ]);
+    // 0.25 / 0.15 = 1.67× plain, 0.25 / 0.125 = 2.00× relaxed.
+    expect(format(rows)).toMatch(/PyTorch +128 +213 +samples\/s +1\.67× +1\.67× +256 +2\.00×/);
   });
 
   it("gives one row with the reason when the peer cannot do the task", () => {
