@@ -43,6 +43,13 @@
   return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
 }
 
+/** The lanes where v takes the window from best: greater, or NaN (never, after a ReLU). */
+// @ts-ignore: decorator
+@inline function beats(v: v128, best: v128, relu: bool): v128 {
+  const greater = f32x4.gt(v, best);
+  return relu ? greater : v128.or(greater, f32x4.ne(v, v));
+}
+
 /** Whether the windows are 2×2, stride 2, unpadded: the layout of the fast paths. */
 // @ts-ignore: decorator
 @inline function halving(kh: i32, kw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32): bool {
@@ -91,7 +98,7 @@ export function maxPool2d(
             for (let kj = 0; kj < kw; kj++) {
               let v = loadStrided(at(xp, row + kj), strideW);
               if (relu != 0) v = relu4(v);
-              const wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+              const wins = beats(v, best, relu != 0);
               best = v128.bitselect(v, best, wins);
               arg = v128.bitselect(f32x4.add(f32x4.splat(<f32>(row + kj)), lanes), arg, wins);
             }
@@ -146,15 +153,15 @@ export function maxPool2d(
         let best = f32x4.shuffle(t0, t1, 0, 2, 4, 6);
         let arg = base;
         let v = f32x4.shuffle(t0, t1, 1, 3, 5, 7);
-        let wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        let wins = beats(v, best, relu);
         best = v128.bitselect(v, best, wins);
         arg = v128.bitselect(f32x4.add(base, one), arg, wins);
         v = f32x4.shuffle(b0, b1, 0, 2, 4, 6);
-        wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        wins = beats(v, best, relu);
         best = v128.bitselect(v, best, wins);
         arg = v128.bitselect(f32x4.add(base, down), arg, wins);
         v = f32x4.shuffle(b0, b1, 1, 3, 5, 7);
-        wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        wins = beats(v, best, relu);
         best = v128.bitselect(v, best, wins);
         arg = v128.bitselect(f32x4.add(base, right), arg, wins);
         v128.store(at(yp, o + ox), best);

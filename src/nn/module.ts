@@ -148,6 +148,18 @@ export type AnyModule = Module<any[], unknown>;
  *
  * @example class Affine extends nn.Module { w = this.param("w", nn.parameter([1], (v) => v.fill(2))); forward(x: Tensor) { return ops.mul(x, this.w); } }
  */
+/** The forward each module installs in its constructor (see there). */
+const ownForwards = new WeakSet<object>();
+
+/**
+ * Whether m is exactly an instance of `cls` (not of a subclass) and runs the forward its
+ * constructor installed, not one put in its place to watch it (nn.layerTable): what
+ * nn.Sequential checks before it runs two layers as one fused op.
+ */
+export function runsOwnForward(m: AnyModule, cls: abstract new (...args: never[]) => AnyModule): boolean {
+  return m.constructor === cls && ownForwards.has(m.forward);
+}
+
 export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   /** Train mode (dropout active, batch norm uses batch statistics) or eval mode. */
   training = true;
@@ -169,6 +181,7 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
       if (typeof forward !== "function") throw new Error(`${this.constructor.name}: has no forward(); it is an abstract base class, use one of its subclasses`);
       return owning(() => forward.apply(this, inputs));
     };
+    ownForwards.add(self.forward);
   }
 
   /** Register a parameter under `name` (its stateDict key within this module). */

@@ -3,6 +3,7 @@
 // A 2×2 window with stride 2 halves height and width: fewer values for the next layer, a wider
 // view of the image per position, and some tolerance to small shifts. No parameters. NCHW.
 import { avgPool2d, maxPool2d, pair, poolGeometry, reluMaxPool2d, type Pair, type Pool2dOptions } from "../autograd/conv.js";
+import { owning } from "../memory/scope.js";
 import { describe } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -58,7 +59,8 @@ export class MaxPool2d extends Module {
   forwardRelu(x: Tensor): Tensor {
     checkInput(this.describe(), x);
     poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
-    return reluMaxPool2d(x, this.kernelSize, this.options);
+    // As the forward the constructor installs: what the op makes and does not return is the output's.
+    return owning(() => reluMaxPool2d(x, this.kernelSize, this.options));
   }
 
   override describe(): string {

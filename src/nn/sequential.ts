@@ -3,7 +3,7 @@
 import { describe } from "../tensor/check.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { ReLU } from "./activation.js";
-import { checkInput, Module } from "./module.js";
+import { checkInput, Module, runsOwnForward } from "./module.js";
 import { MaxPool2d } from "./pool.js";
 
 /**
@@ -32,7 +32,7 @@ export class Sequential extends Module {
       // A ReLU then a max pooling (a CNN's conv → ReLU → pool) run as one kernel: the same values
       // and gradients, without the ReLU's output and its two passes over it. Only when both run
       // their own forward: not a subclass's, nor one wrapped to watch it (nn.layerTable).
-      if (layers[i].forward === ReLU.prototype.forward && next?.forward === MaxPool2d.prototype.forward) {
+      if (next !== undefined && runsOwnForward(layers[i], ReLU) && runsOwnForward(next, MaxPool2d)) {
         checkInput(layers[i].describe(), x);
         x = (next as MaxPool2d).forwardRelu(x);
         i++;

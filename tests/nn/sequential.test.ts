@@ -67,14 +67,29 @@ for (const name of ["js", "wasm"] as const) {
       const data = Float32Array.from({ length: 2 * 2 * 11 * 9 }, (_, i) => Math.round(Math.sin(i * 1.7) * 3) / 2);
       const x1 = tensor(data, [2, 2, 11, 9], { requiresGrad: true });
       const x2 = tensor(data, [2, 2, 11, 9], { requiresGrad: true });
+      // The backend's calls: no ReLU kernel in the fused forward and backward, one per ReLU layer by layer.
+      const be = backend(name) as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const calls: string[] = [];
+      const spied = ["activation", "activationBackward", "maxPool2d"].map((k) => {
+        const original = be[k];
+        be[k] = (...a: unknown[]) => (calls.push(k === "maxPool2d" ? `maxPool2d relu=${a.at(-1)}` : k), original.apply(be, a));
+        return () => (be[k] = original);
+      });
       const y1 = fused.forward(x1);
+      const fusedCalls = calls.splice(0);
       let y2 = x2;
       for (const l of layers) y2 = l.forward(y2);
+      const layerCalls = calls.splice(0);
+      expect(fusedCalls).toEqual(["maxPool2d relu=true", "maxPool2d relu=true"]);
+      expect(layerCalls).toEqual(["activation", "maxPool2d relu=false", "activation", "maxPool2d relu=false"]);
       expect(y1.shape).toEqual([2, 3, 4, 3]);
       expect(y1.toArray()).toEqual(y2.toArray());
       const r = tensor(Float32Array.from({ length: y1.size }, (_, i) => Math.cos(i)), y1.shape);
       ops.sum(ops.mul(y1, r)).backward();
+      expect(calls.splice(0)).toEqual([]);
       ops.sum(ops.mul(y2, r)).backward();
+      expect(calls.splice(0)).toEqual(["activationBackward", "activationBackward"]);
+      spied.forEach((restore) => restore());
       expect(x1.grad!.toArray()).toEqual(x2.grad!.toArray());
       fused.parameters().forEach((p, i) => expect(p.grad!.toArray()).toEqual(layers[0].parameters()[i].grad!.toArray()));
       expect(x1.grad!.toArray().some((v) => v !== 0)).toBe(true);
