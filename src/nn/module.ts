@@ -136,18 +136,6 @@ export function checkInput(who: string, x: unknown, what = "input"): asserts x i
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = Module<any[], unknown>;
 
-/**
- * The base of every layer and model: parameters, buffers and child modules under PyTorch's
- * names, train/eval mode, stateDict() and loadStateDict(). A layer registers what it owns in its
- * constructor and computes y = forward(x) with autograd ops, so backward() reaches its parameters.
- *
- * In and Out type forward: by default tensors in, one tensor out, which is what almost every
- * layer is and what Sequential, fit and the CLI call. A layer with another calling convention
- * says so in its type (MultiheadAttention: query, key, value and options in, [output, weights]
- * out) rather than widening the default for everyone.
- *
- * @example class Affine extends nn.Module { w = this.param("w", nn.parameter([1], (v) => v.fill(2))); forward(x: Tensor) { return ops.mul(x, this.w); } }
- */
 /** The forward each module installs in its constructor (see there). */
 const ownForwards = new WeakSet<object>();
 
@@ -160,6 +148,18 @@ export function runsOwnForward(m: AnyModule, cls: abstract new (...args: never[]
   return m.constructor === cls && ownForwards.has(m.forward);
 }
 
+/**
+ * The base of every layer and model: parameters, buffers and child modules under PyTorch's
+ * names, train/eval mode, stateDict() and loadStateDict(). A layer registers what it owns in its
+ * constructor and computes y = forward(x) with autograd ops, so backward() reaches its parameters.
+ *
+ * In and Out type forward: by default tensors in, one tensor out, which is what almost every
+ * layer is and what Sequential, fit and the CLI call. A layer with another calling convention
+ * says so in its type (MultiheadAttention: query, key, value and options in, [output, weights]
+ * out) rather than widening the default for everyone.
+ *
+ * @example class Affine extends nn.Module { w = this.param("w", nn.parameter([1], (v) => v.fill(2))); forward(x: Tensor) { return ops.mul(x, this.w); } }
+ */
 export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   /** Train mode (dropout active, batch norm uses batch statistics) or eval mode. */
   training = true;
