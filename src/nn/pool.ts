@@ -47,9 +47,7 @@ export class MaxPool2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkInput(this.describe(), x);
-    poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
-    return maxPool2d(x, this.kernelSize, this.options);
+    return this.pool(maxPool2d, x);
   }
 
   /**
@@ -57,10 +55,15 @@ export class MaxPool2d extends Module {
    * ReLU's output); nn.Sequential calls it for a ReLU followed by this layer.
    */
   forwardRelu(x: Tensor): Tensor {
+    // As the forward the constructor installs: what the op makes and does not return is the output's.
+    return owning(() => this.pool(reluMaxPool2d, x));
+  }
+
+  /** op (maxPool2d or reluMaxPool2d) on x, its shape checked in this layer's name. */
+  private pool(op: typeof maxPool2d, x: Tensor): Tensor {
     checkInput(this.describe(), x);
     poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
-    // As the forward the constructor installs: what the op makes and does not return is the output's.
-    return owning(() => reluMaxPool2d(x, this.kernelSize, this.options));
+    return op(x, this.kernelSize, this.options);
   }
 
   override describe(): string {
