@@ -4,7 +4,9 @@
 // A pass costs 2·N·O·OH·OW·C·KH·KW flops; a training step runs three (forward, input gradient,
 // weight gradient), and the "fwd+bwd" row times all three together. The per-pass rows show where
 // the time goes. LeNet's first convolution needs no input gradient in training: its "fwd+dW" row
-// (the training passes) times the forward and the weight gradient alone.
+// (the training passes) times the forward and the weight gradient alone, and the "LeNet step"
+// rows time both layers' training passes in one call: their share of the peak, and the time they
+// would take at the peak, under which no kernel brings a LeNet step.
 // The "gemm peak" row is the Wasm GEMM micro-kernel's arithmetic alone (bench/gemm.ts), and each
 // "/ peak" row the fraction of it a convolution reaches. This machine's speed swings by a third
 // from one second to the next, so those fractions come from rounds that time the peak, the
@@ -31,10 +33,16 @@ const SHAPES: Shape[] = [
 
 type Pass = "fwd" | "dx" | "dW";
 
-function measure(b: Backend, s: Shape, passes: Pass[], samples: number, sampleMs = 60): number {
-  const oh = s.h - s.k + 1;
-  const ow = s.w - s.k + 1;
-  const sizes = { x: s.n * s.c * s.h * s.w, w: s.o * s.c * s.k * s.k, y: s.n * s.o * oh * ow };
+/** Some passes on one shape; a measured call runs every work of a list, in order. */
+type Work = [Shape, Pass[]];
+
+/** Flops of the passes: 2·N·O·OH·OW·C·KH·KW each. */
+function flopsOf([s, passes]: Work): number {
+  return 2 * s.n * s.o * (s.h - s.k + 1) * (s.w - s.k + 1) * s.c * s.k * s.k * passes.length;
+}
+
+/** GFLOP/s of one call running every work of the list. */
+function measure(b: Backend, works: Work[], samples: number, sampleMs = 60): number {
   const blocks: [number, number][] = [];
   const ptr = (n: number): number => {
     const p = b.heap.alloc(n * 4);
@@ -43,27 +51,34 @@ function measure(b: Backend, s: Shape, passes: Pass[], samples: number, sampleMs
     for (let i = 0; i < n; i++) v[i] = Math.sin(i * 12.9898) * 0.5;
     return p;
   };
-  const [x, wt, bias, y, dy, dx, dW, db] = [sizes.x, sizes.w, s.o, sizes.y, sizes.y, sizes.x, sizes.w, s.o].map(ptr);
-  const g = [s.n, s.c, s.h, s.w, s.o, s.k, s.k, oh, ow, 1, 1, 0, 0, 1, 1] as const;
-  const seconds = timePerCall(() => {
-    if (passes.includes("fwd")) b.conv2d(x, wt, bias, y, ...g);
-    if (passes.includes("dx")) b.conv2dBackwardInput(dy, wt, dx, ...g);
-    if (passes.includes("dW")) b.conv2dBackwardWeight(x, dy, dW, db, ...g);
-  }, samples, sampleMs);
+  const calls = works.map(([s, passes]) => {
+    const oh = s.h - s.k + 1;
+    const ow = s.w - s.k + 1;
+    const sizes = { x: s.n * s.c * s.h * s.w, w: s.o * s.c * s.k * s.k, y: s.n * s.o * oh * ow };
+    const [x, wt, bias, y, dy, dx, dW, db] = [sizes.x, sizes.w, s.o, sizes.y, sizes.y, sizes.x, sizes.w, s.o].map(ptr);
+    const g = [s.n, s.c, s.h, s.w, s.o, s.k, s.k, oh, ow, 1, 1, 0, 0, 1, 1] as const;
+    return () => {
+      if (passes.includes("fwd")) b.conv2d(x, wt, bias, y, ...g);
+      if (passes.includes("dx")) b.conv2dBackwardInput(dy, wt, dx, ...g);
+      if (passes.includes("dW")) b.conv2dBackwardWeight(x, dy, dW, db, ...g);
+    };
+  });
+  const seconds = timePerCall(() => calls.forEach((call) => call()), samples, sampleMs);
   for (const [p, bytes] of blocks) b.heap.release(p, bytes);
-  const flops = 2 * s.n * s.o * oh * ow * s.c * s.k * s.k * passes.length;
-  return flops / seconds / 1e9;
+  return works.reduce((sum, w) => sum + flopsOf(w), 0) / seconds / 1e9;
 }
 
 const ALL: Pass[] = ["fwd", "dx", "dW"];
 const TRAINING: Pass[] = ["fwd", "dW"];
+/** The convolution work of one LeNet training step: its first layer needs no input gradient. */
+const LENET_STEP: Work[] = [[SHAPES[0], TRAINING], [SHAPES[1], ALL]];
 
 /** Median over rounds of (conv rate) / (mean of the peaks timed just before and after it). */
-function fractionOfPeak(s: Shape, passes: Pass[], rounds: number): number {
+function fractionOfPeak(works: Work[], rounds: number): number {
   const ratios: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const before = wasmPeak(3);
-    const conv = measure(backend("wasm"), s, passes, 3, 30);
+    const conv = measure(backend("wasm"), works, 3, 30);
     ratios.push(conv / ((before + wasmPeak(3)) / 2));
   }
   return median(ratios);
@@ -78,16 +93,21 @@ export async function bench(o: BenchOptions = {}): Promise<Row[]> {
   for (const s of SHAPES) {
     for (const [label, passes] of variants) {
       for (const name of ["wasm", "js"] as const) {
-        const value = measure(backend(name), s, passes, o.quick ? 3 : 7);
+        const value = measure(backend(name), [[s, passes]], o.quick ? 3 : 7);
         rows.push({ name: `conv ${label} ${s.name}`, backend: name, value, unit: "GFLOP/s" });
       }
     }
   }
   const rounds = o.quick ? 3 : 9;
   const first = SHAPES[0];
-  rows.push({ name: `conv fwd+dW ${first.name}`, backend: "wasm", value: measure(backend("wasm"), first, TRAINING, o.quick ? 3 : 7), unit: "GFLOP/s" });
-  for (const s of SHAPES) rows.push({ name: `conv fwd+bwd ${s.short} / peak`, backend: "wasm", value: fractionOfPeak(s, ALL, rounds), unit: "× peak" });
-  rows.push({ name: `conv fwd+dW ${first.short} / peak`, backend: "wasm", value: fractionOfPeak(first, TRAINING, rounds), unit: "× peak" });
+  rows.push({ name: `conv fwd+dW ${first.name}`, backend: "wasm", value: measure(backend("wasm"), [[first, TRAINING]], o.quick ? 3 : 7), unit: "GFLOP/s" });
+  for (const s of SHAPES) rows.push({ name: `conv fwd+bwd ${s.short} / peak`, backend: "wasm", value: fractionOfPeak([[s, ALL]], rounds), unit: "× peak" });
+  rows.push({ name: `conv fwd+dW ${first.short} / peak`, backend: "wasm", value: fractionOfPeak([[first, TRAINING]], rounds), unit: "× peak" });
+  // A LeNet step's convolutions as one figure: their share of the peak, and the time they would
+  // take at the peak itself, a floor under the training step whatever the kernels do.
+  rows.push({ name: "conv LeNet step / peak", backend: "wasm", value: fractionOfPeak(LENET_STEP, rounds), unit: "× peak" });
+  const stepFlops = LENET_STEP.reduce((sum, w) => sum + flopsOf(w), 0);
+  rows.push({ name: "conv LeNet step at the peak", backend: "wasm", value: (stepFlops / (rows[0].value * 1e9)) * 1e6, unit: "µs" });
   return rows;
 }
 
