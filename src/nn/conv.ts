@@ -62,8 +62,9 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkInput(this.describe(), x);
-    convGeometry(this.describe(), x.shape, this.weight.shape, this.options);
+    const name = this.describe();
+    checkInput(name, x);
+    convGeometry(name, x.shape, this.weight.shape, this.options);
     return conv2d(x, this.weight, this.bias, this.options);
   }
 

@@ -92,12 +92,13 @@ export abstract class Optimizer {
     const name = this.constructor.name;
     if (this.freed) throw new Error(`${name}.step: the optimizer was disposed and its state freed; make a new one or loadStateDict() first`);
     this.params.forEach((p, i) => {
-      const where = `${name}.step: parameter ${i} (Tensor${fmt(p.shape)})`;
-      if (p.disposed) throw new Error(`${where} was disposed`);
+      // Built only when a check fails: step runs every training step.
+      const where = () => `${name}.step: parameter ${i} (Tensor${fmt(p.shape)})`;
+      if (p.disposed) throw new Error(`${where()} was disposed`);
       const g = p.grad;
       if (g === null) return;
-      if (g.disposed) throw new Error(`${where}: its grad was disposed`);
-      if (!sameShape(g.shape, p.shape)) throw new Error(`${where}: grad has shape ${fmt(g.shape)}, expected ${fmt(p.shape)}`);
+      if (g.disposed) throw new Error(`${where()}: its grad was disposed`);
+      if (!sameShape(g.shape, p.shape)) throw new Error(`${where()}: grad has shape ${fmt(g.shape)}, expected ${fmt(p.shape)}`);
     });
     this.stepCount++;
     for (const p of this.params) {

@@ -32,8 +32,11 @@ export function checkF32(where: string, values: ArrayLike<number>): void {
 
 /** Plain numbers as f32 values; any other entry (a bigint, a string) is named with its index. */
 export function numbersOf(where: string, values: ArrayLike<unknown>): Float32Array {
-  return Float32Array.from(values, (v, i) => {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (typeof v !== "number") throw new Error(`${where} holds ${describe(v)} at index ${i}, expected a number`);
-    return v;
-  });
+    out[i] = v;
+  }
+  return out;
 }

@@ -86,11 +86,12 @@ export class Tensor {
   /** Sets or clears the gradient (checked as above). */
   set grad(g: Tensor | null) {
     if (g !== null) {
-      const to = `grad: assigned to Tensor${fmt(this.shape)}`;
-      if (!(g instanceof Tensor)) throw new Error(`${to}, got ${g === undefined ? "undefined" : Array.isArray(g) ? "an array" : typeof g}; expected a Tensor of shape ${fmt(this.shape)} or null`);
-      if (g.backend !== this.backend) throw new Error(`${to}, got a gradient on the ${g.backend.name} backend; expected ${this.backend.name}`);
-      if (g.size !== this.size) throw new Error(`${to}, got Tensor${fmt(g.shape)}; expected shape ${fmt(this.shape)}`);
-      if (g.disposed) throw new Error(`${to}, got a disposed Tensor${fmt(g.shape)}`);
+      // The message's prefix, built only when a check fails (the setter runs for every gradient).
+      const to = () => `grad: assigned to Tensor${fmt(this.shape)}`;
+      if (!(g instanceof Tensor)) throw new Error(`${to()}, got ${g === undefined ? "undefined" : Array.isArray(g) ? "an array" : typeof g}; expected a Tensor of shape ${fmt(this.shape)} or null`);
+      if (g.backend !== this.backend) throw new Error(`${to()}, got a gradient on the ${g.backend.name} backend; expected ${this.backend.name}`);
+      if (g.size !== this.size) throw new Error(`${to()}, got Tensor${fmt(g.shape)}; expected shape ${fmt(this.shape)}`);
+      if (g.disposed) throw new Error(`${to()}, got a disposed Tensor${fmt(g.shape)}`);
     }
     this._grad = g;
   }
