@@ -1,7 +1,8 @@
 // The Wasm cores in headless Chromium, which runs relaxed SIMD: with no location, "auto" takes the
 // inlined plain core (only that one is inlined); the relaxed core loads from a location given to
-// ready(), and reports itself through simd(); the product a·b + c with a = b = 1 + 2⁻¹²,
-// c = −(1 + 2⁻¹¹) tells a fused multiply-add (2⁻²⁴) from a rounded product (0).
+// ready(), and reports itself through simd(); a 1×2 by 2×1 product whose second step adds a·b,
+// a = b = 1 + 2⁻¹², to the first step's −(1 + 2⁻¹¹) tells a fused multiply-add (2⁻²⁴) from a
+// rounded product (0).
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
@@ -33,10 +34,10 @@ describeBrowser("the relaxed and plain cores in headless Chromium", () => {
       try {
         await wn.ready(${JSON.stringify(options)});
         const b = wn.backend("wasm");
-        const a = b.heap.alloc(4), c = b.heap.alloc(4);
-        b.heap.f32(a, 1)[0] = 1 + 2 ** -12;
-        b.heap.f32(c, 1)[0] = -(1 + 2 ** -11);
-        b.gemm(a, a, c, 1, 1, 1, false, false, true);
+        const a = b.heap.alloc(8), bb = b.heap.alloc(8), c = b.heap.alloc(4);
+        b.heap.f32(a, 2).set([-(1 + 2 ** -11), 1 + 2 ** -12]);
+        b.heap.f32(bb, 2).set([1, 1 + 2 ** -12]);
+        b.gemm(a, bb, c, 1, 1, 2, false, false, false);
         return { simd: wn.simd(), gemm: b.heap.f32(c, 1)[0] };
       } catch (err) {
         return { error: err.message };
