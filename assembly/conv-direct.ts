@@ -43,7 +43,7 @@
 // Scratch: directScratchBytes(...) bytes, 16-byte aligned, clobbered. No output aliases an input.
 
 import { transpose } from "./memory";
-import { hsum, madd } from "./simd";
+import { madd, rowSum } from "./simd";
 
 // @ts-ignore: decorator
 @inline function at(ptr: usize, i: i32): usize {
@@ -528,14 +528,4 @@ export function directBackwardWeight(
       store<f32>(at(dbPtr, oc), <f32>sum);
     }
   }
-}
-
-/** Σ ptr[0..len), four lanes then the tail. */
-export function rowSum(ptr: usize, len: i32): f32 {
-  let acc = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= len; i += 4) acc = f32x4.add(acc, v128.load(at(ptr, i)));
-  let s = hsum(acc);
-  for (; i < len; i++) s += load<f32>(at(ptr, i));
-  return s;
 }

@@ -22,7 +22,8 @@
 // clobbered: the column matrix first, then the GEMM's packing space (or the direct path's tables).
 // No output aliases an input or the scratch.
 
-import { directBackwardInput, directBackwardWeight, directForward, directScratchBytes, rowSum } from "./conv-direct";
+import { directBackwardInput, directBackwardWeight, directForward, directScratchBytes } from "./conv-direct";
+import { rowSum } from "./simd";
 import { gemm, gemmPackBytes } from "./gemm";
 
 // @ts-ignore: decorator

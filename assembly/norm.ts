@@ -5,22 +5,11 @@
 // Each kernel walks one channel at a time, its n rows of `inner` contiguous values; rows use f32x4
 // with a scalar tail. With inner = 1 the walk is strided and scalar: BatchNorm1d tensors are small
 // next to the layers around them.
-import { madd } from "./simd";
+import { madd, rowSum } from "./simd";
 
 // @ts-ignore: decorator
 @inline function at(ptr: usize, i: i32): usize {
   return ptr + (<usize>i << 2);
-}
-
-/** Σ x[i], i < len. */
-// @ts-ignore: decorator
-@inline function rowSum(ptr: usize, len: i32): f32 {
-  let acc = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= len; i += 4) acc = f32x4.add(acc, v128.load(at(ptr, i)));
-  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-  for (; i < len; i++) s += load<f32>(at(ptr, i));
-  return s;
 }
 
 /** Σ (x[i] − mean)², i < len. */

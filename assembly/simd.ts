@@ -14,6 +14,28 @@
 }
 
 /**
+ * Σ ptr[0..len): four f32x4 accumulators over 16 floats a step, then a vector and a scalar tail.
+ * One accumulator would wait on its own add at every step (a bias gradient's sum over LeNet's
+ * first-layer dy, 147k floats, took 22 µs; four take a quarter of the adds' latency each).
+ */
+// @ts-ignore: decorator
+@inline export function rowSum(ptr: usize, len: i32): f32 {
+  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  let i = 0;
+  for (; i + 16 <= len; i += 16) {
+    const q = ptr + (<usize>i << 2);
+    a0 = f32x4.add(a0, v128.load(q));
+    a1 = f32x4.add(a1, v128.load(q, 16));
+    a2 = f32x4.add(a2, v128.load(q, 32));
+    a3 = f32x4.add(a3, v128.load(q, 48));
+  }
+  for (; i + 4 <= len; i += 4) a0 = f32x4.add(a0, v128.load(ptr + (<usize>i << 2)));
+  let s = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+  for (; i < len; i++) s += load<f32>(ptr + (<usize>i << 2));
+  return s;
+}
+
+/**
  * a·b + c in four lanes. The relaxed core (built with --enable relaxed-simd) emits
  * f32x4.relaxed_madd, which x86 with FMA and ARM run as one fused multiply-add (one rounding);
  * the plain core, and hosts without FMA, round the product and the sum separately. Chosen at
