@@ -29,7 +29,7 @@
 //   vector loads and two splat loads. The accumulators start from zero, and the tile of C (the
 //   sums of earlier k blocks, or the caller's C) is added to them after the k loop: loaded before
 //   it, a C larger than L2 (1024² floats is 4 MiB) stalled every tile's first multiply-adds on
-//   cache misses, and 1024³ ran at 0.84–0.86 of the peak against 0.89 now (0.95 at 512³).
+//   cache misses, and 1024³ ran at 0.83–0.86 of the peak against 0.89–0.92 now (0.95 at 512³).
 // - Edges: an odd last row uses a 1-row tile; a last panel narrower than 16 runs with 1–3 vectors,
 //   and when its width is not a multiple of 4 the tile goes through a 2×16 scratch copy of C so that
 //   no store spills past column n.

@@ -6,7 +6,7 @@
 // the time goes. LeNet's first convolution needs no input gradient in training: its "fwd+dW" row
 // (the training passes) times the forward and the weight gradient alone, and the "LeNet step"
 // rows time both layers' training passes in one call: their share of the peak, and the time they
-// would take at the peak, under which no kernel brings a LeNet step.
+// would take at the peak, a floor no kernel can take a LeNet step under.
 // The "gemm peak" row is the Wasm GEMM micro-kernel's arithmetic alone (bench/gemm.ts), and each
 // "/ peak" row the fraction of it a convolution reaches. This machine's speed swings by a third
 // from one second to the next, so those fractions come from rounds that time the peak, the
