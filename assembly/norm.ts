@@ -5,24 +5,33 @@
 // Each kernel walks one channel at a time, its n rows of `inner` contiguous values; rows use f32x4
 // with a scalar tail. With inner = 1 the walk is strided and scalar: BatchNorm1d tensors are small
 // next to the layers around them.
-import { madd, rowSum } from "./simd";
+import { hsum, madd, rowSum } from "./simd";
 
 // @ts-ignore: decorator
 @inline function at(ptr: usize, i: i32): usize {
   return ptr + (<usize>i << 2);
 }
 
-/** Σ (x[i] − mean)², i < len. */
+/** Σ (x[i] − mean)², i < len: four accumulators, as rowSum (simd.ts), so no step waits on the last. */
 // @ts-ignore: decorator
 @inline function rowSqDev(ptr: usize, len: i32, mean: f32): f32 {
   const m = f32x4.splat(mean);
-  let acc = f32x4.splat(0);
+  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
   let i = 0;
+  for (; i + 16 <= len; i += 16) {
+    const q = at(ptr, i);
+    const d0 = f32x4.sub(v128.load(q), m), d1 = f32x4.sub(v128.load(q, 16), m);
+    const d2 = f32x4.sub(v128.load(q, 32), m), d3 = f32x4.sub(v128.load(q, 48), m);
+    a0 = madd(d0, d0, a0);
+    a1 = madd(d1, d1, a1);
+    a2 = madd(d2, d2, a2);
+    a3 = madd(d3, d3, a3);
+  }
   for (; i + 4 <= len; i += 4) {
     const d = f32x4.sub(v128.load(at(ptr, i)), m);
-    acc = madd(d, d, acc);
+    a0 = madd(d, d, a0);
   }
-  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  let s = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
   for (; i < len; i++) {
     const d = load<f32>(at(ptr, i)) - mean;
     s += d * d;
@@ -116,16 +125,25 @@ export function batchNormBackward(
       const o = (b * c + ch) * inner;
       const gp = at(dyPtr, o);
       const hp = at(xhatPtr, o);
-      let a1 = f32x4.splat(0);
-      let a2 = f32x4.splat(0);
+      // Two accumulators per sum, eight floats a step, so no add waits on the one before.
+      let a1 = f32x4.splat(0), b1 = a1;
+      let a2 = f32x4.splat(0), b2 = a2;
       let i = 0;
+      for (; i + 8 <= inner; i += 8) {
+        const q = at(gp, i), h = at(hp, i);
+        const g0 = v128.load(q), g1 = v128.load(q, 16);
+        a1 = f32x4.add(a1, g0);
+        b1 = f32x4.add(b1, g1);
+        a2 = f32x4.add(a2, f32x4.mul(g0, v128.load(h)));
+        b2 = f32x4.add(b2, f32x4.mul(g1, v128.load(h, 16)));
+      }
       for (; i + 4 <= inner; i += 4) {
         const g = v128.load(at(gp, i));
         a1 = f32x4.add(a1, g);
         a2 = f32x4.add(a2, f32x4.mul(g, v128.load(at(hp, i))));
       }
-      let r1 = f32x4.extract_lane(a1, 0) + f32x4.extract_lane(a1, 1) + f32x4.extract_lane(a1, 2) + f32x4.extract_lane(a1, 3);
-      let r2 = f32x4.extract_lane(a2, 0) + f32x4.extract_lane(a2, 1) + f32x4.extract_lane(a2, 2) + f32x4.extract_lane(a2, 3);
+      let r1 = hsum(f32x4.add(a1, b1));
+      let r2 = hsum(f32x4.add(a2, b2));
       for (; i < inner; i++) {
         const g = load<f32>(at(gp, i));
         r1 += g;
