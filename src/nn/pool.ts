@@ -61,8 +61,9 @@ export class MaxPool2d extends Module {
 
   /** op (maxPool2d or reluMaxPool2d) on x, its shape checked in this layer's name. */
   private pool(op: typeof maxPool2d, x: Tensor): Tensor {
-    checkInput(this.describe(), x);
-    poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
+    const name = this.describe();
+    checkInput(name, x);
+    poolGeometry(name, x.shape, this.kernelSize, this.options);
     return op(x, this.kernelSize, this.options);
   }
 
@@ -95,8 +96,9 @@ export class AvgPool2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkInput(this.describe(), x);
-    poolGeometry(this.describe(), x.shape, this.kernelSize, this.options);
+    const name = this.describe();
+    checkInput(name, x);
+    poolGeometry(name, x.shape, this.kernelSize, this.options);
     return avgPool2d(x, this.kernelSize, this.options);
   }
 
